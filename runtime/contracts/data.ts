@@ -1,0 +1,82 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { EventTime, Token, AgentKind } from './primitives.js';
+import { RawUnits } from './metrics.js';
+
+/** One raw measurement, as a collector reads it (any unit the filter knows). */
+export const Sample = Type.Object({
+  service: Token,
+  instance: Token,
+  metric: Type.String({ minLength: 1, maxLength: 64 }),
+  value: Type.Number(),
+  unit: Type.Optional(Type.Union(RawUnits.map((u) => Type.Literal(u)))),
+  ts: EventTime,
+}, { additionalProperties: false, $id: 'vigil.sample.v1' });
+export type Sample = Static<typeof Sample>;
+
+/** vigil.raw.<service>: a collector's batch for one service. */
+export const RawBatch = Type.Object({
+  service: Token,
+  samples: Type.Array(Sample, { maxItems: 10_000 }),
+}, { additionalProperties: false, $id: 'vigil.raw-batch.v1' });
+export type RawBatch = Static<typeof RawBatch>;
+
+/** Service metadata from the catalogue, attached by the filter. */
+export const ServiceMeta = Type.Object({
+  tier: Type.String(),
+  owner: Type.String(),
+  criticality: Type.Union([Type.Literal('critical'), Type.Literal('high'), Type.Literal('medium'), Type.Literal('low')]),
+  dependsOn: Type.Array(Token),
+}, { additionalProperties: false });
+export type ServiceMeta = Static<typeof ServiceMeta>;
+
+/** A sample after the filter: canonical metric unit, finite value, in range. */
+export const CleanSample = Type.Object({
+  service: Token,
+  instance: Token,
+  metric: Type.String({ minLength: 1, maxLength: 64 }),
+  value: Type.Number(),
+  ts: EventTime,
+}, { additionalProperties: false, $id: 'vigil.clean-sample.v1' });
+export type CleanSample = Static<typeof CleanSample>;
+
+/** vigil.clean.<service>: normalised, enriched samples for one service. */
+export const CleanBatch = Type.Object({
+  service: Token,
+  meta: ServiceMeta,
+  samples: Type.Array(CleanSample, { maxItems: 10_000 }),
+}, { additionalProperties: false, $id: 'vigil.clean-batch.v1' });
+export type CleanBatch = Static<typeof CleanBatch>;
+
+/**
+ * vigil.watermark.<kind>.<agentId>: "I have processed every input with event time <= ts".
+ * An agent's clock is the lowest watermark of its upstream agents (DESIGN §3).
+ */
+export const Watermark = Type.Object({
+  agentId: Token,
+  kind: Type.Union([AgentKind, Type.Literal('sim')]),
+  ts: EventTime,
+}, { additionalProperties: false, $id: 'vigil.watermark.v1' });
+export type Watermark = Static<typeof Watermark>;
+
+/** vigil.sim.tick: the simulator's readings for one tick; the collector's sim source. */
+export const SimTick = Type.Object({
+  runId: Token,
+  ts: EventTime,
+  samples: Type.Array(Sample, { maxItems: 100_000 }),
+}, { additionalProperties: false, $id: 'vigil.sim-tick.v1' });
+export type SimTick = Static<typeof SimTick>;
+
+/** One service of the catalogue (KV bucket vigil-catalog, key = service). */
+export const CatalogEntry = Type.Object({
+  service: Token,
+  tier: Type.String({ default: 'app' }),
+  owner: Type.String({ default: 'unknown' }),
+  criticality: Type.Union([Type.Literal('critical'), Type.Literal('high'), Type.Literal('medium'), Type.Literal('low')], { default: 'medium' }),
+  dependsOn: Type.Array(Token, { default: [] }),
+  users: Type.Number({ minimum: 0, default: 0, description: 'users served at peak' }),
+  billable: Type.Boolean({ default: false }),
+  unitPrice: Type.Number({ minimum: 0, default: 0, description: 'revenue per request (billable services)' }),
+  sloLatencyMs: Type.Number({ minimum: 0, default: 300 }),
+  sloErrorRate: Type.Number({ minimum: 0, default: 1, description: 'percent' }),
+}, { additionalProperties: false, $id: 'vigil.catalog-entry.v1' });
+export type CatalogEntry = Static<typeof CatalogEntry>;

@@ -1,0 +1,97 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { AlertLevel, EventTime, Priority, Token } from './primitives.js';
+
+/** vigil.alert.<service>: a detector's finding about one series. */
+export const Alert = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  service: Token,
+  instance: Token,
+  metric: Type.String(),
+  level: AlertLevel,
+  rule: Type.String({ description: 'rule or algorithm that fired: threshold, zscore, ewma, mad, seasonal, iforest, auto' }),
+  value: Type.Number(),
+  threshold: Type.Number({ description: 'threshold crossed, or score threshold for statistical detectors' }),
+  score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  explanation: Type.Optional(Type.String()),
+  since: EventTime,
+  ts: EventTime,
+}, { additionalProperties: false, $id: 'vigil.alert.v1' });
+export type Alert = Static<typeof Alert>;
+
+export const MetricWindow = Type.Object({
+  count: Type.Integer({ minimum: 0 }),
+  mean: Type.Number(), min: Type.Number(), max: Type.Number(),
+  p50: Type.Number(), p90: Type.Number(), p99: Type.Number(),
+  last: Type.Number(),
+  rate: Type.Number({ description: 'change of the mean per second over the window' }),
+}, { additionalProperties: false });
+export type MetricWindow = Static<typeof MetricWindow>;
+
+/** vigil.agg.<service>: per-service window statistics. */
+export const AggWindow = Type.Object({
+  service: Token,
+  windowS: Type.Integer({ minimum: 1 }),
+  start: EventTime,
+  end: EventTime,
+  instances: Type.Integer({ minimum: 0 }),
+  metrics: Type.Record(Type.String(), MetricWindow),
+  confirmedAlerts: Type.Array(Type.Object({
+    metric: Type.String(), level: AlertLevel, instances: Type.Integer({ minimum: 1 }), rule: Type.String(),
+  }, { additionalProperties: false })),
+}, { additionalProperties: false, $id: 'vigil.agg.v1' });
+export type AggWindow = Static<typeof AggWindow>;
+
+export const IncidentPattern = Type.Union([
+  Type.Literal('single'), Type.Literal('cascade'), Type.Literal('saturation'), Type.Literal('deploy-regression'),
+  Type.Literal('traffic-surge'), Type.Literal('ddos'), Type.Literal('memory-leak'), Type.Literal('pool-saturation'),
+  Type.Literal('dependency-timeout'),
+]);
+export type IncidentPattern = Static<typeof IncidentPattern>;
+
+/** vigil.incident.<service>: grouped alerts with a suspected root cause. Keyed by the root-cause service. */
+export const Incident = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  service: Token,
+  status: Type.Union([Type.Literal('open'), Type.Literal('resolved')]),
+  services: Type.Array(Token),
+  alertIds: Type.Array(Type.String()),
+  metrics: Type.Array(Type.String({ description: '<service>.<metric> that alerted' })),
+  rootCause: Type.Object({ service: Token, metric: Type.String(), reason: Type.String() }, { additionalProperties: false }),
+  candidates: Type.Array(Type.Object({ service: Token, score: Type.Number() }, { additionalProperties: false })),
+  pattern: IncidentPattern,
+  severity: Type.Union([Type.Literal('yellow'), Type.Literal('red')]),
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  confidence: Type.Number({ minimum: 0, maximum: 1 }),
+  openedAt: EventTime,
+  ts: EventTime,
+}, { additionalProperties: false, $id: 'vigil.incident.v1' });
+export type Incident = Static<typeof Incident>;
+
+/** vigil.forecast.<service>: the predictor's view of one metric. */
+export const Forecast = Type.Object({
+  service: Token,
+  metric: Type.String(),
+  method: Type.String(),
+  current: Type.Number(),
+  horizonS: Type.Integer({ minimum: 0 }),
+  predicted: Type.Number({ description: 'value expected at ts + horizonS' }),
+  slopePerS: Type.Number(),
+  saturation: Type.Number({ description: 'the level counted as saturation for this metric' }),
+  timeToSaturationS: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  confidence: Type.Number({ minimum: 0, maximum: 1 }),
+  ts: EventTime,
+}, { additionalProperties: false, $id: 'vigil.forecast.v1' });
+export type Forecast = Static<typeof Forecast>;
+
+/** vigil.impact.<service>: the strategist's business view of an incident. */
+export const Impact = Type.Object({
+  incidentId: Type.String(),
+  service: Token,
+  priority: Priority,
+  usersAffected: Type.Number({ minimum: 0 }),
+  revenueAtRiskPerMin: Type.Number({ minimum: 0 }),
+  errorBudgetBurn: Type.Number({ minimum: 0, description: 'multiple of the sustainable burn rate' }),
+  interventionWorthIt: Type.Boolean(),
+  ts: EventTime,
+}, { additionalProperties: false, $id: 'vigil.impact.v1' });
+export type Impact = Static<typeof Impact>;

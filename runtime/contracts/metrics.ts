@@ -1,0 +1,27 @@
+/**
+ * The canonical metric names every agent and the simulator agree on, with their unit.
+ * The filter normalises incoming samples to these units; the detector's default rules,
+ * the policies' triggers and the simulator's service model all use these names.
+ */
+export const Metrics = {
+  cpu: { unit: 'percent', help: 'CPU utilisation, 0-100' },
+  memory: { unit: 'percent', help: 'memory in use, 0-100' },
+  disk_iops: { unit: 'ops', help: 'disk I/O operations per second' },
+  io_latency_ms: { unit: 'ms', help: 'disk I/O latency' },
+  network: { unit: 'percent', help: 'network throughput, percent of capacity' },
+  latency_ms: { unit: 'ms', help: 'request latency (p95) seen by callers' },
+  db_latency_ms: { unit: 'ms', help: 'database response time' },
+  queue_depth: { unit: 'count', help: 'messages waiting in the work queue' },
+  error_rate: { unit: 'percent', help: 'failed requests, 0-100' },
+  success_rate: { unit: 'percent', help: 'successful transactions, 0-100' },
+  rps: { unit: 'rps', help: 'requests per second served' },
+  db_pool_usage: { unit: 'percent', help: 'connection-pool slots in use, 0-100' },
+  instances: { unit: 'count', help: 'running instances' },
+} as const;
+
+export type MetricName = keyof typeof Metrics;
+export const metricNames = Object.keys(Metrics) as MetricName[];
+
+/** Units a raw sample may carry; the filter converts them to the canonical unit. */
+export const RawUnits = ['percent', 'ratio', 'ms', 's', 'us', 'bytes', 'count', 'ops', 'rps'] as const;
+export type RawUnit = (typeof RawUnits)[number];

@@ -1,0 +1,17 @@
+/** JetStream streams and KV buckets of the fleet; `vigil up` creates them (runtime/nats/setup.ts). */
+export const Buckets = {
+  agents: 'vigil-agents',       // registry: key = agentId -> RegistryEntry
+  state: 'vigil-state',         // last inspectable state: key = agentId
+  config: 'vigil-config',       // live configuration changed by directives: key = agentId
+  catalog: 'vigil-catalog',     // service catalogue: key = service -> CatalogEntry
+  snapshots: 'vigil-snapshots', // persisted xstate snapshots: key = machine run id
+  lease: 'vigil-lease',         // orchestrator leader lease
+} as const;
+
+export const Streams = {
+  events: { name: 'VIGIL_EVENTS', subjects: ['vigil.alert.>', 'vigil.incident.>', 'vigil.impact.>'] },
+  actions: { name: 'VIGIL_ACTIONS', subjects: ['vigil.action.>'] },
+  control: { name: 'VIGIL_CONTROL', subjects: ['vigil.directive.>', 'vigil.ack.>'] },
+  audit: { name: 'VIGIL_AUDIT', subjects: ['vigil.audit.>'] },
+  dlq: { name: 'VIGIL_DLQ', subjects: ['vigil.dlq.>'] },
+} as const;

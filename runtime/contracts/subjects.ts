@@ -1,0 +1,81 @@
+import type { TSchema } from '@sinclair/typebox';
+
+import { CleanBatch, RawBatch, SimTick, Watermark } from './data.js';
+import { AggWindow, Alert, Forecast, Impact, Incident } from './findings.js';
+import {
+  Action, ActionResult, AuditEvent, Directive, DirectiveAck, DlqEntry, Heartbeat,
+} from './control.js';
+
+/**
+ * A subject family: a fixed prefix, then one token per parameter. `subject(...)` builds a
+ * concrete subject, `filter` subscribes to the whole family, `parse` reads the tokens back.
+ * This is the only place where vigil subject strings are written.
+ */
+export interface SubjectDef<S extends TSchema = TSchema> {
+  readonly name: string;
+  readonly prefix: string;
+  readonly params: readonly string[];
+  readonly schema: S;
+  subject(...values: string[]): string;
+  readonly filter: string;
+  parse(subject: string): Record<string, string> | null;
+}
+
+function subject<S extends TSchema>(name: string, prefix: string, schema: S, ...params: string[]): SubjectDef<S> {
+  const depth = prefix.split('.').length;
+  return {
+    name, prefix, params, schema,
+    subject(...values: string[]) {
+      if (values.length !== params.length) {
+        throw new Error(`subject ${name}: expected ${params.length} token(s) (${params.join(', ')}), got ${values.length}`);
+      }
+      for (const v of values) {
+        if (!/^[A-Za-z0-9_-]+$/.test(v)) throw new Error(`subject ${name}: invalid token '${v}'`);
+      }
+      return [prefix, ...values].join('.');
+    },
+    filter: params.length === 0 ? prefix : [prefix, ...params.map(() => '*')].join('.'),
+    parse(s: string) {
+      const parts = s.split('.');
+      if (parts.length !== depth + params.length || !s.startsWith(prefix + '.')) return null;
+      return Object.fromEntries(params.map((p, i) => [p, parts[depth + i]]));
+    },
+  };
+}
+
+/** Every vigil subject (DESIGN §2). */
+export const Subjects = {
+  raw: subject('raw', 'vigil.raw', RawBatch, 'service'),
+  clean: subject('clean', 'vigil.clean', CleanBatch, 'service'),
+  alert: subject('alert', 'vigil.alert', Alert, 'service'),
+  agg: subject('agg', 'vigil.agg', AggWindow, 'service'),
+  incident: subject('incident', 'vigil.incident', Incident, 'service'),
+  forecast: subject('forecast', 'vigil.forecast', Forecast, 'service'),
+  impact: subject('impact', 'vigil.impact', Impact, 'service'),
+  watermark: subject('watermark', 'vigil.watermark', Watermark, 'kind', 'agentId'),
+  simTick: subject('simTick', 'vigil.sim.tick', SimTick),
+  directive: subject('directive', 'vigil.directive', Directive, 'tier', 'kind', 'agentId'),
+  ack: subject('ack', 'vigil.ack', DirectiveAck, 'directiveId'),
+  action: subject('action', 'vigil.action', Action, 'service'),
+  actionResult: subject('actionResult', 'vigil.action.result', ActionResult, 'actionId'),
+  heartbeat: subject('heartbeat', 'vigil.heartbeat', Heartbeat, 'agentId'),
+  dlq: subject('dlq', 'vigil.dlq', DlqEntry, 'agentId'),
+  audit: subject('audit', 'vigil.audit', AuditEvent, 'runId'),
+} as const;
+
+export type SubjectName = keyof typeof Subjects;
+
+/** The token that addresses every tier, kind or agent in a directive subject. */
+export const ALL = 'all';
+
+/** Subject of an agent's service endpoint: vigil.svc.<kind>.<agentId>.<endpoint>. */
+export function endpointSubject(kind: string, agentId: string, endpoint: string): string {
+  return `vigil.svc.${kind}.${agentId}.${endpoint}`;
+}
+
+/** The orchestrator's directive and incident endpoints, answered by any orchestrator (queue group). */
+export const ControlSubjects = {
+  directive: 'vigil.svc.orchestrator.directive',
+  incidents: 'vigil.svc.orchestrator.incidents',
+} as const;
+

@@ -1,0 +1,51 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Static, TSchema } from '@sinclair/typebox';
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const ajvWithDefaults = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+const compiledWithDefaults = new WeakMap<TSchema, ValidateFunction>();
+
+/** One problem found in a value: where (JSON pointer) and what. */
+export interface Problem { path: string; message: string }
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
+
+function validatorFor(schema: TSchema, defaults: boolean): ValidateFunction {
+  const cache = defaults ? compiledWithDefaults : compiled;
+  let fn = cache.get(schema);
+  if (!fn) {
+    fn = (defaults ? ajvWithDefaults : ajv).compile(schema);
+    cache.set(schema, fn);
+  }
+  return fn;
+}
+
+function toProblems(errors: ErrorObject[] | null | undefined): Problem[] {
+  return (errors ?? []).map((e) => ({
+    path: e.instancePath || '/',
+    message: e.keyword === 'additionalProperties'
+      ? `unknown key '${String((e.params as { additionalProperty?: string }).additionalProperty)}'`
+      : e.message ?? e.keyword,
+  }));
+}
+
+/** Validates a value against a schema (compiled once per schema). Never throws. */
+export function check<S extends TSchema>(schema: S, value: unknown): Checked<Static<S>> {
+  const fn = validatorFor(schema, false);
+  return fn(value) ? { ok: true, value: value as Static<S> } : { ok: false, problems: toProblems(fn.errors) };
+}
+
+/**
+ * Validates a value and fills in the schema's defaults (mutates `value`).
+ * Used for configuration and policy data, never for messages.
+ */
+export function checkWithDefaults<S extends TSchema>(schema: S, value: unknown): Checked<Static<S>> {
+  const fn = validatorFor(schema, true);
+  return fn(value) ? { ok: true, value: value as Static<S> } : { ok: false, problems: toProblems(fn.errors) };
+}
+
+/** Formats problems as `where: what; where: what`, prefixed by a context such as `detector: config`. */
+export function describeProblems(context: string, problems: Problem[]): string {
+  return problems.map((p) => `${context}${p.path === '/' ? '' : p.path.replaceAll('/', '.')}: ${p.message}`).join('; ');
+}
