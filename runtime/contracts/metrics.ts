@@ -17,6 +17,9 @@ export const Metrics = {
   rps: { unit: 'rps', help: 'requests per second served' },
   db_pool_usage: { unit: 'percent', help: 'connection-pool slots in use, 0-100' },
   instances: { unit: 'count', help: 'running instances' },
+  deploy_version: { unit: 'count', help: 'version number currently deployed (a change marks a deploy)' },
+  top_sources_share: { unit: 'percent', help: 'share of requests coming from the 10 busiest sources' },
+  memory_mb: { unit: 'count', help: 'resident memory per instance, MiB' },
 } as const;
 
 export type MetricName = keyof typeof Metrics;

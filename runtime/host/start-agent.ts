@@ -1,0 +1,163 @@
+import { hostname } from 'node:os';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { Static, TObject } from '@sinclair/typebox';
+import { Buckets, Subjects, type Directive, type Heartbeat, type RegistryEntry } from '../contracts/index.js';
+import { EventClock } from '../clock.js';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { connectNats, type NatsTarget } from '../nats/connect.js';
+import { AgentBus } from './bus.js';
+import { watchCatalog } from './catalog.js';
+import { resolveConfig } from './config.js';
+import type { AgentContext, AgentDefinition, AgentInstance } from './define-agent.js';
+import { DirectiveDesk } from './directives.js';
+import { registerService } from './service.js';
+import { WatermarkTracker } from './watermarks.js';
+
+export interface StartOptions {
+  agentId: string;
+  nats: NatsTarget;
+  log: Logger;
+  /** Kinds whose watermarks drive this agent's clock (from the registry). */
+  upstreamKinds: readonly string[];
+  /** Configuration overrides on top of the defaults and the stored configuration. */
+  config?: unknown;
+  heartbeatMs?: number;
+}
+
+/** A running agent: `stop` stops the brain, drains the connection and marks it down. */
+export interface RunningAgent {
+  agentId: string;
+  stop(): Promise<void>;
+  closed: Promise<void>;
+}
+
+/**
+ * Starts one agent (STYLE §5): connect as the agent's user, resolve config, start the
+ * brain's wiring, follow watermarks, take directives, register the NATS service, heartbeat.
+ * The CLI, the supervisor's agent processes and the tests all go through here.
+ */
+export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opts: StartOptions): Promise<RunningAgent> {
+  const { agentId, log } = opts;
+  const nc = await connectNats(opts.nats, agentId);
+  const kvm = new Kvm(nc);
+  const [registryKv, stateKv, configKv, catalogKv] = await Promise.all(
+    [Buckets.agents, Buckets.state, Buckets.config, Buckets.catalog].map((b) => kvm.open(b)),
+  );
+  const stored = await readJson(configKv, agentId);
+  let config: Static<C> = resolveConfig(def.kind, def.config, stored, opts.config);
+  const counters: Record<string, number> = { in: 0, out: 0, dlq: 0, errors: 0 };
+  const clock = new EventClock();
+  const bus = new AgentBus(nc, agentId, new Set(def.produces), counters, log);
+  const catalog = await watchCatalog(catalogKv, log);
+  const tracker = new WatermarkTracker(opts.upstreamKinds);
+
+  const advanceClock = (ts: number): void => {
+    if (clock.advance(ts)) instance.onWatermark?.(ts);
+    bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now() });
+  };
+  const ctx: AgentContext = {
+    agentId, kind: def.kind, tier: def.tier, bus, clock, log, catalog, counters, advanceClock,
+    saveState: async (key, value) => { await stateKv.put(`${agentId}.${key}`, JSON.stringify(value)); },
+    loadState: async <T>(key: string) => (await readJson(stateKv, `${agentId}.${key}`)) as T | undefined,
+    publishDirective: (to, directive) => {
+      bus.publish(Subjects.directive, [to.tier, to.kind, to.agentId], directive);
+    },
+  };
+  const instance: AgentInstance<Static<C>> = await def.start(ctx, config);
+
+  if (def.clock === 'upstream') {
+    bus.on(Subjects.watermark, (wm) => {
+      const low = tracker.observe(wm.kind, wm.agentId, wm.ts);
+      if (low !== null && low > clock.now()) advanceClock(low);
+    });
+  }
+
+  const desk = new DirectiveDesk(bus, { agentId, kind: def.kind, tier: def.tier }, log, {
+    apply: async (d: Directive) => {
+      if (d.type === 'begin-run') {
+        const startTs = Number(d.params.startTs);
+        if (!Number.isInteger(startTs) || startTs < 0) return { status: 'rejected', detail: 'params.startTs must be an integer ms timestamp' };
+        tracker.reset();
+        clock.reset(startTs);
+        instance.reset?.(startTs);
+        return { status: 'applied', detail: `clock at ${new Date(startTs).toISOString()}` };
+      }
+      if (d.type === 'set-config') return applyConfig(d.params.patch);
+      if (!instance.directive) return { status: 'rejected', detail: `${def.kind} does not handle ${d.type}` };
+      const outcome = await instance.directive(d);
+      if (outcome.status === 'applied' && outcome.config !== undefined) {
+        const applied = await applyConfig(outcome.config, true);
+        return { ...applied, detail: outcome.detail ?? applied.detail };
+      }
+      return outcome;
+    },
+  });
+  async function applyConfig(patch: unknown, replace = false): Promise<{ status: 'applied' | 'rejected'; detail?: string }> {
+    try {
+      config = replace ? resolveConfig(def.kind, def.config, patch) : resolveConfig(def.kind, def.config, config, patch);
+    } catch (err) {
+      return { status: 'rejected', detail: errorMessage(err) };
+    }
+    instance.reconfigure?.(config);
+    await configKv.put(agentId, JSON.stringify(config));
+    return { status: 'applied', detail: 'configuration updated' };
+  }
+  desk.listen();
+
+  const service = await registerService(nc, { kind: def.kind, agentId, tier: def.tier }, {
+    state: () => instance.inspect(),
+    health: () => heartbeat(),
+    config: () => config,
+  }, instance.endpoints ?? {}, log);
+
+  const startedAt = Date.now();
+  const heartbeat = (): Heartbeat => {
+    const health = instance.health?.() ?? { status: 'healthy' as const };
+    return {
+      agentId, kind: def.kind, tier: def.tier, pid: process.pid, status: health.status,
+      wallTs: Date.now(), eventTs: clock.now(), lagMs: Math.max(0, tracker.highest() - clock.now()), counters: { ...counters },
+    };
+  };
+  const beat = async (): Promise<void> => {
+    const hb = heartbeat();
+    bus.publish(Subjects.heartbeat, [agentId], hb);
+    const entry: RegistryEntry = {
+      agentId, kind: def.kind, tier: def.tier, pid: process.pid, host: hostname(), startedAt,
+      lastHeartbeat: hb.wallTs, status: hb.status, eventTs: hb.eventTs, lagMs: hb.lagMs,
+    };
+    await registryKv.put(agentId, JSON.stringify(entry));
+    await stateKv.put(agentId, JSON.stringify(instance.inspect() ?? null));
+  };
+  const timer = setInterval(() => {
+    beat().catch((err) => { counters.errors++; log.warn({ err: errorMessage(err) }, 'heartbeat failed'); });
+  }, opts.heartbeatMs ?? 1000);
+  await beat();
+  log.info({ agentId, upstream: opts.upstreamKinds }, 'agent started');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      clearInterval(timer);
+      await instance.stop?.();
+      await service.stop().catch((err) => log.warn({ err: errorMessage(err) }, 'service stop failed'));
+      const last = { ...heartbeat(), status: 'down' as const };
+      await registryKv.put(agentId, JSON.stringify({
+        agentId, kind: def.kind, tier: def.tier, pid: process.pid, host: hostname(), startedAt,
+        lastHeartbeat: last.wallTs, status: 'down', eventTs: last.eventTs, lagMs: last.lagMs,
+      } satisfies RegistryEntry)).catch((err) => log.warn({ err: errorMessage(err) }, 'registry update failed'));
+      catalog.stop();
+      bus.close();
+      await nc.drain();
+      log.info({ agentId }, 'agent stopped');
+    })();
+    return stopping;
+  };
+  return { agentId, stop, closed: nc.closed().then(() => undefined) };
+}
+
+async function readJson(kv: KV, key: string): Promise<unknown> {
+  const entry = await kv.get(key);
+  if (!entry || entry.operation !== 'PUT' || entry.length === 0) return undefined;
+  return entry.json();
+}
