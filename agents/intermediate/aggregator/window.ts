@@ -1,0 +1,95 @@
+import { quantileSorted } from 'simple-statistics';
+import type { CleanSample, MetricWindow } from '../../../runtime/contracts/index.js';
+
+/** The instance token detectors and collectors use for a service-level series. */
+export const SERVICE_LEVEL_INSTANCE = 'all';
+
+interface MetricAcc { values: number[]; last: number; lastTs: number }
+
+/** One open window of one service: raw values per metric, kept until the window closes. */
+interface OpenWindow { start: number; end: number; metrics: Map<string, MetricAcc>; instances: Set<string> }
+
+/** A closed window before the confirmed alerts are attached. */
+export interface ClosedWindow {
+  start: number;
+  end: number;
+  windowS: number;
+  instances: number;
+  metrics: Record<string, MetricWindow>;
+}
+
+/**
+ * Tumbling windows of one size for one service, aligned on event time: a sample at `ts`
+ * belongs to [floor(ts / size) * size, + size). Memory is the samples of the open windows
+ * (usually one) plus one previous mean per metric for the rate.
+ */
+export class WindowSeries {
+  readonly #sizeMs: number;
+  readonly #open = new Map<number, OpenWindow>();
+  readonly #prevMean = new Map<string, { mean: number; start: number }>();
+  #closedUpTo = 0;
+
+  constructor(readonly windowS: number) {
+    this.#sizeMs = windowS * 1000;
+  }
+
+  /** Adds a sample; returns false when its window is already closed (a late sample, dropped). */
+  add(sample: CleanSample): boolean {
+    if (sample.ts < this.#closedUpTo) return false;
+    const start = Math.floor(sample.ts / this.#sizeMs) * this.#sizeMs;
+    let w = this.#open.get(start);
+    if (!w) {
+      w = { start, end: start + this.#sizeMs, metrics: new Map(), instances: new Set() };
+      this.#open.set(start, w);
+    }
+    w.instances.add(sample.instance);
+    const acc = w.metrics.get(sample.metric);
+    if (!acc) w.metrics.set(sample.metric, { values: [sample.value], last: sample.value, lastTs: sample.ts });
+    else {
+      acc.values.push(sample.value);
+      if (sample.ts >= acc.lastTs) { acc.last = sample.value; acc.lastTs = sample.ts; }
+    }
+    return true;
+  }
+
+  /** Closes every window whose end is <= `now`, oldest first. Windows without samples do not exist. */
+  close(now: number): ClosedWindow[] {
+    const due = [...this.#open.values()].filter((w) => w.end <= now).sort((a, b) => a.start - b.start);
+    const out: ClosedWindow[] = [];
+    for (const w of due) {
+      this.#open.delete(w.start);
+      this.#closedUpTo = Math.max(this.#closedUpTo, w.end);
+      out.push(this.#summarise(w));
+    }
+    return out;
+  }
+
+  #summarise(w: OpenWindow): ClosedWindow {
+    const metrics: Record<string, MetricWindow> = {};
+    for (const name of [...w.metrics.keys()].sort()) {
+      const acc = w.metrics.get(name)!;
+      const sorted = Float64Array.from(acc.values).sort();
+      let sum = 0;
+      for (const v of sorted) sum += v;
+      const mean = sum / sorted.length;
+      const prev = this.#prevMean.get(name);
+      const rate = prev && w.start > prev.start ? (mean - prev.mean) / ((w.start - prev.start) / 1000) : 0;
+      this.#prevMean.set(name, { mean, start: w.start });
+      // a Float64Array sorts numerically in place; quantileSorted only reads length and indices
+      const q = (p: number): number => quantileSorted(sorted as unknown as number[], p);
+      metrics[name] = {
+        count: sorted.length, mean, min: sorted[0], max: sorted[sorted.length - 1],
+        p50: q(0.5), p90: q(0.9), p99: q(0.99), last: acc.last, rate,
+      };
+    }
+    return { start: w.start, end: w.end, windowS: this.windowS, instances: instanceCount(w, metrics), metrics };
+  }
+}
+
+/** Distinct real instances seen, or the `instances` metric when the service reports it. */
+function instanceCount(w: OpenWindow, metrics: Record<string, MetricWindow>): number {
+  const reported = metrics.instances;
+  if (reported) return Math.max(0, Math.round(reported.last));
+  const real = [...w.instances].filter((i) => i !== SERVICE_LEVEL_INSTANCE).length;
+  return real > 0 ? real : 1;
+}
