@@ -30,7 +30,7 @@ function subject<S extends TSchema>(name: string, prefix: string, schema: S, ...
         throw new Error(`subject ${name}: expected ${params.length} token(s) (${params.join(', ')}), got ${values.length}`);
       }
       for (const v of values) {
-        if (!/^[A-Za-z0-9_-]+$/.test(v)) throw new Error(`subject ${name}: invalid token '${v}'`);
+        if (!/^[A-Za-z0-9_:-]+$/.test(v)) throw new Error(`subject ${name}: invalid token '${v}' (letters, digits, _ - : only)`);
       }
       return [prefix, ...values].join('.');
     },
@@ -73,9 +73,6 @@ export function endpointSubject(kind: string, agentId: string, endpoint: string)
   return `vigil.svc.${kind}.${agentId}.${endpoint}`;
 }
 
-/** The orchestrator's directive and incident endpoints, answered by any orchestrator (queue group). */
-export const ControlSubjects = {
-  directive: 'vigil.svc.orchestrator.directive',
-  incidents: 'vigil.svc.orchestrator.incidents',
-} as const;
+/** The KV key (bucket vigil-lease) of the orchestrators' leader lease. */
+export const LEADER_LEASE_KEY = 'orchestrator';
 

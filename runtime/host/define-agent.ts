@@ -1,4 +1,5 @@
 import type { Static, TObject } from '@sinclair/typebox';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { AgentKind, CatalogEntry, Directive, SubjectDef, Tier } from '../contracts/index.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../log.js';
@@ -33,6 +34,8 @@ export interface AgentContext {
   clock: Clock;
   log: Logger;
   catalog: CatalogView;
+  /** The raw connection, for agents that need KV buckets or requests beyond the bus (the orchestrator). */
+  nats: NatsConnection;
   /**
    * For agents whose clock is driven by their own source (the collector): move event time to
    * `ts`, fire due timers and forward the watermark downstream.

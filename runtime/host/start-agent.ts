@@ -57,7 +57,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now() });
   };
   const ctx: AgentContext = {
-    agentId, kind: def.kind, tier: def.tier, bus, clock, log, catalog, counters, advanceClock,
+    agentId, kind: def.kind, tier: def.tier, bus, clock, log, catalog, counters, advanceClock, nats: nc,
     saveState: async (key, value) => { await stateKv.put(`${agentId}.${key}`, JSON.stringify(value)); },
     loadState: async <T>(key: string) => (await readJson(stateKv, `${agentId}.${key}`)) as T | undefined,
     publishDirective: (to, directive) => {

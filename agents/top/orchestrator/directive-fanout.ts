@@ -1,0 +1,38 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ALL, Subjects, check, type DirectiveAck, type DirectiveReport, type DirectiveRequest } from '../../../runtime/contracts/index.js';
+import type { AgentBus } from '../../../runtime/host/bus.js';
+import { readRegistry } from '../../../runtime/nats/registry.js';
+
+/**
+ * Fans a directive out to the live agents its target addresses and gathers their
+ * acknowledgements until all answered or the timeout passed (DESIGN §4: an operator's
+ * directive is a request to the orchestrator). The directive and the acks are kept by the
+ * VIGIL_CONTROL stream: the audit trail of every directive.
+ */
+export async function fanOutDirective(nc: NatsConnection, bus: AgentBus, request: DirectiveRequest): Promise<DirectiveReport> {
+  const { directive, to, timeoutMs } = request;
+  const addressed = (await readRegistry(nc))
+    .filter((r) => r.status !== 'down')
+    .filter((r) => (to.tier === ALL || r.tier === to.tier) && (to.kind === ALL || r.kind === to.kind) && (to.agentId === ALL || r.agentId === to.agentId))
+    .map((r) => r.agentId);
+  const acks = new Map<string, DirectiveAck>();
+  const sub = nc.subscribe(Subjects.ack.subject(directive.directiveId));
+  const done = (async () => {
+    for await (const msg of sub) {
+      const result = check(Subjects.ack.schema, msg.json());
+      if (result.ok) acks.set(result.value.agentId, result.value);
+      if (addressed.every((id) => acks.has(id))) break;
+    }
+  })();
+  bus.publish(Subjects.directive, [to.tier, to.kind, to.agentId], directive);
+  if (addressed.length > 0) {
+    await Promise.race([done, new Promise((r) => setTimeout(r, timeoutMs))]);
+  }
+  sub.unsubscribe();
+  return {
+    directiveId: directive.directiveId,
+    addressed,
+    acks: [...acks.values()],
+    missing: addressed.filter((id) => !acks.has(id)),
+  };
+}

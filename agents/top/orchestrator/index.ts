@@ -1,0 +1,128 @@
+import { Kvm } from '@nats-io/kv';
+import { Type } from '@sinclair/typebox';
+import { Buckets, DirectiveRequest, LEADER_LEASE_KEY, Subjects, check, describeProblems, endpointSubject } from '../../../runtime/contracts/index.js';
+import { defineAgent } from '../../../runtime/host/define-agent.js';
+import { Lease } from '../../../runtime/host/lease.js';
+import { errorMessage } from '../../../runtime/errors.js';
+import { createOrchestratorBrain, type OrchestratorBrain, type OrchestratorOutput } from './brain.js';
+import { fanOutDirective } from './directive-fanout.js';
+import { SnapshotStore } from './snapshot-store.js';
+
+const PolicyChange = Type.Object({ type: Type.String(), params: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false });
+
+export const OrchestratorConfig = Type.Object({
+  dryRun: Type.Boolean({ default: false, description: 'publish actions marked dryRun: the actuator changes nothing' }),
+  forecastOnly: Type.Boolean({ default: false, description: 'predictive scaling records what it would do, without acting' }),
+  leaseTtlMs: Type.Integer({ minimum: 1000, maximum: 60_000, default: 5000 }),
+  policyChanges: Type.Array(PolicyChange, { default: [], description: 'set-trigger / set-policy directives applied so far, replayed on start' }),
+}, { additionalProperties: false });
+
+/**
+ * Orchestrator: owns the policy machines (policies/), publishes actions and its own
+ * directives, fans operators' directives out, and holds the leader lease: only the holder
+ * acts; a standby restores the persisted machine snapshots when it takes over.
+ */
+export default defineAgent({
+  kind: 'orchestrator',
+  tier: 'top',
+  description: 'scaling, remediation and escalation machines; actions, directives, leader lease',
+  consumes: [Subjects.agg, Subjects.incident, Subjects.forecast, Subjects.impact, Subjects.actionResult],
+  produces: [Subjects.action, Subjects.directive, Subjects.audit],
+  clock: 'upstream',
+  config: OrchestratorConfig,
+  async start({ agentId, bus, clock, log, nats, counters, publishDirective }, initial) {
+    let config = initial;
+    const kvm = new Kvm(nats);
+    const lease = new Lease(await kvm.open(Buckets.lease), LEADER_LEASE_KEY, agentId, config.leaseTtlMs);
+    const snapshots = new SnapshotStore(await kvm.open(Buckets.snapshots), log);
+    let brain: OrchestratorBrain | null = null;
+    let directiveSeq = 0;
+
+    const newBrain = (restore?: Record<string, unknown>): OrchestratorBrain => {
+      const b = createOrchestratorBrain({ dryRun: config.dryRun, forecastOnly: config.forecastOnly, restore });
+      for (const change of config.policyChanges) b.applyDirective(change.type, change.params);
+      return b;
+    };
+    const publish = (out: OrchestratorOutput): void => {
+      for (const a of out.actions) bus.emit(Subjects.action, [a.service], a);
+      for (const e of out.audit) bus.emit(Subjects.audit, [e.runId], e);
+      for (const d of out.directives) {
+        publishDirective(d.to, { directiveId: `${agentId}-${clock.now()}-${++directiveSeq}`, type: d.type, params: d.params, issuedBy: agentId, ts: clock.now() });
+      }
+      snapshots.write(out.snapshots);
+      counters.actions = (counters.actions ?? 0) + out.actions.length;
+    };
+    const whenLeader = (fn: (b: OrchestratorBrain) => OrchestratorOutput): void => {
+      if (!brain) { counters.standbyIgnored = (counters.standbyIgnored ?? 0) + 1; return; }
+      publish(fn(brain));
+    };
+    const checkLease = async (): Promise<void> => {
+      const wasLeader = lease.isLeader();
+      const leads = await lease.tick();
+      if (leads && !wasLeader) {
+        brain = newBrain(await snapshots.readAll());
+        log.info({ runs: snapshots.size() }, 'took the leader lease: runs restored');
+        publish(brain.resume(clock.now()));
+      } else if (!leads && wasLeader) {
+        brain = null;
+        log.warn('lost the leader lease: standing by');
+      }
+    };
+    await checkLease();
+    const leaseTimer = setInterval(() => {
+      checkLease().catch((err) => { counters.errors++; log.warn({ err: errorMessage(err) }, 'lease check failed'); });
+    }, Math.floor(config.leaseTtlMs / 3));
+
+    bus.on(Subjects.agg, (m) => whenLeader((b) => b.onAgg(m, clock.now())));
+    bus.on(Subjects.incident, (m) => whenLeader((b) => b.onIncident(m, clock.now())));
+    bus.on(Subjects.forecast, (m) => whenLeader((b) => b.onForecast(m, clock.now())));
+    bus.on(Subjects.impact, (m) => whenLeader((b) => b.onImpact(m, clock.now())));
+    bus.on(Subjects.actionResult, (m) => whenLeader((b) => b.onActionResult(m, clock.now())));
+
+    return {
+      inspect: () => ({ leader: lease.isLeader(), dryRun: config.dryRun, forecastOnly: config.forecastOnly, brain: brain?.state() ?? null }),
+      onWatermark: (ts) => whenLeader((b) => b.advance(ts)),
+      reset: () => {
+        snapshots.clear();
+        if (brain) brain = newBrain();
+      },
+      directive: (d) => {
+        if (d.type !== 'set-trigger' && d.type !== 'set-policy') return { status: 'rejected', detail: `orchestrator does not handle ${d.type}` };
+        const probe = newBrain();
+        const outcome = probe.applyDirective(d.type, d.params);
+        if (outcome.status !== 'applied') return outcome;
+        brain?.applyDirective(d.type, d.params);
+        return { ...outcome, config: { ...config, policyChanges: [...config.policyChanges, { type: d.type, params: d.params }] } };
+      },
+      reconfigure: (next) => { config = next; },
+      endpoints: {
+        directive: {
+          subject: endpointSubject('orchestrator', agentId, 'directive'),
+          handle: async (request) => {
+            const result = check(DirectiveRequest, request);
+            if (!result.ok) throw new Error(describeProblems('directive request', result.problems));
+            return fanOutDirective(nats, bus, result.value);
+          },
+        },
+        incidents: {
+          subject: endpointSubject('orchestrator', agentId, 'incidents'),
+          handle: (request) => {
+            if (!brain) throw new Error(`${agentId} is on standby: ask the lease holder`);
+            const { op, id } = request as { op?: string; id?: string };
+            if (op === undefined || op === 'ls') return brain.incidents();
+            if ((op === 'ack' || op === 'resolve') && typeof id === 'string') {
+              publish(op === 'ack' ? brain.ack(id, clock.now()) : brain.resolve(id, clock.now()));
+              return brain.incidents().find((i) => (i as { id?: string }).id === id) ?? { error: `no incident ${id}` };
+            }
+            throw new Error("request must be {op: 'ls'} or {op: 'ack'|'resolve', id}");
+          },
+        },
+      },
+      stop: async () => {
+        clearInterval(leaseTimer);
+        await snapshots.flush();
+        await lease.release().catch((err) => log.warn({ err: errorMessage(err) }, 'lease release failed'));
+      },
+    };
+  },
+});

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * The entry point of one agent process: `node dist/runtime/agent-main.js <kind> [agentId]`.
+ * NATS address and credentials come from the environment (set by the supervisor):
+ * VIGIL_NATS_URL, VIGIL_NATS_USER, VIGIL_NATS_PASSWORD; VIGIL_AGENT_CONFIG (JSON overrides),
+ * VIGIL_LOG_LEVEL. Exit codes: 0 clean stop, 78 configuration error, 1 anything else.
+ */
+import { definitionOf, upstreamKinds } from '../agents/registry.js';
+import { ConfigError, errorMessage } from './errors.js';
+import { createLogger } from './log.js';
+import { DEFAULT_NATS_URL } from './nats/connect.js';
+import { startAgent } from './host/start-agent.js';
+
+async function main(): Promise<void> {
+  const [kind, idArg] = process.argv.slice(2);
+  if (!kind) throw new ConfigError('usage: agent-main <kind> [agentId]');
+  const def = definitionOf(kind);
+  const agentId = idArg ?? `${kind}-1`;
+  const log = createLogger({ agent: agentId, kind, tier: def.tier }, process.env.VIGIL_LOG_LEVEL ?? 'info');
+  let overrides: unknown;
+  try {
+    overrides = process.env.VIGIL_AGENT_CONFIG ? JSON.parse(process.env.VIGIL_AGENT_CONFIG) : undefined;
+  } catch (err) {
+    throw new ConfigError(`${kind}: VIGIL_AGENT_CONFIG is not JSON: ${errorMessage(err)}`);
+  }
+  const agent = await startAgent(def, {
+    agentId, log, upstreamKinds: upstreamKinds(def), config: overrides,
+    nats: { url: process.env.VIGIL_NATS_URL ?? DEFAULT_NATS_URL, user: process.env.VIGIL_NATS_USER ?? kind, password: process.env.VIGIL_NATS_PASSWORD },
+    heartbeatMs: Number(process.env.VIGIL_HEARTBEAT_MS ?? 1000),
+  });
+  const shutdown = (signal: string): void => {
+    log.info({ signal }, 'stopping');
+    agent.stop().then(() => process.exit(0), (err) => { log.error({ err: errorMessage(err) }, 'unclean stop'); process.exit(1); });
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (err) => log.error({ err: errorMessage(err) }, 'unhandled rejection'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`vigil agent: ${errorMessage(err)}\n`);
+  process.exit(err instanceof ConfigError ? ConfigError.exitCode : 1);
+});

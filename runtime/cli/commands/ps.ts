@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { agentKinds } from '../../../agents/registry.js';
+import { readRegistry, type AgentRow } from '../../nats/registry.js';
+import { cliEnv, output, table, withOperator } from '../context.js';
+
+/** `vigil ps`: every agent with id, kind, tier, pid, status, last heartbeat and lag. */
+export function registerPs(program: Command): void {
+  program.command('ps')
+    .description('list every agent: id, kind, tier, pid, status (starting, healthy, degraded, down), last heartbeat, lag')
+    .option('--json', 'print the agents as a JSON array')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const rows = await withOperator(cliEnv(cmd), (nc) => readRegistry(nc));
+      output(Boolean(opts.json), sortRows(rows), () => formatFleet(sortRows(rows)));
+    });
+}
+
+function sortRows(rows: AgentRow[]): AgentRow[] {
+  return [...rows].sort((a, b) => agentKinds.indexOf(a.kind) - agentKinds.indexOf(b.kind) || a.agentId.localeCompare(b.agentId, 'en', { numeric: true }));
+}
+
+export function formatFleet(rows: AgentRow[]): string {
+  if (rows.length === 0) return 'no agent has registered yet';
+  return table(['ID', 'KIND', 'TIER', 'PID', 'STATUS', 'HEARTBEAT', 'LAG'], rows.map((r) => [
+    r.agentId, r.kind, r.tier, r.pid, r.status, `${(r.heartbeatAgeMs / 1000).toFixed(1)}s ago`, `${(r.lagMs / 1000).toFixed(1)}s`,
+  ]));
+}
+
+/** Waits until `expected` agents report healthy; throws naming those that did not in time. */
+export async function waitForFleet(nc: NatsConnection, expected: number, timeoutMs: number): Promise<AgentRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  let rows: AgentRow[] = [];
+  while (Date.now() < deadline) {
+    rows = await readRegistry(nc);
+    if (rows.filter((r) => r.status === 'healthy').length >= expected) return sortRows(rows);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const notHealthy = rows.filter((r) => r.status !== 'healthy').map((r) => `${r.agentId} (${r.status})`);
+  throw new Error(`the fleet is not healthy after ${timeoutMs} ms: ${rows.length}/${expected} registered; not healthy: ${notHealthy.join(', ') || 'none'}`);
+}

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { agentKinds } from '../../../agents/registry.js';
+import { ConfigError } from '../../errors.js';
+import { createLogger } from '../../log.js';
+import { natsReachable } from '../../nats/connect.js';
+import { generateCredentials, loadCredentials, saveCredentials, type Credentials } from '../../supervisor/credentials.js';
+import { alive, readFleetFile, removeFleetFile } from '../../supervisor/fleet-file.js';
+import { Supervisor } from '../../supervisor/supervisor.js';
+import { cliEnv, output, withOperator, type CliEnv } from '../context.js';
+import { formatFleet, waitForFleet } from './ps.js';
+
+const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
+
+/** `vigil up`: start the fleet (and nats-server when none answers), print it, run until Ctrl-C. */
+export function registerUp(program: Command): void {
+  program.command('up')
+    .description('start the agent fleet: nats-server if none is reachable, streams and buckets, one process per agent')
+    .option('--detach', 'run the fleet in the background and return once every agent is healthy')
+    .option('--scale <kind=n...>', 'run n instances of a kind (e.g. --scale detector=2)')
+    .option('--timeout <ms>', 'how long to wait for a healthy fleet', '30000')
+    .option('--json', 'print the fleet as JSON')
+    .action(async (opts: { detach?: boolean; scale?: string[]; timeout: string; json?: boolean }, cmd: Command) => {
+      const env = cliEnv(cmd);
+      const running = readFleetFile(env.home);
+      if (running && alive(running.supervisorPid)) {
+        throw new ConfigError(`the fleet is already running (supervisor pid ${running.supervisorPid}); 'vigil down' stops it`);
+      }
+      const agents = agentKinds.map((kind) => ({ kind, count: scaleOf(opts.scale ?? [], kind) }));
+      const expected = agents.reduce((n, a) => n + a.count, 0);
+      const creds = await credentialsFor(env);
+      saveCredentials(env.home, creds);
+      if (opts.detach) {
+        mkdirSync(env.home, { recursive: true });
+        const log = openSync(join(env.home, 'fleet.log'), 'a');
+        const args = [MAIN, '--home', env.home, '--nats-url', env.natsUrl, 'up', ...(opts.scale ?? []).flatMap((s) => ['--scale', s])];
+        const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: process.env });
+        child.unref();
+        const rows = await withOperatorWhenUp(env, Number(opts.timeout), (nc) => waitForFleet(nc, expected, Number(opts.timeout)));
+        output(Boolean(opts.json), { supervisorPid: child.pid, natsUrl: env.natsUrl, agents: rows }, () =>
+          `${formatFleet(rows)}\n\nfleet running in the background (supervisor pid ${child.pid}, log ${join(env.home, 'fleet.log')}); 'vigil down' stops it`);
+        return;
+      }
+      const log = createLogger({ component: 'supervisor' }, process.env.VIGIL_LOG_LEVEL ?? 'warn');
+      const supervisor = new Supervisor({ home: env.home, natsUrl: env.natsUrl, creds, agents, log, onEvent: (l) => { if (!opts.json) process.stderr.write(`${l}\n`); } });
+      const stop = async (): Promise<void> => { await supervisor.stop(); removeFleetFile(env.home); process.exit(0); };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+      await supervisor.start();
+      const rows = await waitForFleet(supervisor.connection(), expected, Number(opts.timeout));
+      output(Boolean(opts.json), { supervisorPid: process.pid, natsUrl: env.natsUrl, agents: rows }, () => `${formatFleet(rows)}\n\nfleet up; Ctrl-C or 'vigil down' stops it`);
+      await new Promise<never>(() => { /* run until a signal stops the fleet */ });
+    });
+}
+
+function scaleOf(scales: string[], kind: string): number {
+  for (const s of scales) {
+    const [k, n] = s.split('=');
+    if (!agentKinds.includes(k as never)) throw new ConfigError(`--scale ${s}: unknown kind '${k}' (known: ${agentKinds.join(', ')})`);
+    if (k === kind) {
+      const count = Number(n);
+      if (!Number.isInteger(count) || count < 1 || count > 16) throw new ConfigError(`--scale ${s}: count must be an integer from 1 to 16`);
+      return count;
+    }
+  }
+  return 1;
+}
+
+/** Credentials: a file named by VIGIL_CREDENTIALS, else the fleet's own when joining its server, else new ones. */
+async function credentialsFor(env: CliEnv): Promise<Credentials> {
+  if (process.env.VIGIL_CREDENTIALS) {
+    const path = process.env.VIGIL_CREDENTIALS;
+    if (!existsSync(path)) throw new ConfigError(`VIGIL_CREDENTIALS: no file at ${path}`);
+    saveCredentials(env.home, JSON.parse(readFileSync(path, 'utf8')) as Credentials);
+    return loadCredentials(env.home);
+  }
+  if (await natsReachable(env.natsUrl)) {
+    try {
+      return loadCredentials(env.home);
+    } catch {
+      throw new ConfigError(`a NATS server answers at ${env.natsUrl} but vigil has no credentials for it: set VIGIL_CREDENTIALS to a JSON file of {role: password} matching its nats.conf, or use another --nats-url`);
+    }
+  }
+  return generateCredentials();
+}
+
+async function withOperatorWhenUp<T>(env: CliEnv, timeoutMs: number, fn: Parameters<typeof withOperator<T>>[1]): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await natsReachable(env.natsUrl, 300))) {
+    if (Date.now() > deadline) throw new Error(`the fleet did not start within ${timeoutMs} ms: see ${join(env.home, 'fleet.log')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return withOperator(env, fn);
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError, errorMessage } from '../errors.js';
+import { registerDirective } from './commands/directive.js';
+import { registerDown } from './commands/down.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerPs } from './commands/ps.js';
+import { registerUp } from './commands/up.js';
+import { registerNabCommand } from './commands/nab.js';
+
+const program = new Command('vigil')
+  .description('vigil: a hierarchical multi-agent monitoring runtime over NATS')
+  .option('--nats-url <url>', 'NATS server URL (env VIGIL_NATS_URL; default nats://127.0.0.1:4222)')
+  .option('--home <dir>', 'state folder: credentials, logs, JetStream store (env VIGIL_HOME; default ./.vigil)')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerUp(program);
+registerDown(program);
+registerPs(program);
+registerInspect(program);
+registerDirective(program);
+registerNabCommand(program);
+
+program.parseAsync(process.argv).then(
+  () => { if (process.exitCode === undefined) process.exit(0); else process.exit(process.exitCode); },
+  (err: unknown) => {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    process.stderr.write(`vigil: ${errorMessage(err)}\n`);
+    process.exit(err instanceof ConfigError ? 2 : 1);
+  },
+);

@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { connectNats, natsReachable, type NatsConnection } from '../nats/connect.js';
+import { setupStores } from '../nats/setup.js';
+import type { Credentials } from './credentials.js';
+import { alive, writeFleetFile, type FleetFile } from './fleet-file.js';
+import { serverPaths, startNatsServer } from './nats-server.js';
+import { decideRestart } from './restart-policy.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root (dist/runtime/supervisor -> ../../..). */
+export const PACKAGE_ROOT = resolve(here, '..', '..', '..');
+const AGENT_MAIN = resolve(here, '..', 'agent-main.js');
+
+export interface FleetOptions {
+  home: string;
+  natsUrl: string;
+  creds: Credentials;
+  /** Agents to run: kind and how many instances. */
+  agents: { kind: string; count: number }[];
+  log: Logger;
+  /** Called with every notable event, for the person watching `vigil up`. */
+  onEvent?(line: string): void;
+  heartbeatMs?: number;
+}
+
+interface Managed { agentId: string; kind: string; child: ChildProcess | null; restarts: number[]; failed?: string }
+
+/**
+ * Runs the fleet: starts nats-server when none answers at the URL, creates the streams and
+ * buckets, spawns every agent as its own OS process, restarts a crashed one with backoff,
+ * and stops everything cleanly.
+ */
+export class Supervisor {
+  #server: ChildProcess | null = null;
+  #managed: Managed[] = [];
+  #stopping = false;
+  #nc: NatsConnection | null = null;
+
+  constructor(private readonly opts: FleetOptions) {}
+
+  async start(): Promise<void> {
+    const { home, natsUrl, creds } = this.opts;
+    mkdirSync(join(home, 'logs'), { recursive: true });
+    if (!(await natsReachable(natsUrl))) {
+      const url = new URL(natsUrl.replace(/^nats:/, 'http:'));
+      if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname)) {
+        throw new Error(`no NATS server answers at ${natsUrl} and vigil only starts one on this machine`);
+      }
+      this.event(`starting nats-server on port ${url.port || 4222}`);
+      this.#server = await startNatsServer({ confPath: join(PACKAGE_ROOT, 'nats.conf'), port: Number(url.port || 4222), creds, ...serverPaths(home) });
+    } else {
+      this.event(`joining the NATS server at ${natsUrl}`);
+    }
+    this.#nc = await connectNats({ url: natsUrl, user: 'operator', password: creds.operator }, 'vigil-supervisor');
+    await setupStores(this.#nc);
+    for (const { kind, count } of this.opts.agents) {
+      for (let i = 1; i <= count; i++) this.#managed.push({ agentId: `${kind}-${i}`, kind, child: null, restarts: [] });
+    }
+    for (const m of this.#managed) this.spawnAgent(m);
+    this.saveFleet();
+  }
+
+  /** The operator connection the supervisor holds (for the CLI running in-process). */
+  connection(): NatsConnection {
+    if (!this.#nc) throw new Error('supervisor not started');
+    return this.#nc;
+  }
+
+  agents(): { agentId: string; kind: string; pid: number | null; failed?: string }[] {
+    return this.#managed.map((m) => ({ agentId: m.agentId, kind: m.kind, pid: m.child?.pid ?? null, failed: m.failed }));
+  }
+
+  private spawnAgent(m: Managed): void {
+    const { natsUrl, creds, home } = this.opts;
+    const logFd = openSync(join(home, 'logs', `${m.agentId}.log`), 'a');
+    const child = spawn(process.execPath, [AGENT_MAIN, m.kind, m.agentId], {
+      env: {
+        ...process.env, VIGIL_NATS_URL: natsUrl, VIGIL_NATS_USER: m.kind, VIGIL_NATS_PASSWORD: creds[m.kind as keyof Credentials],
+        VIGIL_HEARTBEAT_MS: String(this.opts.heartbeatMs ?? 1000),
+      },
+      stdio: ['ignore', logFd, logFd],
+    });
+    m.child = child;
+    this.event(`started ${m.agentId} (pid ${child.pid})`);
+    child.once('exit', (code, signal) => {
+      m.child = null;
+      if (this.#stopping) return;
+      const decision = decideRestart(code, m.restarts, Date.now());
+      if (!decision.restart) {
+        m.failed = decision.reason;
+        this.event(`${m.agentId} exited (${signal ?? code}); not restarted: ${decision.reason}`);
+        this.saveFleet();
+        return;
+      }
+      m.restarts.push(Date.now());
+      this.event(`${m.agentId} exited (${signal ?? `code ${code}`}); restarting in ${decision.delayMs} ms`);
+      setTimeout(() => { if (!this.#stopping) { this.spawnAgent(m); this.saveFleet(); } }, decision.delayMs);
+    });
+  }
+
+  private saveFleet(): void {
+    const fleet: FleetFile = {
+      supervisorPid: process.pid, natsUrl: this.opts.natsUrl, startedServer: this.#server !== null,
+      serverPid: this.#server?.pid, agents: this.agents(), startedAt: Date.now(),
+    };
+    writeFleetFile(this.opts.home, fleet);
+  }
+
+  private event(line: string): void {
+    this.opts.log.info(line);
+    this.opts.onEvent?.(line);
+  }
+
+  /** SIGTERM every agent, SIGKILL those still running after `graceMs`, then the server. */
+  async stop(graceMs = 5000): Promise<void> {
+    this.#stopping = true;
+    const running = this.#managed.map((m) => m.child).filter((c): c is ChildProcess => c !== null);
+    await Promise.all(running.map((c) => terminate(c, graceMs)));
+    if (this.#nc) await this.#nc.drain().catch((err) => this.opts.log.warn({ err: errorMessage(err) }, 'drain failed'));
+    if (this.#server) await terminate(this.#server, graceMs);
+    this.event('fleet stopped');
+  }
+}
+
+/** Sends SIGTERM and resolves when the process exits (SIGKILL after `graceMs`). */
+export function terminate(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !alive(child.pid)) return Promise.resolve();
+  return new Promise((resolveExit) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => { clearTimeout(killer); resolveExit(); });
+    child.kill('SIGTERM');
+  });
+}
