@@ -1,0 +1,168 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ActionType, IncidentPattern, Token } from '../runtime/contracts/index.js';
+
+/**
+ * The schema of the orchestrator's policy data (DESIGN §5). The documented defaults live in
+ * policies/defaults/*.json; `loadPolicy` (load.ts) merges an override over them and validates
+ * the result against `OrchestratorPolicy` with ajv. Durations are seconds, metrics use the
+ * canonical names of runtime/contracts/metrics.ts.
+ */
+
+/** Which statistic of an AggWindow metric a rule reads. */
+export const Stat = Type.Union([
+  Type.Literal('mean'), Type.Literal('p50'), Type.Literal('p90'), Type.Literal('p99'),
+  Type.Literal('max'), Type.Literal('min'), Type.Literal('last'),
+], { default: 'mean' });
+export type Stat = Static<typeof Stat>;
+
+export const Comparison = Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>'), Type.Literal('>=')]);
+export type Comparison = Static<typeof Comparison>;
+
+/** A scaling trigger: `stat(metric) > threshold` held for `durationS` (seed 001 §3.2). */
+export const Trigger = Type.Object({
+  metric: Type.String({ minLength: 1 }),
+  stat: Stat,
+  threshold: Type.Number(),
+  durationS: Type.Integer({ minimum: 0 }),
+  cooldownS: Type.Integer({ minimum: 0, default: 900, description: 'no other change this long after one this trigger caused (seed 002)' }),
+  kind: Type.Union([Type.Literal('horizontal'), Type.Literal('vertical')]),
+  enabled: Type.Boolean({ default: true }),
+}, { additionalProperties: false });
+export type Trigger = Static<typeof Trigger>;
+
+const Limits = Type.Object({
+  minInstances: Type.Optional(Type.Integer({ minimum: 0 })),
+  maxInstances: Type.Optional(Type.Integer({ minimum: 1 })),
+  maxSize: Type.Optional(Type.Number({ minimum: 0.1 })),
+}, { additionalProperties: false });
+
+/** Scaling policy of every service (policies/defaults/triggers.json). */
+export const ScalingPolicy = Type.Object({
+  windowS: Type.Integer({ minimum: 1, default: 60, description: 'the AggWindow size the triggers read; others are ignored' }),
+  triggers: Type.Record(Type.String({ pattern: '^[a-z0-9_]+$' }), Trigger),
+  horizontal: Type.Object({
+    targetCpu: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
+    tolerance: Type.Number({ minimum: 0, maximum: 1 }),
+    minInstances: Type.Integer({ minimum: 0 }),
+    maxInstances: Type.Integer({ minimum: 1 }),
+    scaleDownStabilizationS: Type.Integer({ minimum: 0 }),
+    scaleInCooldownS: Type.Integer({ minimum: 0 }),
+    maxUpPercent: Type.Number({ minimum: 0, description: 'one step adds at most max(percent, pods)' }),
+    maxUpPods: Type.Integer({ minimum: 0 }),
+    maxDownPercent: Type.Number({ minimum: 0, maximum: 100 }),
+  }, { additionalProperties: false }),
+  vertical: Type.Object({
+    step: Type.Number({ exclusiveMinimum: 1, description: 'size factor multiplier of one scale-up' }),
+    minSize: Type.Number({ minimum: 0.1 }),
+    maxSize: Type.Number({ minimum: 0.1 }),
+  }, { additionalProperties: false }),
+  predictive: Type.Object({
+    enabled: Type.Boolean(),
+    metrics: Type.Array(Type.String(), { description: 'forecast metrics that may pre-scale: cpu (percent) or rps' }),
+    horizonS: Type.Integer({ minimum: 0, description: 'act only on peaks forecast within this horizon' }),
+    minConfidence: Type.Number({ minimum: 0, maximum: 1 }),
+  }, { additionalProperties: false }),
+  validation: Type.Object({
+    windowS: Type.Integer({ minimum: 0, description: 'how long after a change the effect is measured' }),
+    minImprovement: Type.Number({ minimum: 0, maximum: 1, description: 'relative improvement that counts as a success' }),
+    normaliseBy: Type.Union([Type.Literal('rps'), Type.Literal('none')], { description: 'compare metric per request so a growing load is not a failure' }),
+  }, { additionalProperties: false }),
+  action: Type.Object({
+    timeoutS: Type.Integer({ minimum: 1 }),
+    resends: Type.Integer({ minimum: 0, description: 'resends of the same actionId before giving up' }),
+    failureBackoffS: Type.Integer({ minimum: 0 }),
+  }, { additionalProperties: false }),
+  services: Type.Record(Token, Limits, { default: {} }),
+}, { additionalProperties: false });
+export type ScalingPolicy = Static<typeof ScalingPolicy>;
+
+/** A condition on the latest window of a service: `stat(metric) op value`. */
+export const Condition = Type.Object({
+  metric: Type.String({ minLength: 1, description: "a metric name, or 'instances'" }),
+  stat: Stat,
+  op: Comparison,
+  value: Type.Number(),
+  ifMissing: Type.Union([Type.Literal('pass'), Type.Literal('fail')], { default: 'fail' }),
+}, { additionalProperties: false });
+export type Condition = Static<typeof Condition>;
+
+/** One phase of a remediation: one action with its timeout and its compensating action. */
+export const Phase = Type.Object({
+  type: ActionType,
+  params: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+  timeoutS: Type.Integer({ minimum: 1, default: 120 }),
+  undo: Type.Union([ActionType, Type.Null()], { description: "must equal ActionTypes[type].undo" }),
+}, { additionalProperties: false });
+export type Phase = Static<typeof Phase>;
+
+/** Post-validation: over `windowS` after the last phase, `aggregate(stat(metric)) op threshold`. */
+export const Check = Type.Object({
+  metric: Type.String({ minLength: 1 }),
+  stat: Stat,
+  op: Comparison,
+  threshold: Type.Number(),
+  windowS: Type.Integer({ minimum: 0, default: 300 }),
+  aggregate: Type.Union([Type.Literal('mean'), Type.Literal('max'), Type.Literal('last'), Type.Literal('all')], { default: 'mean' }),
+}, { additionalProperties: false });
+export type Check = Static<typeof Check>;
+
+/** An entry of the corrective-action catalogue (seed 001 §3.4.1). */
+export const CatalogueEntry = Type.Object({
+  id: Token,
+  category: Type.String(),
+  problem: Type.String({ description: 'the problem detected, as in seed 001 §3.4.1' }),
+  answers: Type.Array(Type.Object({
+    pattern: IncidentPattern,
+    metric: Type.Optional(Type.String({ description: 'root-cause metric required, any if absent' })),
+  }, { additionalProperties: false }), { minItems: 1 }),
+  preconditions: Type.Array(Condition, { default: [] }),
+  phases: Type.Array(Phase, { minItems: 1 }),
+  postValidation: Check,
+}, { additionalProperties: false });
+export type CatalogueEntry = Static<typeof CatalogueEntry>;
+
+/** How remediation runs behave (policies/defaults/remediation.json). */
+export const RemediationSettings = Type.Object({
+  enabled: Type.Boolean({ default: true }),
+  breakerThreshold: Type.Integer({ minimum: 1, description: 'consecutive failed phases that open the circuit breaker' }),
+  preValidationTimeoutS: Type.Integer({ minimum: 1 }),
+  undoTimeoutS: Type.Integer({ minimum: 1 }),
+  undoAttempts: Type.Integer({ minimum: 1 }),
+  maxAttemptsPerIncident: Type.Integer({ minimum: 0 }),
+  maxPerServicePerHour: Type.Integer({ minimum: 0 }),
+  requireWorthIt: Type.Boolean({ description: "skip remediation when the strategist says it is not worth it" }),
+  monitoring: Type.Object({
+    enabled: Type.Boolean(),
+    sensitivity: Type.Number({ minimum: 0, maximum: 1 }),
+    normalSensitivity: Type.Number({ minimum: 0, maximum: 1 }),
+    intervalS: Type.Integer({ minimum: 1 }),
+    normalIntervalS: Type.Integer({ minimum: 1 }),
+  }, { additionalProperties: false }),
+}, { additionalProperties: false });
+export type RemediationSettings = Static<typeof RemediationSettings>;
+
+/** One escalation level (seed 001 §3.3.1): reached `afterS` after the incident opened. */
+export const EscalationLevel = Type.Object({
+  level: Token,
+  afterS: Type.Integer({ minimum: 0 }),
+  who: Type.String(),
+  channels: Type.Array(Type.String()),
+}, { additionalProperties: false });
+export type EscalationLevel = Static<typeof EscalationLevel>;
+
+export const EscalationTable = Type.Object({
+  levels: Type.Array(EscalationLevel, { minItems: 1 }),
+  onRemediationFailure: Type.Union([Type.Literal('next-level'), Type.Literal('none')], {
+    default: 'next-level', description: 'a failed automatic resolution moves to the next level at once',
+  }),
+}, { additionalProperties: false });
+export type EscalationTable = Static<typeof EscalationTable>;
+
+/** Everything the orchestrator decides with; `set-policy` paths are relative to this. */
+export const OrchestratorPolicy = Type.Object({
+  scaling: ScalingPolicy,
+  remediation: RemediationSettings,
+  catalogue: Type.Array(CatalogueEntry),
+  escalation: EscalationTable,
+}, { additionalProperties: false, $id: 'vigil.orchestrator-policy.v1' });
+export type OrchestratorPolicy = Static<typeof OrchestratorPolicy>;
