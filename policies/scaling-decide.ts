@@ -1,0 +1,219 @@
+/**
+ * The pure decisions of the scaling machine (scaling.machine.ts): which triggers hold, how big a
+ * change should be, and whether a change helped. No state of their own: everything comes in.
+ */
+import type { AggWindow, Forecast } from '../runtime/contracts/index.js';
+import { desiredReplicas } from './hpa.js';
+import { readMetric } from './metric-read.js';
+import type { ScalingPolicy, Stat, Trigger } from './schema.js';
+
+/** A metric the validation watches after a change, with its value before the change. */
+export interface Watch { metric: string; stat: Stat; threshold: number; before: number | null }
+
+/** A change the machine wants to make. `params` are absolute targets, with `from` to undo. */
+export interface Proposal {
+  type: 'scale-out' | 'scale-in' | 'scale-up' | 'scale-down';
+  params: { instances?: number; size?: number; from: number };
+  trigger: string;
+  reason: string;
+  cooldownS: number;
+  /** 'improve': the watched metric must improve (or fall under its threshold); 'hold': must stay under */
+  expect: 'improve' | 'hold';
+  watch: Watch[];
+  beforeRps: number | null;
+}
+
+/** What the machine tracks between windows. */
+export interface Observation {
+  breaches: Record<string, number>; // trigger -> event time the continuous breach started
+  lowSince: number | null;          // since when every HPA recommendation was below the instance count
+  recs: { ts: number; replicas: number }[];
+}
+
+export interface Limits { min: number; max: number; maxSize: number }
+
+/** Instance and size limits of a service (per-service overrides over the horizontal/vertical ones). */
+export function limitsFor(policy: ScalingPolicy, service: string): Limits {
+  const o = policy.services[service] ?? {};
+  return {
+    min: o.minInstances ?? policy.horizontal.minInstances,
+    max: o.maxInstances ?? policy.horizontal.maxInstances,
+    maxSize: o.maxSize ?? policy.vertical.maxSize,
+  };
+}
+
+const enabled = (policy: ScalingPolicy): [string, Trigger][] =>
+  Object.entries(policy.triggers).filter(([, t]) => t.enabled);
+
+/** Updates breach streaks and the scale-in history with one window. */
+export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, service: string): Observation {
+  const breaches: Record<string, number> = {};
+  for (const [name, t] of enabled(policy)) {
+    const v = readMetric(w, t.metric, t.stat);
+    if (v !== undefined && v > t.threshold) breaches[name] = prev.breaches[name] ?? w.start;
+  }
+  const cpu = readMetric(w, 'cpu', 'mean');
+  const { min, max } = limitsFor(policy, service);
+  const stabS = policy.horizontal.scaleDownStabilizationS;
+  if (cpu === undefined || w.instances <= 0) return { breaches, lowSince: null, recs: [] };
+  const raw = desiredReplicas(w.instances, cpu, policy.horizontal.targetCpu, policy.horizontal.tolerance);
+  const rec = Math.min(Math.max(raw, min), max);
+  const recs = [...prev.recs.filter((r) => r.ts > w.end - stabS * 1000), { ts: w.end, replicas: rec }];
+  const low = rec < w.instances;
+  return { breaches, lowSince: low ? (prev.lowSince ?? w.start) : null, recs: low ? recs : [] };
+}
+
+const held = (obs: Observation, name: string, t: Trigger, w: AggWindow): boolean =>
+  obs.breaches[name] !== undefined && w.end - obs.breaches[name] >= t.durationS * 1000;
+
+/** At most max(+percent, +pods) in one step, and never above the maximum. */
+function capUp(current: number, desired: number, policy: ScalingPolicy, max: number): number {
+  const h = policy.horizontal;
+  const limit = Math.max(Math.ceil(current * (1 + h.maxUpPercent / 100)), current + h.maxUpPods);
+  return Math.min(desired, limit, max);
+}
+
+/**
+ * The reactive decision on the latest window: horizontal scale-out when a horizontal trigger held
+ * for its duration (HPA formula on CPU, proportional to the excess for latency and queue, at least
+ * +1); else vertical scale-up on a vertical trigger; else scale-in when every recommendation of
+ * the stabilisation window was below the instance count. One change at a time, never both kinds.
+ */
+export function proposeReactive(
+  obs: Observation, w: AggWindow, policy: ScalingPolicy, service: string, size: number,
+): Proposal | null {
+  const { min, max, maxSize } = limitsFor(policy, service);
+  const current = w.instances;
+  const rps = readMetric(w, 'rps', 'mean') ?? null;
+  const holding = enabled(policy).filter(([name, t]) => held(obs, name, t, w));
+  const horizontal = holding.filter(([, t]) => t.kind === 'horizontal');
+  if (horizontal.length > 0 && current > 0) {
+    let best: { name: string; t: Trigger; desired: number; v: number } | null = null;
+    for (const [name, t] of horizontal) {
+      const v = readMetric(w, t.metric, t.stat) as number;
+      const raw = t.metric === 'cpu'
+        ? desiredReplicas(current, v, policy.horizontal.targetCpu, policy.horizontal.tolerance)
+        : Math.ceil(current * (v / t.threshold));
+      const desired = Math.max(raw, current + 1);
+      if (!best || desired > best.desired) best = { name, t, desired, v };
+    }
+    const b = best as { name: string; t: Trigger; desired: number; v: number };
+    const target = capUp(current, b.desired, policy, max);
+    if (target <= current) return null;
+    return {
+      type: 'scale-out', params: { instances: target, from: current }, trigger: b.name, cooldownS: b.t.cooldownS,
+      reason: `${b.t.metric} ${b.t.stat} ${round(b.v)} > ${b.t.threshold} for ${b.t.durationS} s`,
+      expect: 'improve', watch: [{ metric: b.t.metric, stat: b.t.stat, threshold: b.t.threshold, before: b.v }], beforeRps: rps,
+    };
+  }
+  const vertical = holding.filter(([, t]) => t.kind === 'vertical');
+  if (vertical.length > 0) {
+    const [name, t] = vertical[0];
+    const next = Math.min(round(size * policy.vertical.step), maxSize);
+    if (next <= size) return null;
+    const v = readMetric(w, t.metric, t.stat) as number;
+    return {
+      type: 'scale-up', params: { size: next, from: size }, trigger: name, cooldownS: t.cooldownS,
+      reason: `${t.metric} ${t.stat} ${round(v)} > ${t.threshold} for ${t.durationS} s`,
+      expect: 'improve', watch: [{ metric: t.metric, stat: t.stat, threshold: t.threshold, before: v }], beforeRps: rps,
+    };
+  }
+  return proposeScaleIn(obs, w, policy, min, rps);
+}
+
+function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, min: number, rps: number | null): Proposal | null {
+  const stabS = policy.horizontal.scaleDownStabilizationS;
+  if (Object.keys(obs.breaches).length > 0 || obs.lowSince === null || w.end - obs.lowSince < stabS * 1000) return null;
+  const current = w.instances;
+  const highest = Math.max(...obs.recs.map((r) => r.replicas));
+  const floor = Math.floor(current * (1 - policy.horizontal.maxDownPercent / 100));
+  const target = Math.max(highest, floor, min);
+  if (target >= current) return null;
+  const watch = enabled(policy).filter(([, t]) => t.kind === 'horizontal')
+    .map(([, t]) => ({ metric: t.metric, stat: t.stat, threshold: t.threshold, before: readMetric(w, t.metric, t.stat) ?? null }));
+  return {
+    type: 'scale-in', params: { instances: target, from: current }, trigger: 'scale-in', cooldownS: policy.horizontal.scaleInCooldownS,
+    reason: `every recommendation of the last ${stabS} s was <= ${highest} < ${current} instances`,
+    expect: 'hold', watch, beforeRps: rps,
+  };
+}
+
+/**
+ * Predictive pre-scaling: a cpu forecast (percent) or an rps forecast (projected onto cpu with
+ * the latest window) that crosses the cpu trigger within the horizon, with enough confidence,
+ * sizes a scale-out with the HPA formula before the peak arrives.
+ */
+export function proposePredictive(f: Forecast, w: AggWindow | null, policy: ScalingPolicy, service: string): Proposal | null {
+  const p = policy.predictive;
+  const cpuTrigger = Object.values(policy.triggers).find((t) => t.metric === 'cpu' && t.kind === 'horizontal' && t.enabled);
+  if (!p.enabled || !cpuTrigger || !w || w.instances <= 0) return null;
+  if (!p.metrics.includes(f.metric) || f.confidence < p.minConfidence || f.horizonS > p.horizonS) return null;
+  const cpuNow = readMetric(w, 'cpu', 'mean');
+  let projected: number | undefined;
+  if (f.metric === 'cpu') projected = f.predicted;
+  else if (f.metric === 'rps' && cpuNow !== undefined && f.current > 0) projected = cpuNow * (f.predicted / f.current);
+  if (projected === undefined || projected <= cpuTrigger.threshold) return null;
+  if (cpuNow !== undefined && cpuNow > cpuTrigger.threshold) return null; // already breaching: reactive path
+  const { max } = limitsFor(policy, service);
+  const current = w.instances;
+  const target = capUp(current, Math.max(Math.ceil(current * (projected / policy.horizontal.targetCpu)), current + 1), policy, max);
+  if (target <= current) return null;
+  return {
+    type: 'scale-out', params: { instances: target, from: current }, trigger: 'predictive', cooldownS: cpuTrigger.cooldownS,
+    reason: `forecast ${f.metric} ${round(f.predicted)} in ${f.horizonS} s projects cpu ${round(projected)} > ${cpuTrigger.threshold}`,
+    expect: 'improve', watch: [{ metric: 'cpu', stat: 'mean', threshold: cpuTrigger.threshold, before: cpuNow ?? null }],
+    beforeRps: readMetric(w, 'rps', 'mean') ?? null,
+  };
+}
+
+/** One post-change window as the validation keeps it. */
+export interface Sample { values: Record<string, number>; rps: number | null }
+
+export function sampleOf(w: AggWindow, watch: Watch[]): Sample {
+  const values: Record<string, number> = {};
+  for (const m of watch) {
+    const v = readMetric(w, m.metric, m.stat);
+    if (v !== undefined) values[m.metric] = v;
+  }
+  return { values, rps: readMetric(w, 'rps', 'mean') ?? null };
+}
+
+export type Verdict = { verdict: 'kept' | 'rollback' | 'inconclusive'; detail: Record<string, unknown> };
+
+/**
+ * Did the change help? Reads the settled half of the post-change windows (the first ones still
+ * carry boot transients). 'hold': every watched metric stays under its threshold. 'improve': the
+ * watched metric is under its threshold, or improved by `minImprovement` (per request when
+ * normaliseBy = rps, so a load that kept growing is not mistaken for a failure).
+ */
+export function judge(p: Pick<Proposal, 'expect' | 'watch' | 'beforeRps'>, samples: Sample[], policy: ScalingPolicy): Verdict {
+  const settled = samples.slice(Math.floor(samples.length / 2));
+  if (settled.length === 0) return { verdict: 'inconclusive', detail: { reason: 'no window after the change' } };
+  const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rpsAfter = settled.every((s) => s.rps !== null) ? avg(settled.map((s) => s.rps as number)) : null;
+  const detail: Record<string, unknown> = { samples: settled.length, beforeRps: p.beforeRps, afterRps: rpsAfter };
+  for (const m of p.watch) {
+    const vals = settled.map((s) => s.values[m.metric]).filter((v): v is number => v !== undefined);
+    if (vals.length === 0) continue;
+    const after = avg(vals);
+    detail[m.metric] = { before: m.before, after: round(after), threshold: m.threshold };
+    if (p.expect === 'hold') {
+      if (after > m.threshold) return { verdict: 'rollback', detail: { ...detail, reason: `${m.metric} ${round(after)} > ${m.threshold} after the change` } };
+      continue;
+    }
+    if (after <= m.threshold || m.before === null) continue;
+    const perLoad = policy.validation.normaliseBy === 'rps' && p.beforeRps && rpsAfter;
+    const b = perLoad ? m.before / (p.beforeRps as number) : m.before;
+    const a = perLoad ? after / (rpsAfter as number) : after;
+    const gain = b > 0 ? (b - a) / b : 0;
+    detail.improvement = round(gain);
+    if (gain < policy.validation.minImprovement) {
+      return { verdict: 'rollback', detail: { ...detail, reason: `${m.metric} did not improve (${round(gain * 100)} %${perLoad ? ' per request' : ''})` } };
+    }
+  }
+  return { verdict: 'kept', detail };
+}
+
+export function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,276 @@
+/**
+ * One scaling machine per service deciding horizontal AND vertical changes, so that the two
+ * never fight: one change at a time, then validation, then cooldown.
+ *
+ *   idle ⇄ breaching → acting (awaiting the action result) → validating → cooldown → idle
+ *                                                        ↘ rollingBack → cooldown
+ *
+ * Inputs: `EVALUATE` with the service's latest window and the policy in force (so a directive
+ * takes effect on the next evaluation), `FORECAST` for predictive pre-scaling, `RESULT` from the
+ * actuator, `TICK` when event time moves. Deadlines (action timeout, end of validation, end of
+ * cooldown) are absolute event times in context, checked after every event (see machine-kit.ts):
+ * a restored snapshot needs nothing re-armed, only a `TICK`.
+ */
+import { and, assign, emit, not, setup } from 'xstate';
+import { ActionTypes, type ActionType, type AggWindow, type Forecast } from '../runtime/contracts/index.js';
+import {
+  answers, pendingAction, stepId, succeeded,
+  type PendingAction, type PolicyEmitted, type ResultEvent, type TickEvent,
+} from './machine-kit.js';
+import {
+  judge, observe, proposePredictive, proposeReactive, sampleOf,
+  type Observation, type Proposal, type Sample,
+} from './scaling-decide.js';
+import type { ScalingPolicy } from './schema.js';
+
+/** The change being validated: the proposal as applied. */
+export interface AppliedChange extends Proposal { actionId: string; appliedAt: number; samples: Sample[] }
+
+export interface ScalingContext {
+  runId: string;
+  service: string;
+  /** predictive decisions are only recorded (note `forecast-only`), never acted on */
+  forecastOnly: boolean;
+  policy: ScalingPolicy;
+  now: number;
+  /** number of changes started: the step of the next action id */
+  seq: number;
+  /** vertical size factor in force (1 = the base size) */
+  size: number;
+  window: AggWindow | null;
+  obs: Observation;
+  proposal: Proposal | null;
+  /** the proposal behind the pending action */
+  planned: Proposal | null;
+  pending: PendingAction | null;
+  change: AppliedChange | null;
+  validateUntil: number | null;
+  cooldownUntil: number | null;
+  lastNote: { key: string; ts: number } | null;
+  counters: { changes: number; kept: number; rollbacks: number; failures: number; forecastOnly: number };
+}
+
+export interface ScalingInput { runId: string; service: string; policy: ScalingPolicy; forecastOnly?: boolean; size?: number }
+
+export type ScalingEvent =
+  | TickEvent
+  | ResultEvent
+  | { type: 'EVALUATE'; now: number; window: AggWindow; policy: ScalingPolicy }
+  | { type: 'FORECAST'; now: number; forecast: Forecast; policy: ScalingPolicy };
+
+const emptyObs = (): Observation => ({ breaches: {}, lowSince: null, recs: [] });
+
+const overdue = ({ context }: { context: ScalingContext }): boolean =>
+  context.pending !== null && context.now >= context.pending.deadline;
+
+const resultIs = (...statuses: string[]) => ({ context, event }: { context: ScalingContext; event: ScalingEvent }): boolean =>
+  event.type === 'RESULT' && answers(context.pending, event) && statuses.includes(event.result.status);
+
+export const scalingMachine = setup({
+  types: {
+    context: {} as ScalingContext,
+    events: {} as ScalingEvent,
+    input: {} as ScalingInput,
+    emitted: {} as PolicyEmitted,
+  },
+  guards: {
+    hasProposal: ({ context }) => context.proposal !== null,
+    breaching: ({ context }) => Object.keys(context.obs.breaches).length > 0,
+    applied: resultIs('applied', 'duplicate'),
+    dryRun: resultIs('dry-run'),
+    failed: resultIs('failed'),
+    overdue,
+    canResend: ({ context }) => context.pending !== null && context.pending.sends <= context.policy.action.resends,
+    validationDue: ({ context }) => context.validateUntil !== null && context.now >= context.validateUntil,
+    verdictRollback: ({ context }) => context.change !== null && judge(context.change, context.change.samples, context.policy).verdict === 'rollback',
+    cooldownOver: ({ context }) => context.cooldownUntil === null || context.now >= context.cooldownUntil,
+  },
+  actions: {
+    setNow: assign(({ context, event }) => ({ now: Math.max(context.now, event.now), proposal: null })),
+    setPolicy: assign(({ context, event }) => ('policy' in event ? { policy: event.policy } : { policy: context.policy })),
+    observe: assign(({ context, event }) => {
+      if (event.type !== 'EVALUATE') return {};
+      return { window: event.window, obs: observe(context.obs, event.window, context.policy, context.service) };
+    }),
+    propose: assign(({ context, event }) => {
+      if (event.type !== 'EVALUATE') return {};
+      return { proposal: proposeReactive(context.obs, event.window, context.policy, context.service, context.size) };
+    }),
+    predict: assign(({ context, event }) => {
+      if (event.type !== 'FORECAST') return {};
+      return { proposal: proposePredictive(event.forecast, context.window, context.policy, context.service) };
+    }),
+    recordForecastOnly: assign(({ context }) => ({
+      proposal: null,
+      lastNote: { key: noteKey(context.proposal), ts: context.now },
+      counters: { ...context.counters, forecastOnly: context.counters.forecastOnly + 1 },
+    })),
+    dropProposal: assign({ proposal: null }),
+    noteForecastOnly: emit(({ context }) => ({
+      type: 'note' as const, event: 'forecast-only',
+      detail: { would: { type: context.proposal?.type, params: context.proposal?.params }, reason: context.proposal?.reason },
+    })),
+    startAction: assign(({ context }) => {
+      const p = context.proposal as Proposal;
+      const seq = context.seq + 1;
+      const action = pendingAction({
+        actionId: stepId(context.runId, `a${seq}`), type: p.type, params: { ...p.params }, reason: `${p.trigger}: ${p.reason}`,
+      }, context.now, context.policy.action.timeoutS);
+      return { seq, pending: action, planned: p };
+    }),
+    act: emit(({ context }) => ({ type: 'act' as const, action: context.pending as PendingAction })),
+    resend: assign(({ context }) => {
+      const p = context.pending as PendingAction;
+      return { pending: { ...p, sends: p.sends + 1, deadline: context.now + context.policy.action.timeoutS * 1000 } };
+    }),
+    recordApplied: assign(({ context }) => {
+      const pending = context.pending as PendingAction;
+      const change: AppliedChange = { ...(context.planned as Proposal), actionId: pending.actionId, appliedAt: context.now, samples: [] };
+      return {
+        pending: null, planned: null, change, obs: emptyObs(), size: change.params.size ?? context.size,
+        validateUntil: context.now + context.policy.validation.windowS * 1000,
+        cooldownUntil: context.now + change.cooldownS * 1000,
+        counters: { ...context.counters, changes: context.counters.changes + 1 },
+      };
+    }),
+    recordNotApplied: assign(({ context, event }) => {
+      const failed = event.type !== 'RESULT' || event.result.status === 'failed';
+      const waitS = failed ? context.policy.action.failureBackoffS : context.planned?.cooldownS ?? 0;
+      return {
+        pending: null, planned: null, obs: emptyObs(), cooldownUntil: context.now + waitS * 1000,
+        counters: { ...context.counters, failures: context.counters.failures + (failed ? 1 : 0) },
+      };
+    }),
+    noteNotApplied: emit(({ context, event }) => ({
+      type: 'note' as const,
+      event: event.type === 'RESULT' ? `action-${event.result.status}` : 'action-timeout',
+      detail: { actionId: context.pending?.actionId, detail: event.type === 'RESULT' ? event.result.detail : `no result after ${context.pending?.sends} send(s)` },
+    })),
+    collect: assign(({ context, event }) => {
+      const c = context.change;
+      if (event.type !== 'EVALUATE' || !c || event.window.start < c.appliedAt) return {};
+      return { change: { ...c, samples: [...c.samples, sampleOf(event.window, c.watch)] } };
+    }),
+    noteVerdict: emit(({ context }) => {
+      const c = context.change as AppliedChange;
+      const v = judge(c, c.samples, context.policy);
+      return { type: 'note' as const, event: `validation-${v.verdict}`, detail: { actionId: c.actionId, trigger: c.trigger, ...v.detail } };
+    }),
+    recordKept: assign(({ context }) => ({ validateUntil: null, counters: { ...context.counters, kept: context.counters.kept + 1 } })),
+    startUndo: assign(({ context }) => {
+      const c = context.change as AppliedChange;
+      const undo = ActionTypes[c.type].undo as ActionType;
+      const key = c.type === 'scale-out' || c.type === 'scale-in' ? 'instances' : 'size';
+      const to = c.params[key];
+      return {
+        validateUntil: null,
+        pending: pendingAction({
+          actionId: stepId(context.runId, `a${context.seq}-undo`), type: undo, params: { [key]: c.params.from, from: to },
+          reason: `rollback of ${c.actionId}: ${c.type} did not help`, compensates: c.actionId,
+        }, context.now, context.policy.action.timeoutS),
+      };
+    }),
+    recordRolledBack: assign(({ context, event }) => {
+      const c = context.change as AppliedChange;
+      const ok = event.type === 'RESULT' && succeeded(event);
+      return {
+        pending: null, obs: emptyObs(), size: ok && c.params.size !== undefined ? c.params.from : context.size,
+        cooldownUntil: Math.max(context.cooldownUntil ?? 0, context.now + c.cooldownS * 1000),
+        counters: { ...context.counters, rollbacks: context.counters.rollbacks + 1, failures: context.counters.failures + (ok ? 0 : 1) },
+      };
+    }),
+  },
+}).createMachine({
+  id: 'scaling',
+  context: ({ input }) => ({
+    runId: input.runId, service: input.service, forecastOnly: input.forecastOnly ?? false, policy: input.policy,
+    now: 0, seq: 0, size: input.size ?? 1, window: null, obs: emptyObs(), proposal: null, planned: null, pending: null, change: null,
+    validateUntil: null, cooldownUntil: null, lastNote: null,
+    counters: { changes: 0, kept: 0, rollbacks: 0, failures: 0, forecastOnly: 0 },
+  }),
+  initial: 'idle',
+  on: {
+    TICK: { actions: 'setNow' },
+    EVALUATE: { actions: ['setNow', 'setPolicy', 'observe'] },
+    FORECAST: { actions: ['setNow', 'setPolicy'] },
+  },
+  states: {
+    idle: {
+      on: {
+        EVALUATE: { actions: ['setNow', 'setPolicy', 'observe', 'propose'] },
+        FORECAST: { actions: ['setNow', 'setPolicy', 'predict'] },
+      },
+      always: [
+        { guard: and([forecastOnly, freshNote]), actions: ['noteForecastOnly', 'recordForecastOnly'] },
+        { guard: forecastOnly, actions: 'dropProposal' },
+        { guard: 'hasProposal', target: 'acting' },
+        { guard: 'breaching', target: 'breaching' },
+      ],
+    },
+    breaching: {
+      on: {
+        EVALUATE: { actions: ['setNow', 'setPolicy', 'observe', 'propose'] },
+        FORECAST: { actions: ['setNow', 'setPolicy', 'predict'] },
+      },
+      always: [
+        { guard: and([forecastOnly, freshNote]), actions: ['noteForecastOnly', 'recordForecastOnly'] },
+        { guard: forecastOnly, actions: 'dropProposal' },
+        { guard: 'hasProposal', target: 'acting' },
+        { guard: not('breaching'), target: 'idle' },
+      ],
+    },
+    acting: {
+      entry: ['startAction', 'act'],
+      on: {
+        RESULT: [
+          { guard: 'applied', target: 'validating', actions: ['setNow', 'recordApplied'] },
+          { guard: 'dryRun', target: 'cooldown', actions: ['setNow', 'noteNotApplied', 'recordNotApplied'] },
+          { guard: 'failed', target: 'cooldown', actions: ['setNow', 'noteNotApplied', 'recordNotApplied'] },
+        ],
+      },
+      always: [
+        { guard: and(['overdue', 'canResend']), actions: ['resend', 'act'] },
+        { guard: 'overdue', target: 'cooldown', actions: ['noteNotApplied', 'recordNotApplied'] },
+      ],
+    },
+    validating: {
+      on: { EVALUATE: { actions: ['setNow', 'setPolicy', 'observe', 'collect'] } },
+      always: [
+        { guard: and(['validationDue', 'verdictRollback']), target: 'rollingBack', actions: 'noteVerdict' },
+        { guard: 'validationDue', target: 'cooldown', actions: ['noteVerdict', 'recordKept'] },
+      ],
+    },
+    rollingBack: {
+      entry: ['startUndo', 'act'],
+      on: {
+        RESULT: [
+          { guard: 'applied', target: 'cooldown', actions: ['setNow', 'recordRolledBack'] },
+          { guard: 'dryRun', target: 'cooldown', actions: ['setNow', 'recordRolledBack'] },
+          { guard: 'failed', target: 'cooldown', actions: ['setNow', 'noteNotApplied', 'recordRolledBack'] },
+        ],
+      },
+      always: [
+        { guard: and(['overdue', 'canResend']), actions: ['resend', 'act'] },
+        { guard: 'overdue', target: 'cooldown', actions: ['noteNotApplied', 'recordRolledBack'] },
+      ],
+    },
+    cooldown: {
+      always: { guard: 'cooldownOver', target: 'idle' },
+    },
+  },
+});
+
+function noteKey(p: Proposal | null): string {
+  return p ? `${p.type}:${p.params.instances ?? p.params.size}` : '';
+}
+
+/** A predictive proposal in forecast-only mode: record it (once per target and cooldown), do not act. */
+function forecastOnly({ context }: { context: ScalingContext }): boolean {
+  return context.forecastOnly && context.proposal?.trigger === 'predictive';
+}
+
+function freshNote({ context }: { context: ScalingContext }): boolean {
+  const last = context.lastNote;
+  const p = context.proposal as Proposal;
+  return !last || last.key !== noteKey(p) || context.now - last.ts >= p.cooldownS * 1000;
+}

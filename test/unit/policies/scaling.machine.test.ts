@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import type { Forecast } from '../../../runtime/contracts/index.js';
+import { loadPolicy } from '../../../policies/load.js';
+import type { PolicyEmitted } from '../../../policies/machine-kit.js';
+import { scalingMachine } from '../../../policies/scaling.machine.js';
+import type { ScalingPolicy } from '../../../policies/schema.js';
+import { MIN, T0, result, win } from './fixtures.js';
+
+function harness(opts: { forecastOnly?: boolean; policy?: ScalingPolicy } = {}) {
+  let policy = opts.policy ?? loadPolicy().scaling;
+  const actor = createActor(scalingMachine, { input: { runId: 'scaling-api', service: 'api', policy, forecastOnly: opts.forecastOnly } });
+  const emitted: PolicyEmitted[] = [];
+  actor.on('*', (e) => emitted.push(e as PolicyEmitted));
+  actor.start();
+  const h = {
+    actor,
+    emitted,
+    acts: () => emitted.filter((e) => e.type === 'act').map((e) => (e as Extract<PolicyEmitted, { type: 'act' }>).action),
+    notes: () => emitted.filter((e) => e.type === 'note').map((e) => (e as Extract<PolicyEmitted, { type: 'note' }>).event),
+    state: () => actor.getSnapshot().value as string,
+    setPolicy: (p: ScalingPolicy) => { policy = p; },
+    /** minute m's window arrives at its end */
+    minute(m: number, instances: number, values: Record<string, number>) {
+      const w = win('api', m, instances, values);
+      actor.send({ type: 'TICK', now: w.end });
+      actor.send({ type: 'EVALUATE', now: w.end, window: w, policy });
+    },
+    reply(status: 'applied' | 'failed' | 'dry-run', now: number) {
+      const a = h.acts().at(-1)!;
+      actor.send({ type: 'RESULT', now, result: result(a.actionId, 'api', a.type, status, now) });
+    },
+  };
+  return h;
+}
+
+const busy = { cpu: 90, rps: 400 };
+
+describe('scaling machine: horizontal triggers', () => {
+  it('scaling: CPU > 70 % for 5 min scales out with the HPA formula, not before 5 min', () => {
+    const h = harness();
+    for (let m = 0; m < 4; m++) h.minute(m, 4, busy);
+    expect(h.acts()).toHaveLength(0);
+    expect(h.state()).toBe('breaching');
+    h.minute(4, 4, busy);
+    expect(h.state()).toBe('acting');
+    expect(h.acts()).toEqual([expect.objectContaining({
+      actionId: 'scaling-api_a1', type: 'scale-out', params: { instances: 6, from: 4 }, sends: 1,
+    })]);
+    expect(h.acts()[0].reason).toMatch(/^cpu_high: cpu mean 90 > 70/);
+  });
+
+  it('scaling: a dip below the threshold restarts the 5-minute count', () => {
+    const h = harness();
+    for (let m = 0; m < 3; m++) h.minute(m, 4, busy);
+    h.minute(3, 4, { cpu: 50, rps: 400 });
+    for (let m = 4; m < 8; m++) h.minute(m, 4, busy);
+    expect(h.acts()).toHaveLength(0);
+    h.minute(8, 4, busy);
+    expect(h.acts()).toHaveLength(1);
+  });
+
+  it('scaling: latency > 200 ms for 2 min and queue > 1000 for 1 min scale out proportionally, at least +1', () => {
+    const lat = harness();
+    lat.minute(0, 4, { latency_ms: 300, cpu: 40 });
+    expect(lat.acts()).toHaveLength(0);
+    lat.minute(1, 4, { latency_ms: 300, cpu: 40 });
+    expect(lat.acts()[0].params).toEqual({ instances: 6, from: 4 }); // ceil(4 × 300/200)
+    const q = harness();
+    q.minute(0, 2, { queue_depth: 1100, cpu: 40 });
+    expect(q.acts()[0].params).toEqual({ instances: 3, from: 2 }); // ceil(2 × 1.1) = 3
+    const flood = harness();
+    flood.minute(0, 2, { queue_depth: 50_000 });
+    expect(flood.acts()[0].params).toEqual({ instances: 6, from: 2 }); // capped at max(+100 %, +4)
+  });
+
+  it('scaling: keeps the change when the metric improves, then respects the 900 s cooldown', () => {
+    const h = harness();
+    for (let m = 0; m < 5; m++) h.minute(m, 4, busy);
+    const appliedAt = T0 + 5 * MIN + 1000;
+    h.reply('applied', appliedAt);
+    expect(h.state()).toBe('validating');
+    for (let m = 5; m < 11; m++) h.minute(m, 6, { cpu: 60, rps: 400 });
+    expect(h.notes()).toContain('validation-kept');
+    expect(h.state()).toBe('cooldown');
+    // overload again right away: held 5 min, but the cooldown (900 s after the change) holds it back
+    for (let m = 11; m < 20; m++) h.minute(m, 6, busy);
+    expect(h.acts()).toHaveLength(1);
+    h.minute(20, 6, busy); // window ending at T0 + 21 min > appliedAt + 15 min
+    expect(h.acts()).toHaveLength(2);
+    expect(h.acts()[1]).toMatchObject({ actionId: 'scaling-api_a2', params: { instances: 8, from: 6 } });
+  });
+
+  it('scaling: rolls back a change that did not improve the metric, with the compensating action', () => {
+    const h = harness();
+    for (let m = 0; m < 5; m++) h.minute(m, 4, busy);
+    h.reply('applied', T0 + 5 * MIN + 1000);
+    for (let m = 5; m < 11; m++) h.minute(m, 6, { cpu: 92, rps: 400 });
+    expect(h.notes()).toContain('validation-rollback');
+    expect(h.state()).toBe('rollingBack');
+    expect(h.acts()[1]).toMatchObject({
+      actionId: 'scaling-api_a1-undo', type: 'scale-in', params: { instances: 4, from: 6 }, compensates: 'scaling-api_a1',
+    });
+    h.reply('applied', T0 + 11 * MIN + 500);
+    expect(h.state()).toBe('cooldown');
+    expect(h.actor.getSnapshot().context.counters).toMatchObject({ changes: 1, rollbacks: 1 });
+  });
+
+  it('scaling: a load that kept growing is judged per request, not rolled back', () => {
+    const h = harness();
+    for (let m = 0; m < 5; m++) h.minute(m, 4, busy);
+    h.reply('applied', T0 + 5 * MIN + 1000);
+    for (let m = 5; m < 11; m++) h.minute(m, 6, { cpu: 85, rps: 700 }); // more cpu, but far less per request
+    expect(h.notes()).toContain('validation-kept');
+  });
+
+  it('scaling: ignores a result for another action id, resends the same id on timeout, then gives up', () => {
+    const h = harness();
+    for (let m = 0; m < 5; m++) h.minute(m, 4, busy);
+    const at = T0 + 5 * MIN;
+    h.actor.send({ type: 'RESULT', now: at + 10, result: result('scaling-api_a0', 'api', 'scale-out', 'applied', at) });
+    expect(h.state()).toBe('acting');
+    h.actor.send({ type: 'TICK', now: at + 120_000 });
+    h.actor.send({ type: 'TICK', now: at + 240_000 });
+    expect(h.acts().map((a) => a.actionId)).toEqual(['scaling-api_a1', 'scaling-api_a1', 'scaling-api_a1']);
+    h.actor.send({ type: 'TICK', now: at + 360_000 });
+    expect(h.state()).toBe('cooldown');
+    expect(h.notes()).toContain('action-timeout');
+  });
+
+  it('scaling: scales in to the highest recommendation of the 300 s stabilisation window', () => {
+    const h = harness();
+    h.minute(0, 6, { cpu: 30, rps: 100 });
+    for (let m = 1; m < 4; m++) h.minute(m, 6, { cpu: 20, rps: 100 });
+    expect(h.acts()).toHaveLength(0); // low for 4 min only
+    h.minute(4, 6, { cpu: 20, rps: 100 });
+    // low for 300 s; recommendations ceil(6×30/70)=3 and ceil(6×20/70)=2 → the highest, 3
+    expect(h.acts()[0]).toMatchObject({ type: 'scale-in', params: { instances: 3, from: 6 } });
+  });
+});
+
+describe('scaling machine: vertical, predictive, policy changes', () => {
+  it('scaling: vertical and horizontal never both at once: one change, then the other after cooldown', () => {
+    const h = harness();
+    for (let m = 0; m < 5; m++) h.minute(m, 4, { cpu: 90, memory: 90, rps: 400 });
+    expect(h.acts()).toHaveLength(1);
+    expect(h.acts()[0].type).toBe('scale-out');
+    h.reply('applied', T0 + 5 * MIN + 1000);
+    for (let m = 5; m < 20; m++) h.minute(m, 6, { cpu: 60, memory: 90, rps: 400 });
+    expect(h.acts()).toHaveLength(1); // memory held 10 min, but the scale-out's cooldown is running
+    h.minute(20, 6, { cpu: 60, memory: 90, rps: 400 });
+    expect(h.acts()[1]).toMatchObject({ type: 'scale-up', params: { size: 1.5, from: 1 } });
+  });
+
+  const forecast = (f: Partial<Forecast>): Forecast => ({
+    service: 'api', metric: 'cpu', method: 'holt', current: 50, horizonS: 600, predicted: 95, slopePerS: 0.05,
+    saturation: 90, timeToSaturationS: 480, confidence: 0.9, ts: T0 + MIN, ...f,
+  });
+
+  it('scaling: forecast-only mode records what it would do and does not act', () => {
+    const h = harness({ forecastOnly: true });
+    h.minute(0, 4, { cpu: 50, rps: 400 });
+    h.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: forecast({}), policy: loadPolicy().scaling });
+    h.actor.send({ type: 'FORECAST', now: T0 + MIN + 5, forecast: forecast({}), policy: loadPolicy().scaling });
+    expect(h.acts()).toHaveLength(0);
+    expect(h.notes()).toEqual(['forecast-only']); // once per target, not per forecast
+    expect(h.state()).toBe('idle');
+    expect(h.actor.getSnapshot().context.counters.forecastOnly).toBe(1);
+  });
+
+  it('scaling: pre-scales ahead of a forecast peak (cpu, or rps projected onto cpu)', () => {
+    const h = harness();
+    h.minute(0, 4, { cpu: 50, rps: 400 });
+    h.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: forecast({}), policy: loadPolicy().scaling });
+    expect(h.acts()[0]).toMatchObject({ type: 'scale-out', params: { instances: 6, from: 4 } }); // ceil(4 × 95/70)
+    expect(h.acts()[0].reason).toMatch(/^predictive/);
+    const r = harness();
+    r.minute(0, 4, { cpu: 50, rps: 400 });
+    r.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: forecast({ metric: 'rps', current: 400, predicted: 800 }), policy: loadPolicy().scaling });
+    expect(r.acts()[0].params).toEqual({ instances: 6, from: 4 }); // cpu 50 × 2 = 100 → ceil(4 × 100/70) = 6
+    const weak = harness();
+    weak.minute(0, 4, { cpu: 50, rps: 400 });
+    weak.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: forecast({ confidence: 0.2 }), policy: loadPolicy().scaling });
+    expect(weak.acts()).toHaveLength(0);
+  });
+
+  it('scaling: a changed threshold takes effect on the next evaluation', () => {
+    const h = harness();
+    for (let m = 0; m < 3; m++) h.minute(m, 4, busy);
+    const raised = loadPolicy({ scaling: { triggers: { cpu_high: { threshold: 95 } } } }).scaling;
+    h.setPolicy(raised);
+    for (let m = 3; m < 10; m++) h.minute(m, 4, busy);
+    expect(h.acts()).toHaveLength(0);
+    expect(h.state()).toBe('idle');
+  });
+
+  it('scaling: a dry-run result changes nothing and waits for the cooldown', () => {
+    const h = harness();
+    for (let m = 0; m < 5; m++) h.minute(m, 4, busy);
+    h.reply('dry-run', T0 + 5 * MIN + 10);
+    expect(h.state()).toBe('cooldown');
+    expect(h.actor.getSnapshot().context.change).toBeNull();
+  });
+});
