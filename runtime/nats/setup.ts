@@ -13,7 +13,7 @@ export async function setupStores(nc: NatsConnection): Promise<void> {
   const jsm = await jetstreamManager(nc);
   for (const s of Object.values(Streams)) {
     const config: Partial<StreamConfig> & { name: string } = {
-      name: s.name, subjects: [...s.subjects], max_age: 7 * DAY_NS, max_bytes: 1024 * 1024 * 1024,
+      name: s.name, subjects: [...s.subjects], max_age: 7 * DAY_NS, max_bytes: 256 * 1024 * 1024,
     };
     try {
       await jsm.streams.info(s.name);

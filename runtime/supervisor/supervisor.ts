@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -11,10 +11,17 @@ import { alive, writeFleetFile, type FleetFile } from './fleet-file.js';
 import { serverPaths, startNatsServer } from './nats-server.js';
 import { decideRestart } from './restart-policy.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The repository root (dist/runtime/supervisor -> ../../..). */
-export const PACKAGE_ROOT = resolve(here, '..', '..', '..');
-const AGENT_MAIN = resolve(here, '..', 'agent-main.js');
+/** The package root: the nearest folder above this file with a package.json (source or dist). */
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+/** Agents always run from the build, whether the supervisor runs from dist or from source (tests). */
+const AGENT_MAIN = join(PACKAGE_ROOT, 'dist', 'runtime', 'agent-main.js');
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+  }
+  throw new Error(`no package.json above ${from}`);
+}
 
 export interface FleetOptions {
   home: string;
