@@ -1,0 +1,119 @@
+import { sampleCorrelation } from 'simple-statistics';
+import type { AggWindow } from '../../../runtime/contracts/index.js';
+
+/** Settings of the per-service features (part of the correlator config). */
+export interface FeatureConfig {
+  /** rps / baseline at or above which traffic counts as a surge (default 2). */
+  surgeFactor: number;
+  /** How long a detected surge counts as ongoing, seconds (default 600). */
+  surgeHoldS: number;
+  /** Window means kept per metric for trends and correlation (default 10). */
+  historyWindows: number;
+}
+
+interface ServiceFeatures {
+  last: AggWindow | null;
+  rpsBaseline: number | null;
+  rpsRatio: number;
+  surgeUntil: number;
+  /** Event-time spans in which deploy_version changed (most recent last, at most 5). */
+  deploys: Array<{ start: number; end: number }>;
+  lastVersion: number | null;
+  history: Map<string, number[]>;
+}
+
+const MAX_DEPLOYS = 5;
+
+/**
+ * What the correlator learns from the aggregator's windows, per service, in O(1) memory:
+ * an rps baseline (EWMA, slowed down during a surge so a long surge stays a surge), deploy
+ * times from `deploy_version`, and the last N window means of every metric.
+ */
+export class Features {
+  readonly #services = new Map<string, ServiceFeatures>();
+
+  constructor(private config: FeatureConfig) {}
+
+  reconfigure(config: FeatureConfig): void { this.config = config; }
+
+  /** Takes one closed window into account. */
+  update(w: AggWindow): void {
+    const f = this.#get(w.service);
+    f.last = w;
+    const rps = w.metrics.rps;
+    if (rps) {
+      if (f.rpsBaseline === null) f.rpsBaseline = rps.mean;
+      f.rpsRatio = rps.mean / Math.max(f.rpsBaseline, 1);
+      const surging = f.rpsRatio >= this.config.surgeFactor;
+      if (surging) f.surgeUntil = w.end + this.config.surgeHoldS * 1000;
+      f.rpsBaseline += (surging ? 0.01 : 0.05) * (rps.mean - f.rpsBaseline);
+    }
+    const version = w.metrics.deploy_version;
+    if (version) {
+      const changedInside = version.min !== version.max;
+      const changedBetween = f.lastVersion !== null && version.min !== f.lastVersion;
+      if (changedInside || changedBetween) {
+        f.deploys.push({ start: changedBetween ? w.start - w.windowS * 1000 : w.start, end: w.end });
+        if (f.deploys.length > MAX_DEPLOYS) f.deploys.shift();
+      }
+      f.lastVersion = version.last;
+    }
+    for (const [metric, stats] of Object.entries(w.metrics)) {
+      let h = f.history.get(metric);
+      if (!h) { h = []; f.history.set(metric, h); }
+      h.push(stats.mean);
+      if (h.length > this.config.historyWindows) h.shift();
+    }
+  }
+
+  /** Mean of `metric` in the service's last window, or null. */
+  lastMean(service: string, metric: string): number | null {
+    return this.#services.get(service)?.last?.metrics[metric]?.mean ?? null;
+  }
+
+  /** True while an rps surge detected at most surgeHoldS ago is ongoing at `now`. */
+  surging(service: string, now: number): boolean {
+    const f = this.#services.get(service);
+    return f !== undefined && now < f.surgeUntil;
+  }
+
+  /** rps of the last window over the baseline (1 when unknown). */
+  rpsRatio(service: string): number {
+    return this.#services.get(service)?.rpsRatio ?? 1;
+  }
+
+  /** True when deploy_version changed in [from, to] (event time). */
+  deployedBetween(service: string, from: number, to: number): boolean {
+    return (this.#services.get(service)?.deploys ?? []).some((d) => d.end >= from && d.start <= to);
+  }
+
+  /** True when the last `minPoints`+ window means of `metric` rise steadily (3 of 4 steps up, net rise). */
+  risingSteadily(service: string, metric: string, minPoints = 4): boolean {
+    const h = this.#services.get(service)?.history.get(metric) ?? [];
+    if (h.length < minPoints) return false;
+    let ups = 0;
+    for (let i = 1; i < h.length; i++) if (h[i] > h[i - 1]) ups++;
+    return ups >= 0.75 * (h.length - 1) && h[h.length - 1] > h[0];
+  }
+
+  /** |Pearson correlation| of two services' window means (aligned on the most recent), 0 if unknown. */
+  correlation(a: string, metricA: string, b: string, metricB: string): number {
+    const x = this.#services.get(a)?.history.get(metricA) ?? [];
+    const y = this.#services.get(b)?.history.get(metricB) ?? [];
+    const n = Math.min(x.length, y.length);
+    if (n < 4) return 0;
+    const r = sampleCorrelation(x.slice(-n), y.slice(-n));
+    return Number.isFinite(r) ? Math.abs(r) : 0;
+  }
+
+  reset(): void { this.#services.clear(); }
+
+  #get(service: string): ServiceFeatures {
+    let f = this.#services.get(service);
+    if (!f) {
+      f = { last: null, rpsBaseline: null, rpsRatio: 1, surgeUntil: 0, deploys: [], lastVersion: null, history: new Map() };
+      this.#services.set(service, f);
+    }
+    return f;
+  }
+}

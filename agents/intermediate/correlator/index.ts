@@ -1,0 +1,48 @@
+import { Type } from '@sinclair/typebox';
+import { Subjects, type Incident } from '../../../runtime/contracts/index.js';
+import { defineAgent, type CatalogView } from '../../../runtime/host/define-agent.js';
+import { Correlator, type CatalogSnapshot } from './brain.js';
+
+function snapshot(catalog: CatalogView): CatalogSnapshot {
+  return { topology: (service) => catalog.get(service), services: catalog.all().map((e) => e.service) };
+}
+
+/** Correlator: alerts + windows -> incidents grouped along the dependency graph, with root cause and pattern. */
+export default defineAgent({
+  kind: 'correlator',
+  tier: 'intermediate',
+  description: 'groups alerts into incidents along the dependency graph, ranks the root cause, names the pattern, resolves after a quiet period',
+  consumes: [Subjects.alert, Subjects.agg],
+  produces: [Subjects.incident],
+  clock: 'upstream',
+  config: Type.Object({
+    windowS: Type.Integer({ minimum: 1, default: 300, description: 'an alert joins an incident of its dependency chain active within this window' }),
+    quietS: Type.Integer({ minimum: 0, default: 180, description: 'no active alert for this long resolves the incident' }),
+    alertTtlS: Type.Integer({ minimum: 0, default: 0, description: 'an alert neither repeated nor cleared for this long ends; 0 = never' }),
+    deployWindowS: Type.Integer({ minimum: 0, default: 600, description: 'deploy_version change this close before an error_rate alert = deploy regression' }),
+    ddosSourceShare: Type.Number({ minimum: 0, maximum: 100, default: 50, description: 'top_sources_share (%) above which a surge is an attack' }),
+    poolHighPct: Type.Number({ minimum: 0, maximum: 100, default: 85, description: 'db_pool_usage (%) counted as high' }),
+    highRpsFactor: Type.Number({ minimum: 1, default: 1.2, description: 'rps over baseline counted as high load (saturation)' }),
+    surgeFactor: Type.Number({ minimum: 1, default: 2, description: 'rps over baseline counted as a surge' }),
+    surgeHoldS: Type.Integer({ minimum: 0, default: 600, description: 'a detected surge stays ongoing this long' }),
+    historyWindows: Type.Integer({ minimum: 4, maximum: 120, default: 10, description: 'window means kept per metric for trends and correlation' }),
+  }, { additionalProperties: false }),
+  start({ bus, catalog, clock, counters }, config) {
+    const brain = new Correlator(config);
+    const publish = (incidents: Incident[]): void => {
+      for (const inc of incidents) {
+        bus.emit(Subjects.incident, [inc.service], inc);
+        const counter = inc.status === 'resolved' ? 'resolved' : 'updates';
+        counters[counter] = (counters[counter] ?? 0) + 1;
+      }
+    };
+    bus.on(Subjects.alert, (alert) => publish(brain.alert(alert, snapshot(catalog))));
+    bus.on(Subjects.agg, (window) => publish(brain.window(window, Math.max(clock.now(), window.end), snapshot(catalog))));
+    return {
+      inspect: () => brain.state(),
+      onWatermark: (ts) => publish(brain.advance(ts)),
+      reset: () => brain.reset(),
+      reconfigure: (next) => brain.reconfigure(next),
+    };
+  },
+});

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { Correlator, type CatalogSnapshot } from '../../../agents/intermediate/correlator/brain.js';
+import type { AggWindow, Alert, MetricWindow } from '../../../runtime/contracts/index.js';
+
+const T0 = 1_700_000_100_000;
+const S = 1000;
+
+function catalog(entries: Record<string, { dependsOn?: string[]; tier?: string }>): CatalogSnapshot {
+  return {
+    topology: (s) => (entries[s] ? { dependsOn: entries[s].dependsOn ?? [], tier: entries[s].tier ?? 'app' } : undefined),
+    services: Object.keys(entries),
+  };
+}
+
+const chain = catalog({ gateway: { dependsOn: ['api'] }, api: { dependsOn: ['db'] }, db: { tier: 'database' }, billing: {} });
+
+function alert(service: string, metric: string, ts: number, level: Alert['level'] = 'red', instance = 'i1'): Alert {
+  return { id: `${service}-${instance}-${metric}-${ts}`, service, instance, metric, level, rule: 'threshold', value: 1, threshold: 1, since: ts, ts };
+}
+
+function stat(mean: number, extra: Partial<MetricWindow> = {}): MetricWindow {
+  return { count: 6, mean, min: mean, max: mean, p50: mean, p90: mean, p99: mean, last: mean, rate: 0, ...extra };
+}
+
+function window(service: string, minute: number, metrics: Record<string, MetricWindow>): AggWindow {
+  const start = T0 + minute * 60 * S;
+  return { service, windowS: 60, start, end: start + 60 * S, instances: 2, metrics, confirmedAlerts: [] };
+}
+
+describe('correlator', () => {
+  it('correlator: a cascade db -> api -> gateway gives one incident with root cause db and pattern cascade', () => {
+    const c = new Correlator();
+    const published = [
+      ...c.alert(alert('gateway', 'latency_ms', T0), chain),
+      ...c.alert(alert('api', 'latency_ms', T0 + 20 * S), chain),
+      ...c.alert(alert('db', 'cpu', T0 + 40 * S), chain),
+    ];
+    expect(new Set(published.map((i) => i.id))).toEqual(new Set([`inc-gateway-${T0}`]));
+    const last = published.at(-1)!;
+    expect(last.rootCause.service).toBe('db');
+    expect(last.service).toBe('db');
+    expect(last.pattern).toBe('cascade');
+    expect(last.services).toEqual(['db', 'api', 'gateway']);
+    expect(last.candidates[0]).toMatchObject({ service: 'db' });
+    expect(last.confidence).toBeGreaterThan(0.5);
+    expect(last.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it('correlator: a slow dependency alone is a dependency timeout, then a cascade once its callers alert', () => {
+    const c = new Correlator();
+    expect(c.alert(alert('db', 'latency_ms', T0), chain)[0].pattern).toBe('dependency-timeout');
+    const [next] = c.alert(alert('api', 'latency_ms', T0 + 30 * S), chain);
+    expect(next).toMatchObject({ pattern: 'cascade', service: 'db', id: `inc-db-${T0}` });
+  });
+
+  it('correlator: a repeated alert for the same series is de-duplicated and publishes nothing', () => {
+    const c = new Correlator();
+    expect(c.alert(alert('db', 'cpu', T0), chain)).toHaveLength(1);
+    expect(c.alert(alert('db', 'cpu', T0 + 10 * S), chain)).toEqual([]);
+    expect((c.state() as { counts: { opened: number; duplicates: number } }).counts).toMatchObject({ opened: 1, duplicates: 1 });
+  });
+
+  it('correlator: services on no common dependency chain get separate incidents', () => {
+    const c = new Correlator();
+    const a = c.alert(alert('api', 'cpu', T0), chain);
+    const b = c.alert(alert('billing', 'cpu', T0 + S), chain);
+    expect(a[0].id).not.toBe(b[0].id);
+    expect(b[0].pattern).toBe('single');
+  });
+
+  it('correlator: recognises a pool saturation while cpu is not alerting', () => {
+    const c = new Correlator();
+    c.window(window('api', 0, { db_pool_usage: stat(97), cpu: stat(35) }), T0 + 60 * S, chain);
+    const [inc] = c.alert(alert('api', 'latency_ms', T0 + 70 * S), chain);
+    expect(inc.pattern).toBe('pool-saturation');
+    const c2 = new Correlator();
+    c2.alert(alert('api', 'cpu', T0), chain);
+    expect(c2.alert(alert('api', 'db_pool_usage', T0 + S), chain)).toEqual([
+      expect.objectContaining({ pattern: 'single' }),
+    ]);
+  });
+
+  it('correlator: resolves an incident once no alert has been active for the quiet period', () => {
+    const c = new Correlator({ quietS: 180 });
+    const [opened] = c.alert(alert('api', 'cpu', T0), chain);
+    expect(c.alert(alert('api', 'cpu', T0 + 60 * S, 'clear'), chain)).toEqual([]);
+    expect(c.advance(T0 + 239 * S)).toEqual([]);
+    const [resolved] = c.advance(T0 + 240 * S);
+    expect(resolved).toMatchObject({ id: opened.id, status: 'resolved', ts: T0 + 240 * S, openedAt: T0 });
+    expect(c.advance(T0 + 300 * S)).toEqual([]);
+    expect(c.alert(alert('api', 'cpu', T0 + 400 * S), chain)[0].id).toBe(`inc-api-${T0 + 400 * S}`);
+  });
+
+  it('correlator: an alert still active keeps the incident open', () => {
+    const c = new Correlator();
+    c.alert(alert('api', 'cpu', T0, 'red', 'i1'), chain);
+    c.alert(alert('api', 'cpu', T0 + S, 'red', 'i2'), chain);
+    c.alert(alert('api', 'cpu', T0 + 2 * S, 'clear', 'i1'), chain);
+    expect(c.advance(T0 + 3600 * S)).toEqual([]);
+  });
+
+  it('correlator: an error_rate alert soon after a deploy_version change is a deploy regression', () => {
+    const c = new Correlator();
+    c.window(window('api', 0, { deploy_version: stat(1) }), T0 + 60 * S, chain);
+    c.window(window('api', 1, { deploy_version: stat(1.5, { min: 1, max: 2, last: 2 }) }), T0 + 120 * S, chain);
+    const [inc] = c.alert(alert('api', 'error_rate', T0 + 150 * S), chain);
+    expect(inc.pattern).toBe('deploy-regression');
+  });
+
+  it('correlator: an rps surge is a ddos when few sources dominate, a traffic surge otherwise', () => {
+    for (const [share, expected] of [[80, 'ddos'], [12, 'traffic-surge']] as const) {
+      const c = new Correlator();
+      for (let m = 0; m < 5; m++) c.window(window('gateway', m, { rps: stat(100), top_sources_share: stat(10) }), T0 + (m + 1) * 60 * S, chain);
+      c.alert(alert('gateway', 'latency_ms', T0 + 310 * S), chain);
+      const [inc] = c.window(window('gateway', 5, { rps: stat(450), top_sources_share: stat(share) }), T0 + 360 * S, chain);
+      expect(inc.pattern).toBe(expected);
+    }
+  });
+
+  it('correlator: memory alerting and rising steadily is a memory leak', () => {
+    const c = new Correlator();
+    [60, 66, 71, 77, 84].forEach((v, m) => c.window(window('api', m, { memory: stat(v) }), T0 + (m + 1) * 60 * S, chain));
+    expect(c.alert(alert('api', 'memory', T0 + 300 * S), chain)[0].pattern).toBe('memory-leak');
+  });
+
+  it('correlator: an external dependency alerting is a dependency timeout, even with its callers alerting', () => {
+    const topo = catalog({ payments: { dependsOn: ['partner'] }, partner: { tier: 'external' } });
+    const c = new Correlator();
+    c.alert(alert('payments', 'latency_ms', T0), topo);
+    const [inc] = c.alert(alert('partner', 'latency_ms', T0 + 5 * S), topo);
+    expect(inc).toMatchObject({ pattern: 'dependency-timeout', service: 'partner' });
+  });
+
+  it('correlator: cpu alerting under high load is a saturation', () => {
+    const c = new Correlator();
+    for (let m = 0; m < 5; m++) c.window(window('billing', m, { rps: stat(100) }), T0 + (m + 1) * 60 * S, chain);
+    c.window(window('billing', 5, { rps: stat(150) }), T0 + 360 * S, chain);
+    expect(c.alert(alert('billing', 'cpu', T0 + 370 * S), chain)[0].pattern).toBe('saturation');
+  });
+
+  it('correlator: reset forgets open incidents', () => {
+    const c = new Correlator();
+    c.alert(alert('api', 'cpu', T0), chain);
+    c.reset();
+    expect((c.state() as { open: unknown[] }).open).toEqual([]);
+  });
+});
