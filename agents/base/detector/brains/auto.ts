@@ -1,0 +1,37 @@
+/**
+ * The `auto` ensemble: every component model scores the observation, each score's
+ * part beyond the envelope edge (0.5) is scaled by the component's weight, and the
+ * largest weighted score wins (max-combination: one confident component suffices).
+ * The verdict names the winning component.
+ */
+import type { Assessment, ScoringModel } from './types.js';
+
+/** One member of the ensemble. */
+export interface EnsembleMember {
+  model: ScoringModel;
+  /** Multiplies the score's excess over 0.5; 1 = full vote, < 1 = needs stronger evidence. */
+  weight: number;
+}
+
+/** Max-combination of weighted component scores. */
+export class EnsembleModel implements ScoringModel {
+  readonly name = 'auto';
+
+  constructor(private readonly members: EnsembleMember[]) {
+    if (members.length === 0) throw new Error('auto: the ensemble needs at least one component');
+  }
+
+  assess(value: number, ts: number): Assessment {
+    let best: Assessment | undefined;
+    for (const { model, weight } of this.members) {
+      const a = model.assess(value, ts);
+      const score = a.score > 0.5 ? 0.5 + (a.score - 0.5) * weight : a.score;
+      if (!best || score > best.score) best = { ...a, score, component: model.name };
+    }
+    return best as Assessment;
+  }
+
+  state(): Record<string, unknown> {
+    return Object.fromEntries(this.members.map(({ model, weight }) => [model.name, { weight, ...model.state() }]));
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The calibration every brain shares: a feature's score is how far it goes beyond the
+ * envelope (sliding minimum..maximum) of the same feature over the past `horizon`
+ * observations, as a fraction of the envelope's width. Scale-free (a series in 0..1
+ * and one in 1e8 score alike) and self-calibrating per series: a stationary feature
+ * breaks its own record rarely, so alerts stay few whatever the feature's distribution.
+ */
+import { SlidingExtremes } from './rolling.js';
+
+/** Configuration of an {@link Envelope}. */
+export interface EnvelopeOptions {
+  /** Observations remembered (sliding window); default 8640 (30 days of 5-min samples). */
+  horizon?: number;
+  /** `both`: too high or too low is anomalous; `upper`: only too high (deviations, distances). */
+  sides?: 'both' | 'upper';
+  /** Score added per unit of excess (fraction of the width): score = 0.5 + gain * excess. */
+  gain?: number;
+  /** Values needed before scoring; default 2. */
+  minCount?: number;
+}
+
+/** The envelope's verdict on one value. */
+export interface EnvelopeScore {
+  /** 0 in the middle, 0.5 at the edge of the past envelope, 1 far beyond it. */
+  score: number;
+  /** Distance beyond the envelope as a fraction of its width (<= 0 inside). */
+  excess: number;
+  lo: number;
+  hi: number;
+}
+
+/** Default score gain: 5 % of the width beyond the envelope scores 0.625. */
+export const ENVELOPE_GAIN = 2.5;
+
+/** Sliding-window novelty calibration of one feature. See the module comment. */
+export class Envelope {
+  private readonly ext: SlidingExtremes;
+  private readonly sides: 'both' | 'upper';
+  private readonly gain: number;
+  private readonly minCount: number;
+
+  constructor(options: EnvelopeOptions = {}) {
+    this.ext = new SlidingExtremes(options.horizon ?? 8640);
+    this.sides = options.sides ?? 'both';
+    this.gain = options.gain ?? ENVELOPE_GAIN;
+    this.minCount = options.minCount ?? 2;
+  }
+
+  /** Scores `v` against the past without learning it. */
+  score(v: number): EnvelopeScore {
+    const lo = this.ext.min;
+    const hi = this.ext.max;
+    if (this.ext.count < this.minCount || !Number.isFinite(v)) return { score: 0, excess: 0, lo, hi };
+    // A flat past has no width: the first departure from it is fully anomalous.
+    const width = Math.max(hi - lo, 1e-9 * Math.max(1, Math.abs(hi), Math.abs(lo)));
+    const excess = this.sides === 'upper' ? (v - hi) / width : Math.max(v - hi, lo - v) / width;
+    if (excess > 0) return { score: Math.min(1, 0.5 + this.gain * excess), excess, lo, hi };
+    const closeness = this.sides === 'upper' ? (v - lo) / width : Math.abs(v - (lo + hi) / 2) / (width / 2);
+    return { score: Math.max(0, Math.min(0.5, 0.5 * closeness)), excess, lo, hi };
+  }
+
+  /** Learns `v` (call after {@link score}: the envelope only holds the past). */
+  push(v: number): void {
+    if (Number.isFinite(v)) this.ext.push(v);
+  }
+
+  /** Scores then learns `v`. */
+  next(v: number): EnvelopeScore {
+    const s = this.score(v);
+    this.push(v);
+    return s;
+  }
+
+  state(): { lo: number; hi: number; count: number } {
+    return { lo: this.ext.min, hi: this.ext.max, count: this.ext.count };
+  }
+}

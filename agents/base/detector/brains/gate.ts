@@ -1,0 +1,76 @@
+/**
+ * The alert gate around a scoring model: silent while warming up, and a refractory
+ * period (in observations, not wall time) after an alert, so that one incident gives
+ * one alert instead of one per sample.
+ */
+import { clampSensitivity, thresholdForSensitivity } from './sensitivity.js';
+import type { DetectorBrain, DetectorName, DetectorOptions, ScoringModel, Verdict } from './types.js';
+
+/** Default number of observations learnt before any alert. */
+export const DEFAULT_WARMUP = 150;
+/** Default refractory period, in observations. */
+export const DEFAULT_REFRACTORY = 20;
+
+/** A {@link DetectorBrain} made of a pure scoring model and the alert gate. */
+export class GatedBrain implements DetectorBrain {
+  private seen = 0;
+  private quiet = 0;
+  private alerts = 0;
+  private lastAlertAt = -1;
+  private sensitivity: number;
+  private threshold: number;
+  private last: Verdict | undefined;
+  private readonly warmup: number;
+  private readonly refractory: number;
+
+  constructor(readonly name: DetectorName, private readonly model: ScoringModel, options: DetectorOptions = {}) {
+    this.sensitivity = clampSensitivity(options.sensitivity ?? 0.5);
+    this.threshold = thresholdForSensitivity(this.sensitivity);
+    this.warmup = Math.max(0, Math.floor(options.warmup ?? DEFAULT_WARMUP));
+    this.refractory = Math.max(0, Math.floor(options.refractory ?? DEFAULT_REFRACTORY));
+  }
+
+  observe(value: number, ts: number): Verdict {
+    const a = this.model.assess(value, ts);
+    const index = this.seen++;
+    const detector = a.component ? `${this.name}/${a.component}` : this.name;
+    let score = a.score;
+    let explanation = a.explanation;
+    if (index < this.warmup) {
+      score = 0;
+      explanation = `learning (${index + 1}/${this.warmup} observations before alerts): ${a.explanation}`;
+    } else if (this.quiet > 0) {
+      this.quiet--;
+      if (score >= this.threshold) {
+        score = Math.min(score, this.threshold - 1e-9);
+        explanation = `suppressed: within ${this.refractory} observations of the alert at #${this.lastAlertAt}: ${a.explanation}`;
+      }
+    } else if (score >= this.threshold) {
+      this.quiet = this.refractory;
+      this.alerts++;
+      this.lastAlertAt = index;
+    }
+    this.last = { score, detector, feature: a.feature, expected: a.expected, observed: value, explanation };
+    return this.last;
+  }
+
+  setSensitivity(sensitivity: number): void {
+    this.sensitivity = clampSensitivity(sensitivity);
+    this.threshold = thresholdForSensitivity(this.sensitivity);
+  }
+
+  state(): unknown {
+    return {
+      detector: this.name,
+      observations: this.seen,
+      warmup: this.warmup,
+      refractory: this.refractory,
+      sensitivity: this.sensitivity,
+      threshold: this.threshold,
+      alerts: this.alerts,
+      lastAlertAt: this.lastAlertAt,
+      last: this.last ?? null,
+      model: this.model.state(),
+    };
+  }
+}

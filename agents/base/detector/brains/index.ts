@@ -1,0 +1,67 @@
+/**
+ * Detector brains: pure, streaming anomaly scorers (one instance per series) and the
+ * threshold rules. The detector agent calls `createDetector(name, options)` once per
+ * series, `observe(value, ts)` per sample, compares `verdict.score` with
+ * `thresholdForSensitivity(sensitivity)`, and calls `setSensitivity` on directives.
+ */
+import { EnsembleModel } from './auto.js';
+import { EwmaModel } from './ewma.js';
+import { GatedBrain } from './gate.js';
+import { IsolationForestModel } from './iforest.js';
+import { MadModel } from './mad.js';
+import { NoveltyModel } from './novelty.js';
+import { SeasonalModel } from './seasonal.js';
+import { DETECTOR_NAMES, type DetectorBrain, type DetectorName, type DetectorOptions, type ScoringModel } from './types.js';
+import { ZScoreModel } from './zscore.js';
+
+export * from './types.js';
+export { thresholdForSensitivity, sensitivityForThreshold, clampSensitivity, NAB_THRESHOLD, DEFAULT_SENSITIVITY } from './sensitivity.js';
+export { GatedBrain, DEFAULT_WARMUP, DEFAULT_REFRACTORY } from './gate.js';
+export { Envelope, ENVELOPE_GAIN, type EnvelopeOptions, type EnvelopeScore } from './envelope.js';
+export { ZScoreModel, type ZScoreOptions } from './zscore.js';
+export { EwmaModel, type EwmaOptions } from './ewma.js';
+export { MadModel, type MadOptions } from './mad.js';
+export { SeasonalModel, type SeasonalOptions } from './seasonal.js';
+export { IsolationForestModel, type IsolationForestOptions } from './iforest.js';
+export { NoveltyModel, type NoveltyOptions } from './novelty.js';
+export { EnsembleModel, type EnsembleMember } from './auto.js';
+export { mulberry32, withRandom } from './prng.js';
+export * from './threshold-rules.js';
+
+/** Weights of the `auto` ensemble's components (see auto.ts and the NAB notes in README of runtime/nab). */
+export const AUTO_WEIGHTS: Readonly<Record<Exclude<DetectorName, 'auto'>, number>> = {
+  novelty: 1,
+  seasonal: 1,
+  zscore: 0,
+  ewma: 0,
+  mad: 0,
+  iforest: 0,
+};
+
+/** A fresh scoring model (no gate) for a component name. */
+export function createModel(name: Exclude<DetectorName, 'auto'>, options: DetectorOptions = {}): ScoringModel {
+  switch (name) {
+    case 'zscore': return new ZScoreModel();
+    case 'ewma': return new EwmaModel();
+    case 'mad': return new MadModel();
+    case 'seasonal': return new SeasonalModel();
+    case 'iforest': return new IsolationForestModel({ seed: options.seed });
+    case 'novelty': return new NoveltyModel();
+  }
+}
+
+/**
+ * A new brain for one series. Throws an Error naming the detector when `name` is not
+ * one of {@link DETECTOR_NAMES}. Options: sensitivity (default 0.5), seed (default 1),
+ * warmup (default 150 observations), refractory (default 20 observations).
+ */
+export function createDetector(name: DetectorName, options: DetectorOptions = {}): DetectorBrain {
+  if (!DETECTOR_NAMES.includes(name)) {
+    throw new Error(`unknown detector "${String(name)}": expected one of ${DETECTOR_NAMES.join(', ')}`);
+  }
+  if (name !== 'auto') return new GatedBrain(name, createModel(name, options), options);
+  const members = Object.entries(AUTO_WEIGHTS)
+    .filter(([, weight]) => weight > 0)
+    .map(([component, weight]) => ({ model: createModel(component as Exclude<DetectorName, 'auto'>, options), weight }));
+  return new GatedBrain('auto', new EnsembleModel(members), options);
+}

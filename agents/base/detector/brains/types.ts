@@ -1,0 +1,73 @@
+/**
+ * Shared types of the detector brains: pure, streaming anomaly scorers that see one
+ * observation at a time, keep state only from the past and never read the wall clock.
+ */
+
+/** Names accepted by {@link createDetector}. */
+export type DetectorName = 'zscore' | 'ewma' | 'mad' | 'seasonal' | 'iforest' | 'novelty' | 'auto';
+
+/** Every detector name, in documentation order. */
+export const DETECTOR_NAMES: readonly DetectorName[] = ['auto', 'novelty', 'seasonal', 'zscore', 'ewma', 'mad', 'iforest'];
+
+/** What a brain says about one observation. */
+export interface Verdict {
+  /** Anomaly score in [0, 1]; compare with `thresholdForSensitivity(sensitivity)`. */
+  score: number;
+  /** The brain (or, for `auto`, `auto/<component>`) that produced the score. */
+  detector: string;
+  /** The feature that was scored, e.g. `value`, `level(20)`, `z(100)`, `residual`. */
+  feature: string;
+  /** The value the model expected for this observation (same unit as `observed`). */
+  expected: number;
+  /** The observed value. */
+  observed: number;
+  /** One human sentence on why the score is what it is. */
+  explanation: string;
+}
+
+/** A streaming detector for one series. Deterministic for a given seed and input sequence. */
+export interface DetectorBrain {
+  readonly name: DetectorName;
+  /**
+   * Scores `value` observed at event time `ts` (ms since epoch) against the past, then
+   * learns it. Call once per sample, in order. Never looks ahead, never reads the clock.
+   */
+  observe(value: number, ts: number): Verdict;
+  /** Changes the sensitivity (0..1) live; affects the alert gate (refractory period). */
+  setSensitivity(sensitivity: number): void;
+  /** JSON-serialisable summary of the brain's state, for inspection. */
+  state(): unknown;
+}
+
+/** Options shared by every brain. Unset fields take the documented defaults. */
+export interface DetectorOptions {
+  /** 0..1, default 0.5: higher = lower score threshold = more alerts (seed 002). */
+  sensitivity?: number;
+  /** Seed of the pseudo-random generator (isolation forest); default 1. */
+  seed?: number;
+  /** Observations to learn from before any alert (score forced to 0); default 150. */
+  warmup?: number;
+  /** Observations during which scores stay below the threshold after an alert; default 20. */
+  refractory?: number;
+}
+
+/** What a scoring model says about one observation, before the alert gate. */
+export interface Assessment {
+  /** Calibrated score in [0, 1]: 0.5 = at the edge of what the past has shown. */
+  score: number;
+  feature: string;
+  expected: number;
+  explanation: string;
+  /** For ensembles: the component model that gave the score. */
+  component?: string;
+}
+
+/**
+ * The pure model inside a brain: `assess` scores an observation against the past and
+ * then learns it. Brains wrap a model with the warm-up and refractory gate.
+ */
+export interface ScoringModel {
+  readonly name: string;
+  assess(value: number, ts: number): Assessment;
+  state(): Record<string, unknown>;
+}
