@@ -1,0 +1,45 @@
+/**
+ * The remediation limiter: at most N attempts per incident and M per service per hour, so a
+ * remediation can never loop. Pure: the state is explicit, plain JSON, persisted by its owner.
+ */
+
+export interface LimiterState {
+  /** incident id → attempts started */
+  perIncident: Record<string, number>;
+  /** service → event times (ms) of the attempts of the last hour */
+  perService: Record<string, number[]>;
+}
+
+export interface Limits { maxAttemptsPerIncident: number; maxPerServicePerHour: number }
+
+export const emptyLimiter = (): LimiterState => ({ perIncident: {}, perService: {} });
+
+const HOUR = 3_600_000;
+
+/**
+ * Counts an attempt if both limits allow it. Never mutates `state`.
+ * @returns ok with the new state, or the reason it was refused (state unchanged but pruned)
+ */
+export function tryAcquire(
+  state: LimiterState, req: { incidentId: string; service: string; now: number }, limits: Limits,
+): { ok: true; state: LimiterState } | { ok: false; reason: string; state: LimiterState } {
+  const recent = (state.perService[req.service] ?? []).filter((t) => t > req.now - HOUR);
+  const pruned: LimiterState = { perIncident: { ...state.perIncident }, perService: { ...state.perService, [req.service]: recent } };
+  const done = state.perIncident[req.incidentId] ?? 0;
+  if (done >= limits.maxAttemptsPerIncident) {
+    return { ok: false, reason: `incident ${req.incidentId}: ${done} attempt(s), limit ${limits.maxAttemptsPerIncident}`, state: pruned };
+  }
+  if (recent.length >= limits.maxPerServicePerHour) {
+    return { ok: false, reason: `service ${req.service}: ${recent.length} attempt(s) in the last hour, limit ${limits.maxPerServicePerHour}`, state: pruned };
+  }
+  pruned.perIncident[req.incidentId] = done + 1;
+  pruned.perService[req.service] = [...recent, req.now];
+  return { ok: true, state: pruned };
+}
+
+/** Forgets a closed incident's count (its service history stays for the hourly limit). */
+export function forgetIncident(state: LimiterState, incidentId: string): LimiterState {
+  const perIncident = { ...state.perIncident };
+  delete perIncident[incidentId];
+  return { ...state, perIncident };
+}

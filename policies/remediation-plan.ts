@@ -1,0 +1,63 @@
+/**
+ * The pure parts of a remediation: which catalogue entry answers an incident, whether its
+ * preconditions hold, what its post-validation says, and how a step is undone.
+ */
+import { ActionTypes, type ActionType, type AggWindow, type Incident } from '../runtime/contracts/index.js';
+import { bareMetric, compare, conditionHolds, readMetric } from './metric-read.js';
+import type { CatalogueEntry, Check } from './schema.js';
+
+/**
+ * The first catalogue entry (catalogue order is priority) with an `answers` rule matching the
+ * incident's pattern and, when the rule names one, its root-cause metric. Entries in `exclude`
+ * (already tried for this incident) are skipped. null: nothing in the catalogue answers it
+ * (e.g. CPU saturation, which the scaling machine handles).
+ */
+export function selectEntry(catalogue: CatalogueEntry[], incident: Incident, exclude: readonly string[] = []): CatalogueEntry | null {
+  const metric = bareMetric(incident.rootCause.metric);
+  return catalogue.find((e) => !exclude.includes(e.id)
+    && e.answers.some((r) => r.pattern === incident.pattern && (r.metric === undefined || r.metric === metric))) ?? null;
+}
+
+/** The preconditions of an entry that do not hold on the window (empty: all hold). */
+export function failedPreconditions(entry: CatalogueEntry, window: AggWindow | undefined): string[] {
+  return entry.preconditions.filter((c) => !conditionHolds(window, c))
+    .map((c) => `${c.metric} ${c.stat} ${c.op} ${c.value} (is ${readMetric(window, c.metric, c.stat) ?? 'missing'})`);
+}
+
+/** The values a receipt records before acting: every metric's mean and the instance count. */
+export function stateOf(window: AggWindow | undefined): { metrics: Record<string, number>; instances: number | null } {
+  const metrics: Record<string, number> = {};
+  for (const [k, m] of Object.entries(window?.metrics ?? {})) metrics[k] = m.mean;
+  return { metrics, instances: window?.instances ?? null };
+}
+
+/** The check's reading of one window, if the window carries the metric. */
+export function checkSample(check: Check, window: AggWindow): number | undefined {
+  return readMetric(window, check.metric, check.stat);
+}
+
+/** Whether the post-validation passes on the samples gathered over its window. */
+export function checkPasses(check: Check, samples: number[]): boolean {
+  if (samples.length === 0) return false;
+  if (check.aggregate === 'all') return samples.every((v) => compare(v, check.op, check.threshold));
+  const value = check.aggregate === 'last' ? samples[samples.length - 1]
+    : check.aggregate === 'max' ? Math.max(...samples)
+      : samples.reduce((a, b) => a + b, 0) / samples.length;
+  return compare(value, check.op, check.threshold);
+}
+
+/**
+ * The compensating action of an applied step: ActionTypes' `undo`, with the actuator's `before`
+ * as params (the state to restore) and `from` = the value it changes back from when the step
+ * changed one number (e.g. pool-resize {size: 20, from: 30}). null: the step cannot be undone.
+ */
+export function compensation(
+  type: ActionType, before: Record<string, unknown>, after: Record<string, unknown>,
+): { type: ActionType; params: Record<string, unknown> } | null {
+  const undo = ActionTypes[type].undo as ActionType | null;
+  if (!undo) return null;
+  const params: Record<string, unknown> = { ...before };
+  const keys = Object.keys(before).filter((k) => typeof before[k] === 'number' && typeof after[k] === 'number');
+  if (keys.length === 1) params.from = after[keys[0]];
+  return { type: undo, params };
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { emptyLimiter, forgetIncident, tryAcquire } from '../../../policies/limiter.js';
+
+const limits = { maxAttemptsPerIncident: 2, maxPerServicePerHour: 3 };
+const H = 3_600_000;
+
+describe('limiter: remediation attempts', () => {
+  it('limiter: at most N attempts per incident', () => {
+    let s = emptyLimiter();
+    for (let i = 0; i < 2; i++) {
+      const r = tryAcquire(s, { incidentId: 'i1', service: 'api', now: i }, limits);
+      expect(r.ok).toBe(true);
+      s = r.state;
+    }
+    const refused = tryAcquire(s, { incidentId: 'i1', service: 'api', now: 10 }, limits);
+    expect(refused).toMatchObject({ ok: false, reason: 'incident i1: 2 attempt(s), limit 2' });
+  });
+
+  it('limiter: at most M attempts per service per hour, across incidents, sliding', () => {
+    let s = emptyLimiter();
+    for (const [i, now] of [[1, 0], [2, 1000], [3, 2000]] as const) s = tryAcquire(s, { incidentId: `i${i}`, service: 'api', now }, limits).state;
+    expect(tryAcquire(s, { incidentId: 'i4', service: 'api', now: 3000 }, limits).ok).toBe(false);
+    expect(tryAcquire(s, { incidentId: 'i4', service: 'web', now: 3000 }, limits).ok).toBe(true);
+    expect(tryAcquire(s, { incidentId: 'i4', service: 'api', now: H + 1 }, limits).ok).toBe(true);
+  });
+
+  it('limiter: is pure: refusing or acquiring never mutates the given state', () => {
+    const s = tryAcquire(emptyLimiter(), { incidentId: 'i1', service: 'api', now: 0 }, limits).state;
+    const copy = structuredClone(s);
+    tryAcquire(s, { incidentId: 'i1', service: 'api', now: 1 }, limits);
+    expect(s).toEqual(copy);
+    expect(forgetIncident(s, 'i1').perIncident).toEqual({});
+    expect(s.perIncident).toEqual({ i1: 1 });
+  });
+});

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import type { ActionResult, Incident } from '../../../runtime/contracts/index.js';
+import { loadPolicy } from '../../../policies/load.js';
+import type { PolicyEmitted } from '../../../policies/machine-kit.js';
+import { remediationMachine } from '../../../policies/remediation.machine.js';
+import { compensation, selectEntry } from '../../../policies/remediation-plan.js';
+import type { CatalogueEntry } from '../../../policies/schema.js';
+import { MIN, T0, result, win } from './fixtures.js';
+
+const policy = loadPolicy();
+const entry = (id: string): CatalogueEntry => policy.catalogue.find((e) => e.id === id)!;
+
+function incident(pattern: Incident['pattern'], metric = 'latency_ms'): Incident {
+  return {
+    id: 'inc-1', service: 'db', status: 'open', services: ['db', 'api'], alertIds: ['a1'], metrics: [`db.${metric}`],
+    rootCause: { service: 'db', metric, reason: 'earliest upstream' }, candidates: [{ service: 'db', score: 0.9 }],
+    pattern, severity: 'red', score: 0.9, confidence: 0.8, openedAt: T0, ts: T0,
+  };
+}
+
+function run(e: CatalogueEntry, opts: { dryRun?: boolean; breakerThreshold?: number } = {}) {
+  const settings = { ...policy.remediation, breakerThreshold: opts.breakerThreshold ?? policy.remediation.breakerThreshold };
+  const actor = createActor(remediationMachine, {
+    input: { runId: 'rem-inc-1-1', incidentId: 'inc-1', service: 'db', entry: e, settings, dryRun: opts.dryRun ?? false, now: T0 },
+  });
+  const emitted: PolicyEmitted[] = [];
+  actor.on('*', (ev) => emitted.push(ev as PolicyEmitted));
+  actor.start();
+  const acts = () => emitted.flatMap((ev) => (ev.type === 'act' ? [ev.action] : []));
+  const reply = (status: ActionResult['status'], now: number, before = {}, after = {}) => {
+    const a = acts().at(-1)!;
+    actor.send({ type: 'RESULT', now, result: result(a.actionId, 'db', a.type, status, now, before, after) });
+  };
+  const metrics = (minute: number, values: Record<string, number>) =>
+    actor.send({ type: 'METRICS', now: T0 + (minute + 1) * MIN, window: win('db', minute, 4, values) });
+  return { actor, emitted, acts, reply, metrics, state: () => actor.getSnapshot().value };
+}
+
+describe('remediation: catalogue selection', () => {
+  it('remediation: each incident pattern gets the documented corrective action', () => {
+    const pick = (p: Incident['pattern'], m?: string) => selectEntry(policy.catalogue, incident(p, m))?.id ?? null;
+    expect(pick('pool-saturation', 'latency_ms')).toBe('pool-resize');
+    expect(pick('deploy-regression', 'error_rate')).toBe('rollback-deploy');
+    expect(pick('ddos', 'rps')).toBe('anti-ddos');
+    expect(pick('memory-leak', 'memory')).toBe('restart');
+    expect(pick('dependency-timeout', 'latency_ms')).toBe('cache-fallback');
+    expect(pick('saturation', 'cpu')).toBeNull(); // the scaling machine's job, not a remediation
+    expect(pick('single', 'queue_depth')).toBe('scale-workers');
+    expect(selectEntry(policy.catalogue, incident('ddos'), ['anti-ddos'])).toBeNull();
+  });
+
+  it('remediation: pool saturation resizes the pool by +50 % and never scales out; DDoS rate-limits then blocks', () => {
+    expect(entry('pool-resize').phases.map((p) => [p.type, p.params])).toEqual([['pool-resize', { factor: 1.5 }]]);
+    expect(entry('anti-ddos').phases.map((p) => p.type)).toEqual(['rate-limit', 'block-ips']);
+    const covered = new Set(policy.catalogue.flatMap((e) => e.phases.map((p) => p.type)));
+    for (const t of ['restart', 'cache-flush', 'reroute', 'scale-workers', 'circuit-breaker', 'rollback-deploy', 'block-ips',
+      'rate-limit', 'kill-blocking-queries', 'pool-resize', 'cache-fallback', 'isolate-data']) expect(covered).toContain(t);
+  });
+
+  it('remediation: the compensation restores the actuator\'s before state', () => {
+    expect(compensation('pool-resize', { size: 20 }, { size: 30 })).toEqual({ type: 'pool-resize', params: { size: 20, from: 30 } });
+    expect(compensation('rate-limit', {}, { rps: 50 })).toEqual({ type: 'rate-limit-off', params: {} });
+    expect(compensation('restart', {}, {})).toBeNull();
+  });
+});
+
+describe('remediation: runs', () => {
+  it('remediation: success path: pre-validation, receipt, phases, post-validation, done', () => {
+    const r = run(entry('anti-ddos'));
+    r.actor.send({ type: 'START', now: T0, window: win('db', 0, 4, { latency_ms: 900, rps: 9000 }) });
+    expect(r.emitted[0]).toMatchObject({ type: 'note', event: 'receipt', detail: { instances: 4, metrics: { rps: 9000 } } });
+    expect(r.acts()[0]).toMatchObject({ actionId: 'rem-inc-1-1_p0', type: 'rate-limit' });
+    r.reply('applied', T0 + 1000);
+    expect(r.acts()[1]).toMatchObject({ actionId: 'rem-inc-1-1_p1', type: 'block-ips' });
+    r.reply('applied', T0 + 2000);
+    expect(r.state()).toBe('postValidation');
+    for (let m = 1; m <= 5; m++) r.metrics(m, { latency_ms: 120 });
+    r.actor.send({ type: 'TICK', now: T0 + 2000 + 300_000 });
+    expect(r.state()).toBe('done');
+    expect(r.actor.getSnapshot().output).toMatchObject({ status: 'done', reason: 'post-validation passed' });
+  });
+
+  it('remediation: a failed post-validation rolls the executed phases back in reverse order', () => {
+    const r = run(entry('anti-ddos'));
+    r.actor.send({ type: 'START', now: T0 });
+    r.reply('applied', T0 + 1000, { rps: null }, { rps: 50 });
+    r.reply('applied', T0 + 2000, {}, { blocked: 10 });
+    for (let m = 1; m <= 5; m++) r.metrics(m, { latency_ms: 800 });
+    r.actor.send({ type: 'TICK', now: T0 + 2000 + 300_000 });
+    expect(r.state()).toBe('rollingBack');
+    expect(r.acts().slice(2).map((a) => [a.actionId, a.type, a.compensates])).toEqual([
+      ['rem-inc-1-1_u1', 'unblock-ips', 'rem-inc-1-1_p1'],
+    ]);
+    r.reply('applied', T0 + 303_000);
+    expect(r.acts().at(-1)).toMatchObject({ actionId: 'rem-inc-1-1_u0', type: 'rate-limit-off', compensates: 'rem-inc-1-1_p0' });
+    r.reply('applied', T0 + 304_000);
+    expect(r.actor.getSnapshot().output).toMatchObject({ status: 'rolledBack', reason: 'post-validation failed' });
+  });
+
+  it('remediation: the circuit breaker opens after N consecutive failures, retries use new step ids', () => {
+    const r = run(entry('anti-ddos'), { breakerThreshold: 3 });
+    r.actor.send({ type: 'START', now: T0 });
+    r.reply('applied', T0 + 1000);
+    r.reply('failed', T0 + 2000);
+    r.actor.send({ type: 'TICK', now: T0 + 2000 + 60_000 }); // second attempt timed out
+    r.reply('failed', T0 + 70_000);
+    expect(r.acts().map((a) => a.actionId)).toEqual([
+      'rem-inc-1-1_p0', 'rem-inc-1-1_p1', 'rem-inc-1-1_p1-2', 'rem-inc-1-1_p1-3', 'rem-inc-1-1_u0',
+    ]);
+    expect(r.state()).toBe('rollingBack');
+    r.reply('applied', T0 + 71_000);
+    expect(r.actor.getSnapshot().output?.status).toBe('rolledBack');
+    expect(r.actor.getSnapshot().output?.reason).toMatch(/circuit breaker open after 3/);
+  });
+
+  it('remediation: an undo that keeps failing ends escalated; an irreversible step is noted, not undone', () => {
+    const r = run(entry('restart'));
+    r.actor.send({ type: 'START', now: T0, window: win('db', 0, 3, { memory: 95 }) });
+    r.reply('applied', T0 + 1000);
+    r.actor.send({ type: 'TICK', now: T0 + 1000 + 300_000 }); // no data at all over the window
+    expect(r.actor.getSnapshot().output).toMatchObject({ status: 'escalated', reason: 'post-validation: no data over its window' });
+
+    const p = run(entry('pool-resize'));
+    p.actor.send({ type: 'START', now: T0 });
+    p.reply('applied', T0 + 1000, { size: 20 }, { size: 30 });
+    p.metrics(1, { latency_ms: 600 });
+    p.actor.send({ type: 'TICK', now: T0 + 1000 + 300_000 });
+    expect(p.acts().at(-1)).toMatchObject({ type: 'pool-resize', params: { size: 20, from: 30 } });
+    p.reply('failed', T0 + 302_000);
+    p.actor.send({ type: 'TICK', now: T0 + 302_000 + 120_000 }); // second attempt times out
+    expect(p.actor.getSnapshot().output?.status).toBe('escalated');
+    expect(p.actor.getSnapshot().context.undoFailures).toEqual(['rem-inc-1-1_u0-2']);
+
+    const noUndo = run(entry('restart'));
+    noUndo.actor.send({ type: 'START', now: T0, window: win('db', 0, 3, { memory: 95 }) });
+    noUndo.reply('applied', T0 + 1000);
+    noUndo.metrics(1, { memory: 96 });
+    noUndo.actor.send({ type: 'TICK', now: T0 + 400_000 });
+    expect(noUndo.emitted.some((e) => e.type === 'note' && e.event === 'undo-impossible')).toBe(true);
+    expect(noUndo.actor.getSnapshot().output?.status).toBe('rolledBack');
+  });
+
+  it('remediation: failed preconditions or a silent owner end escalated', () => {
+    const r = run(entry('restart'));
+    r.actor.send({ type: 'START', now: T0, window: win('db', 0, 1, { memory: 95 }) });
+    expect(r.actor.getSnapshot().output).toMatchObject({ status: 'escalated' });
+    expect(r.actor.getSnapshot().output?.reason).toMatch(/instances mean >= 2 \(is 1\)/);
+    expect(r.acts()).toHaveLength(0);
+    const silent = run(entry('restart'));
+    silent.actor.send({ type: 'TICK', now: T0 + 60_000 });
+    expect(silent.actor.getSnapshot().output).toMatchObject({ status: 'escalated', reason: 'pre-validation timed out' });
+  });
+
+  it('remediation: dry run sends every phase with nothing applied and ends done without rollback', () => {
+    const r = run(entry('anti-ddos'), { dryRun: true });
+    r.actor.send({ type: 'START', now: T0 });
+    r.reply('dry-run', T0 + 1000);
+    r.reply('dry-run', T0 + 2000);
+    expect(r.actor.getSnapshot().output).toMatchObject({ status: 'done', reason: 'dry run: every phase sent, nothing applied' });
+    expect(r.acts()).toHaveLength(2);
+    expect(r.actor.getSnapshot().context.dryRun).toBe(true);
+  });
+
+  it('remediation: a result for a step already done is ignored', () => {
+    const r = run(entry('anti-ddos'));
+    r.actor.send({ type: 'START', now: T0 });
+    r.reply('applied', T0 + 1000);
+    r.actor.send({ type: 'RESULT', now: T0 + 1500, result: result('rem-inc-1-1_p0', 'db', 'rate-limit', 'applied', T0 + 1500) });
+    expect(r.actor.getSnapshot().context.executed).toHaveLength(1);
+    expect(r.state()).toBe('executing');
+  });
+});
