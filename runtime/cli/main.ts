@@ -7,6 +7,8 @@ import { registerInspect } from './commands/inspect.js';
 import { registerPs } from './commands/ps.js';
 import { registerUp } from './commands/up.js';
 import { registerNabCommand } from './commands/nab.js';
+import { registerSim } from './commands/sim.js';
+import { registerAudit, registerIncident } from './commands/incident.js';
 
 const program = new Command('vigil')
   .description('vigil: a hierarchical multi-agent monitoring runtime over NATS')
@@ -20,7 +22,10 @@ registerDown(program);
 registerPs(program);
 registerInspect(program);
 registerDirective(program);
+registerSim(program);
 registerNabCommand(program);
+registerIncident(program);
+registerAudit(program);
 
 program.parseAsync(process.argv).then(
   () => { if (process.exitCode === undefined) process.exit(0); else process.exit(process.exitCode); },

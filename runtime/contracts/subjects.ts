@@ -18,6 +18,8 @@ export interface SubjectDef<S extends TSchema = TSchema> {
   readonly schema: S;
   subject(...values: string[]): string;
   readonly filter: string;
+  /** A subscription filter with some tokens fixed and the others (undefined) as `*`. */
+  match(...values: (string | undefined)[]): string;
   parse(subject: string): Record<string, string> | null;
 }
 
@@ -35,6 +37,9 @@ function subject<S extends TSchema>(name: string, prefix: string, schema: S, ...
       return [prefix, ...values].join('.');
     },
     filter: params.length === 0 ? prefix : [prefix, ...params.map(() => '*')].join('.'),
+    match(...values: (string | undefined)[]) {
+      return [prefix, ...params.map((_, i) => values[i] ?? '*')].join('.');
+    },
     parse(s: string) {
       const parts = s.split('.');
       if (parts.length !== depth + params.length || !s.startsWith(prefix + '.')) return null;

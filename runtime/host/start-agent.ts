@@ -122,6 +122,8 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   const beat = async (): Promise<void> => {
     const hb = heartbeat();
     bus.publish(Subjects.heartbeat, [agentId], hb);
+    // Re-announce the watermark so that a restarted downstream agent catches up without new input.
+    if (clock.now() > 0) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now() });
     const entry: RegistryEntry = {
       agentId, kind: def.kind, tier: def.tier, pid: process.pid, host: hostname(), startedAt,
       lastHeartbeat: hb.wallTs, status: hb.status, eventTs: hb.eventTs, lagMs: hb.lagMs,

@@ -1,0 +1,103 @@
+import type { Alert, CleanSample } from '../../../runtime/contracts/index.js';
+import { ThresholdRules, createDetector, thresholdForSensitivity, type DetectorBrain, type DetectorName, type ThresholdRule } from './brains/index.js';
+
+/** What the detector brain needs from the agent's configuration. */
+export interface DetectorSettings {
+  algorithm: DetectorName;
+  sensitivity: number;
+  serviceSensitivity: Record<string, number>;
+  statMetrics: string[];
+  rules: Record<string, ThresholdRule>;
+  seed: number;
+  /** Observations below the score threshold before a statistical alert clears. */
+  clearAfter: number;
+}
+
+interface StatSeries { brain: DetectorBrain; active: Alert | null; quiet: number }
+
+/**
+ * The detector's decisions for a stream of clean samples: the threshold rules (seed 001
+ * §1.3 with hold and hysteresis) on every metric that has a rule, and the statistical brain
+ * (`auto` ensemble by default) on `statMetrics`. Pure: event time comes with the samples.
+ */
+export class DetectorCore {
+  #rules: ThresholdRules;
+  readonly #series = new Map<string, StatSeries>();
+  #alerts = 0;
+
+  constructor(private settings: DetectorSettings) {
+    this.#rules = new ThresholdRules(settings.rules);
+  }
+
+  /** Alerts raised or cleared by these samples, in order. */
+  observe(samples: readonly CleanSample[]): Alert[] {
+    const out: Alert[] = [];
+    for (const s of samples) {
+      for (const e of this.#rules.observe(s, s.value, s.ts)) {
+        out.push({
+          id: `${s.service}:${s.instance}:${s.metric}:threshold:${e.since}`, service: s.service, instance: s.instance, metric: s.metric,
+          level: e.level, rule: 'threshold', value: e.value, threshold: e.threshold, since: e.since, ts: e.ts,
+          explanation: `${s.metric} ${e.level === 'clear' ? 'back within' : 'beyond'} ${e.threshold} since ${new Date(e.since).toISOString()}`,
+        });
+      }
+      if (this.settings.statMetrics.includes(s.metric)) {
+        const alert = this.observeStat(s);
+        if (alert) out.push(alert);
+      }
+    }
+    this.#alerts += out.filter((a) => a.level !== 'clear').length;
+    return out;
+  }
+
+  private observeStat(s: CleanSample): Alert | null {
+    const key = `${s.service}/${s.instance}/${s.metric}`;
+    let series = this.#series.get(key);
+    if (!series) {
+      series = { brain: createDetector(this.settings.algorithm, { sensitivity: this.sensitivityOf(s.service), seed: this.settings.seed }), active: null, quiet: 0 };
+      this.#series.set(key, series);
+    }
+    const verdict = series.brain.observe(s.value, s.ts);
+    const threshold = thresholdForSensitivity(this.sensitivityOf(s.service));
+    if (verdict.score >= threshold) {
+      series.quiet = 0;
+      if (series.active) return null;
+      series.active = {
+        id: `${s.service}:${s.instance}:${s.metric}:${this.settings.algorithm}:${s.ts}`, service: s.service, instance: s.instance, metric: s.metric,
+        level: 'yellow', rule: verdict.detector, value: s.value, threshold, score: Math.min(1, Math.max(0, verdict.score)),
+        explanation: verdict.explanation, since: s.ts, ts: s.ts,
+      };
+      return series.active;
+    }
+    if (!series.active || ++series.quiet < this.settings.clearAfter) return null;
+    const cleared: Alert = { ...series.active, level: 'clear', value: s.value, ts: s.ts, explanation: `${verdict.detector}: back to expected (${verdict.expected.toFixed(2)})` };
+    series.active = null;
+    return cleared;
+  }
+
+  private sensitivityOf(service: string): number {
+    return this.settings.serviceSensitivity[service] ?? this.settings.sensitivity;
+  }
+
+  /** New settings from a directive: rules replaced, sensitivities applied to every live brain. */
+  reconfigure(settings: DetectorSettings): void {
+    this.settings = settings;
+    for (const [metric, rule] of Object.entries(settings.rules)) this.#rules.setRule(metric, rule);
+    for (const [key, series] of this.#series) series.brain.setSensitivity(this.sensitivityOf(key.split('/')[0]));
+  }
+
+  state(): unknown {
+    const { rules, series } = this.#rules.state();
+    const raised = Object.entries(series).filter(([, s]) => s.level !== 'clear').map(([id, s]) => ({ series: id, level: s.level }));
+    return {
+      algorithm: this.settings.algorithm,
+      sensitivity: this.settings.sensitivity,
+      scoreThreshold: thresholdForSensitivity(this.settings.sensitivity),
+      serviceSensitivity: this.settings.serviceSensitivity,
+      rules,
+      raised,
+      statSeries: this.#series.size,
+      statActive: [...this.#series].filter(([, s]) => s.active).map(([k]) => k),
+      alertsRaised: this.#alerts,
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { readdirSync } from 'node:fs';
+import type { Command } from 'commander';
+import { runOffline } from '../../../sim/baselines/run-offline.js';
+import { runThroughFleet } from '../../../sim/fleet-runner.js';
+import { formatProgress, formatReport, type ScenarioReport } from '../../../sim/report.js';
+import { scenariosDir } from '../../../sim/scenario-loader.js';
+import { loadScenario } from '../../../sim/world.js';
+import { ConfigError } from '../../errors.js';
+import { cliEnv, output, withOperator } from '../context.js';
+
+/** `vigil sim run <scenario>` and `vigil sim ls`. */
+export function registerSim(program: Command): void {
+  const sim = program.command('sim').description('play load scenarios through the running fleet and measure what it does');
+  sim.command('ls').description('list the scenarios').option('--json', 'print a JSON array of names')
+    .action((opts: { json?: boolean }) => {
+      const names = readdirSync(scenariosDir()).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+      output(Boolean(opts.json), names, () => names.join('\n'));
+    });
+  sim.command('run').argument('<scenario>', 'a scenario name (vigil sim ls) or a path to a scenario file')
+    .description('play a scenario through the running fleet and print what it detected, did and achieved')
+    .option('--seed <n>', "override the scenario's seed")
+    .option('--baseline', 'also run it with no automation and with an HPA-style scaler, side by side')
+    .option('--stall-timeout <ms>', 'fail when the fleet makes no progress for this long', '30000')
+    .option('--json', 'print one JSON object')
+    .action(async (name: string, opts: { seed?: string; baseline?: boolean; stallTimeout: string; json?: boolean }, cmd: Command) => {
+      const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+      if (seed !== undefined && !Number.isInteger(seed)) throw new ConfigError(`--seed ${opts.seed}: must be an integer`);
+      const scenario = loadScenario(name, { seed });
+      const progress = !opts.json && process.stderr.isTTY;
+      const fleet = await withOperator(cliEnv(cmd), (nc) => runThroughFleet(nc, scenario, {
+        seed,
+        stallTimeoutMs: Number(opts.stallTimeout),
+        onProgress: (world, wallSeconds) => {
+          if (!progress) return;
+          const line = formatProgress({ scenario: scenario.name, elapsedS: (world.now() - world.startTs) / 1000, totalS: scenario.durationS, wallSeconds, metrics: world.metrics() });
+          process.stderr.write(`\r${line}`);
+        },
+      }));
+      if (progress) process.stderr.write('\n');
+      const runs: ScenarioReport['runs'] = { vigil: fleet.report } as ScenarioReport['runs'];
+      if (opts.baseline) {
+        runs.none = runOffline(scenario, { seed, controller: 'none' }).report;
+        runs.hpa = runOffline(scenario, { seed, controller: 'hpa' }).report;
+      }
+      const report = {
+        scenario: scenario.name, seed: fleet.world.seed, simulatedSeconds: scenario.durationS,
+        wallSeconds: Math.round(fleet.wallSeconds * 100) / 100,
+        ...fleet.report,
+        alerts: fleet.alerts,
+        incidents: fleet.incidents.map((i) => ({ id: i.id, service: i.service, pattern: i.pattern, rootCause: i.rootCause.service, status: i.status })),
+        runs,
+      };
+      output(Boolean(opts.json), report, () => formatReport(report as ScenarioReport));
+    });
+}

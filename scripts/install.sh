@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian/Ubuntu machine with Node 20 lacks to run vigil:
+# nats-server (apt) when it is not on the PATH, then the node modules (npm ci, which builds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "vigil: installing nats-server with apt-get" >&2
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq nats-server
+  else
+    echo "vigil: nats-server is missing and apt-get is not available." >&2
+    echo "       Install nats-server 2.9 or later (https://github.com/nats-io/nats-server/releases) and run this again." >&2
+    exit 1
+  fi
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "vigil: Node 20 or later is needed (found $(node --version))" >&2
+  exit 1
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  npm run build --silent
+fi

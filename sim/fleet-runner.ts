@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import {
+  Buckets, DirectiveReport, Subjects, check, type Action, type Alert, type DirectiveRequest, type Incident,
+} from '../runtime/contracts/index.js';
+import { currentLeader } from '../runtime/nats/leader.js';
+import { endpointSubject } from '../runtime/contracts/index.js';
+import { runReportFrom, type RunReport } from './report.js';
+import { createWorld, type Scenario, type World } from './world.js';
+
+/** What the fleet did during a run, beside the model's own measurements. */
+export interface FleetRun {
+  report: RunReport;
+  world: World;
+  wallSeconds: number;
+  alerts: number;
+  incidents: Incident[];
+  actionsReceived: Action[];
+}
+
+export interface FleetRunOptions {
+  seed?: number;
+  /** Called about once a second with the world, for a progress display. */
+  onProgress?(world: World, wallSeconds: number): void;
+  /** Fails when the orchestrator's watermark does not reach a tick within this long (wall ms). */
+  stallTimeoutMs?: number;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Plays a scenario through the running fleet (DESIGN §3): writes the scenario's services to
+ * the catalogue, starts a run on every agent (begin-run directive: clocks at the start),
+ * then for each tick publishes the model's readings on vigil.sim.tick and waits for the
+ * leading orchestrator's watermark of that tick before computing the next one. Actions are
+ * applied to the model by the sim actuator, which answers on vigil.action.result.<id>.
+ */
+export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, opts: FleetRunOptions = {}): Promise<FleetRun> {
+  const world = createWorld(scenario, { seed: opts.seed });
+  const runId = `run-${randomUUID().slice(0, 8)}`;
+  await writeCatalog(nc, world);
+  await beginRun(nc, world.startTs, runId);
+
+  const onsetTs = scenario.expect.onsetS === null ? world.startTs : world.startTs + scenario.expect.onsetS * 1000;
+  const incidents = new Map<string, Incident>();
+  const actionsReceived: Action[] = [];
+  let detectedAt: number | null = null;
+  let alerts = 0;
+  const watermarks = new WatermarkBoard();
+  const subs: Subscription[] = [];
+  const listen = <T>(subject: string, schema: Parameters<typeof check>[0], fn: (m: T, subject: string) => void): void => {
+    subs.push(nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (err) return;
+        const result = check(schema, JSON.parse(decoder.decode(msg.data)));
+        if (result.ok) fn(result.value as T, msg.subject);
+      },
+    }));
+  };
+  listen<Action>(Subjects.action.filter, Subjects.action.schema, (action) => {
+    actionsReceived.push(action);
+    const result = world.apply(action, Math.max(world.now(), action.ts));
+    nc.publish(Subjects.actionResult.subject(action.actionId), JSON.stringify(result));
+  });
+  listen<Alert>(Subjects.alert.filter, Subjects.alert.schema, (alert) => {
+    alerts++;
+    if (detectedAt === null && alert.level === 'red' && alert.ts >= onsetTs) detectedAt = alert.ts;
+  });
+  listen<Incident>(Subjects.incident.filter, Subjects.incident.schema, (incident) => {
+    incidents.set(incident.id, incident);
+    if (detectedAt === null && incident.ts >= onsetTs) detectedAt = incident.ts;
+  });
+  listen<{ agentId: string; ts: number }>(Subjects.watermark.match('orchestrator'), Subjects.watermark.schema, (wm) => {
+    watermarks.set(wm.agentId, wm.ts);
+  });
+  await nc.flush();
+
+  const t0 = performance.now();
+  let lastProgress = t0;
+  let leader = await currentLeader(nc);
+  try {
+    while (!world.done()) {
+      const tick = world.step();
+      nc.publish(Subjects.simTick.subject(), JSON.stringify({ runId, ts: tick.ts, samples: tick.samples }));
+      leader = await waitForOrchestrator(nc, watermarks, tick.ts, leader, opts.stallTimeoutMs ?? 30_000);
+      if (opts.onProgress && performance.now() - lastProgress > 1000) {
+        lastProgress = performance.now();
+        opts.onProgress(world, (lastProgress - t0) / 1000);
+      }
+    }
+  } finally {
+    for (const s of subs) s.unsubscribe();
+  }
+  const all = [...incidents.values()].sort((a, b) => a.openedAt - b.openedAt);
+  const afterOnset = all.filter((i) => i.ts >= onsetTs);
+  const rootCause = (afterOnset[0] ?? all[0])?.rootCause.service ?? null;
+  return {
+    report: runReportFrom(world, { detectedAt, rootCause }),
+    world, wallSeconds: (performance.now() - t0) / 1000, alerts, incidents: all, actionsReceived,
+  };
+}
+
+/**
+ * Resolves when the leading orchestrator's watermark reaches `ts`: woken by each orchestrator
+ * watermark (no polling); every second it re-reads the leader lease (a standby may have taken
+ * over) and it fails after `stallMs` without progress.
+ */
+async function waitForOrchestrator(nc: NatsConnection, marks: WatermarkBoard, ts: number, leader: string | null, stallMs: number): Promise<string | null> {
+  const start = performance.now();
+  let current = leader;
+  for (;;) {
+    if (current !== null && marks.get(current) >= ts) return current;
+    await marks.next(1000);
+    if (current !== null && marks.get(current) >= ts) return current;
+    if (performance.now() - start > stallMs) {
+      throw new Error(`the fleet stalled: no orchestrator watermark for ${new Date(ts).toISOString()} after ${stallMs} ms (leader ${current ?? 'none'}); is every agent up? ('vigil ps')`);
+    }
+    if (current === null || performance.now() - start > 1000) current = await currentLeader(nc);
+  }
+}
+
+/** The latest watermark of each orchestrator, with a way to wait for the next one. */
+class WatermarkBoard {
+  readonly #marks = new Map<string, number>();
+  #wake: (() => void) | null = null;
+
+  set(agentId: string, ts: number): void {
+    this.#marks.set(agentId, Math.max(this.get(agentId), ts));
+    this.#wake?.();
+  }
+
+  get(agentId: string): number { return this.#marks.get(agentId) ?? 0; }
+
+  /** Resolves at the next watermark, or after `timeoutMs`. */
+  next(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, timeoutMs);
+      function done(): void { clearTimeout(timer); resolve(); }
+      this.#wake = () => { this.#wake = null; done(); };
+    });
+  }
+}
+
+async function writeCatalog(nc: NatsConnection, world: World): Promise<void> {
+  const kv = await new Kvm(nc).open(Buckets.catalog);
+  const keep = new Set(world.catalog().map((e) => e.service));
+  for await (const key of await kv.keys()) if (!keep.has(key)) await kv.delete(key);
+  for (const entry of world.catalog()) await kv.put(entry.service, JSON.stringify(entry));
+}
+
+/** begin-run on every live agent, through the leading orchestrator; fails naming those that did not acknowledge. */
+async function beginRun(nc: NatsConnection, startTs: number, runId: string): Promise<void> {
+  const leader = await currentLeader(nc);
+  if (!leader) throw new Error("no orchestrator holds the leader lease: is the fleet up? ('vigil ps')");
+  const request: DirectiveRequest = {
+    directive: { directiveId: `${runId}-begin`, type: 'begin-run', params: { runId, startTs }, issuedBy: 'sim', ts: startTs },
+    to: { tier: 'all', kind: 'all', agentId: 'all' },
+    timeoutMs: 10_000,
+  };
+  const reply = await nc.request(endpointSubject('orchestrator', leader, 'directive'), JSON.stringify(request), { timeout: 15_000 });
+  const result = check(DirectiveReport, reply.json());
+  if (!result.ok) throw new Error(`begin-run: unexpected answer from the orchestrator: ${reply.string()}`);
+  const problems = [...result.value.missing.map((id) => `${id} did not acknowledge`), ...result.value.acks.filter((a) => a.status === 'rejected').map((a) => `${a.agentId}: ${a.detail}`)];
+  if (problems.length > 0) throw new Error(`begin-run failed: ${problems.join('; ')}`);
+}
