@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentDefinitions } from '../../agents/registry.js';
+import { Buckets, Subjects, type DlqEntry } from '../../runtime/contracts/index.js';
+import { startTestFleet, type TestFleet } from '../helpers/fleet.js';
+import { REPO_ROOT } from '../helpers/nats-server.js';
+import { waitFor } from '../helpers/wait.js';
+
+const KINDS = agentDefinitions.map((d) => d.kind);
+
+/** Sends a $SRV request and gathers every reply that arrives within `ms`. */
+async function gather(nc: NatsConnection, subject: string, until: (replies: unknown[]) => boolean): Promise<unknown[]> {
+  const replies: unknown[] = [];
+  const inbox = `_INBOX.test.${Math.random().toString(36).slice(2)}`;
+  const sub = nc.subscribe(inbox, { callback: (_e, m) => replies.push(m.json()) });
+  nc.publish(subject, '', { reply: inbox });
+  await waitFor(`replies to ${subject}`, () => until(replies), 5000);
+  sub.unsubscribe();
+  return replies;
+}
+
+function microSchema(name: string): object {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'micro', `${name}_response.json`), 'utf8')) as object;
+}
+
+describe('fleet: nine agent processes on a real nats-server', () => {
+  let fleet: TestFleet;
+  let nc: NatsConnection;
+  beforeAll(async () => {
+    fleet = await startTestFleet();
+    nc = await fleet.nats.connect('operator');
+  }, 60_000);
+  afterAll(async () => {
+    await nc?.close();
+    await fleet?.stop();
+  });
+
+  it('vigil ps: every agent is listed healthy with its pid', async () => {
+    const { code, stdout } = await fleet.cli('ps', '--json');
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as { kind: string; status: string; pid: number }[];
+    expect(rows.map((r) => r.kind).sort()).toEqual([...KINDS].sort());
+    for (const r of rows) {
+      expect(r.status).toBe('healthy');
+      expect(r.pid).toBeGreaterThan(0);
+    }
+  });
+
+  it('$SRV.PING, INFO and STATS: all nine agents answer and the replies pass the official micro schemas', async () => {
+    const ajv = new Ajv({ strict: false, validateFormats: false });
+    const nine = (rs: unknown[]) => new Set(rs.map((r) => (r as { name: string }).name)).size >= KINDS.length;
+    for (const verb of ['PING', 'INFO', 'STATS'] as const) {
+      const replies = await gather(nc, `$SRV.${verb}`, nine);
+      const validate = ajv.compile(microSchema(verb.toLowerCase()));
+      for (const reply of replies) expect(validate(reply), `${verb} ${JSON.stringify(reply)}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      expect(new Set(replies.map((r) => (r as { name: string }).name))).toEqual(new Set(KINDS.map((k) => `vigil-${k}`)));
+    }
+  });
+
+  it('vigil directive set-threshold: every detector acknowledges; the value shows in inspect and in KV', async () => {
+    const res = await fleet.cli('directive', 'set-threshold', '--to', 'detector', '--metric', 'cpu', '--yellow', '75', '--red', '92', '--json');
+    expect(res.code, res.stderr).toBe(0);
+    const report = JSON.parse(res.stdout) as { addressed: string[]; acks: { agentId: string; status: string }[]; missing: string[] };
+    expect(report.addressed).toEqual(['detector-1']);
+    expect(report.acks.map((a) => [a.agentId, a.status])).toEqual([['detector-1', 'applied']]);
+    expect(report.missing).toEqual([]);
+
+    const inspect = await fleet.cli('inspect', 'detector', '--json');
+    expect(inspect.code).toBe(0);
+    const [detector] = JSON.parse(inspect.stdout) as { state: { rules: Record<string, { yellow: number; red: number }> } }[];
+    expect(detector.state.rules.cpu).toMatchObject({ yellow: 75, red: 92 });
+
+    const kv = await new Kvm(nc).open(Buckets.config);
+    const stored = (await kv.get('detector-1'))!.json<{ rules: Record<string, { yellow: number; red: number }> }>();
+    expect(stored.rules.cpu).toMatchObject({ yellow: 75, red: 92 });
+  });
+
+  it('vigil directive: an invalid parameter is rejected by the agent and the command fails', async () => {
+    const res = await fleet.cli('directive', 'set-sensitivity', '--to', 'detector', '--sensitivity', '3');
+    expect(res.code).not.toBe(0);
+    expect(res.stdout).toMatch(/rejected/);
+  });
+
+  it('DLQ: a malformed message on any agent input lands in its DLQ with the reason; the next valid one is processed', async () => {
+    const dlq: DlqEntry[] = [];
+    const sub = nc.subscribe(Subjects.dlq.filter, { callback: (_e, m) => dlq.push(m.json<DlqEntry>()) });
+    for (const def of agentDefinitions) {
+      for (const input of def.consumes) {
+        const subject = input.params.length === 0 ? input.subject() : input.subject(...input.params.map(() => 'api'));
+        nc.publish(subject, '{"not": "a valid message"');
+        nc.publish(subject, JSON.stringify({ bogus: true }));
+      }
+    }
+    await nc.flush();
+    for (const def of agentDefinitions) {
+      const mine = await waitFor(`DLQ entries of ${def.kind}-1`, () => {
+        const m = dlq.filter((e) => e.agentId === `${def.kind}-1`);
+        return m.length >= def.consumes.length * 2 ? m : undefined;
+      });
+      expect(mine.some((e) => e.reason === 'invalid JSON')).toBe(true);
+      expect(mine.some((e) => /does not match/.test(e.reason) && e.errors.length > 0)).toBe(true);
+    }
+    sub.unsubscribe();
+    // The filter keeps going: a valid batch comes out clean.
+    const clean: unknown[] = [];
+    const cleanSub = nc.subscribe(Subjects.clean.subject('api'), { callback: (_e, m) => clean.push(m.json()) });
+    nc.publish(Subjects.raw.subject('api'), JSON.stringify({ service: 'api', samples: [{ service: 'api', instance: 'i-1', metric: 'cpu', value: 0.5, unit: 'ratio', ts: 1_700_000_000_000 }] }));
+    await waitFor('a clean batch after the bad ones', () => clean.length > 0);
+    expect(clean[0]).toMatchObject({ service: 'api', samples: [{ metric: 'cpu', value: 50 }] });
+    cleanSub.unsubscribe();
+  });
+
+  it('supervisor: kill -9 of any agent, it is restarted and healthy again within 5 seconds', async () => {
+    for (const kind of KINDS) {
+      const before = (await fleet.rows()).find((r) => r.agentId === `${kind}-1`)!;
+      const killedAt = Date.now();
+      process.kill(before.pid, 'SIGKILL');
+      const after = await waitFor(`${kind}-1 back healthy`, async () => {
+        const row = (await fleet.rows()).find((r) => r.agentId === `${kind}-1`);
+        return row && row.pid !== before.pid && row.status === 'healthy' && row.lastHeartbeat > killedAt ? row : undefined;
+      }, 5000, 100);
+      expect(after.pid).not.toBe(before.pid);
+      expect(Date.now() - killedAt).toBeLessThan(5000);
+    }
+  }, 60_000);
+});
