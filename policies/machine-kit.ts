@@ -22,12 +22,21 @@ export interface PendingAction {
   sentAt: number;
   /** event time after which the step counts as timed out, ms */
   deadline: number;
+  /** how long to wait for a result after each send, ms */
+  timeoutMs: number;
   /** how many times this same actionId was sent */
   sends: number;
 }
 
 /** Event time moved on: fire every deadline <= now. */
 export interface TickEvent { type: 'TICK'; now: number }
+
+/**
+ * The owner restarted from a persisted snapshot: publish the pending action again with the SAME
+ * id (the actuator ignores a repeat and re-sends its stored result) and re-arm its deadline from
+ * `now`, so the downtime does not count as the actuator's silence.
+ */
+export interface ResumeEvent { type: 'RESUME'; now: number }
 
 /** The actuator's answer for one action (ignored unless `result.actionId` is the pending one). */
 export interface ResultEvent { type: 'RESULT'; now: number; result: ActionResult }
@@ -54,7 +63,12 @@ export function pendingAction(
   now: number,
   timeoutS: number,
 ): PendingAction {
-  return { ...a, sentAt: now, deadline: now + timeoutS * 1000, sends: 1 };
+  return { ...a, sentAt: now, deadline: now + timeoutS * 1000, timeoutMs: timeoutS * 1000, sends: 1 };
+}
+
+/** The pending action sent again at `now` (same id), with its deadline re-armed. */
+export function resent(p: PendingAction, now: number): PendingAction {
+  return { ...p, sends: p.sends + 1, deadline: now + p.timeoutMs };
 }
 
 /** Whether a result answers the pending action (late answers to older steps are ignored). */

@@ -15,8 +15,8 @@
 import { assign, enqueueActions, setup } from 'xstate';
 import type { AggWindow } from '../runtime/contracts/index.js';
 import {
-  answers, pendingAction, stepId, succeeded,
-  type PendingAction, type PolicyEmitted, type ResultEvent, type TickEvent,
+  answers, pendingAction, resent, stepId, succeeded,
+  type PendingAction, type PolicyEmitted, type ResultEvent, type ResumeEvent, type TickEvent,
 } from './machine-kit.js';
 import { checkPasses, checkSample, compensation, failedPreconditions, stateOf } from './remediation-plan.js';
 import type { CatalogueEntry, RemediationSettings } from './schema.js';
@@ -62,6 +62,7 @@ export interface RemediationInput {
 export type RemediationEvent =
   | TickEvent
   | ResultEvent
+  | ResumeEvent
   | { type: 'START'; now: number; window?: AggWindow; worthIt?: boolean; requireWorthIt?: boolean }
   | { type: 'METRICS'; now: number; window: AggWindow }
   | { type: 'INCIDENT_RESOLVED'; now: number };
@@ -145,6 +146,10 @@ export const remediationMachine = setup({
       return v === undefined ? {} : { samples: [...context.samples, v] };
     }),
     markResolved: assign({ incidentResolved: true }),
+    resend: assign(({ context }) => {
+      const pending = resent(context.pending as PendingAction, context.now);
+      return { pending, deadline: pending.deadline };
+    }),
     planUndo: assign(({ context }) => ({
       undoQueue: context.executed.map((_, i) => i).filter((i) => context.executed[i].applied).reverse(),
       attempt: 1, pending: null,
@@ -190,7 +195,12 @@ export const remediationMachine = setup({
     samples: [], incidentResolved: false, reason: '', outcome: null,
   }),
   initial: 'preValidation',
-  on: { TICK: { actions: 'setNow' }, METRICS: { actions: 'setNow' }, INCIDENT_RESOLVED: { actions: ['setNow', 'markResolved'] } },
+  on: {
+    TICK: { actions: 'setNow' },
+    METRICS: { actions: 'setNow' },
+    INCIDENT_RESOLVED: { actions: ['setNow', 'markResolved'] },
+    RESUME: { guard: ({ context }) => context.pending !== null, actions: ['setNow', 'resend', 'act'] },
+  },
   states: {
     preValidation: {
       on: {

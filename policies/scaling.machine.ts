@@ -14,8 +14,8 @@
 import { and, assign, emit, not, setup } from 'xstate';
 import { ActionTypes, type ActionType, type AggWindow, type Forecast } from '../runtime/contracts/index.js';
 import {
-  answers, pendingAction, stepId, succeeded,
-  type PendingAction, type PolicyEmitted, type ResultEvent, type TickEvent,
+  answers, pendingAction, resent, stepId, succeeded,
+  type PendingAction, type PolicyEmitted, type ResultEvent, type ResumeEvent, type TickEvent,
 } from './machine-kit.js';
 import {
   judge, observe, proposePredictive, proposeReactive, sampleOf,
@@ -55,7 +55,8 @@ export interface ScalingInput { runId: string; service: string; policy: ScalingP
 export type ScalingEvent =
   | TickEvent
   | ResultEvent
-  | { type: 'EVALUATE'; now: number; window: AggWindow; policy: ScalingPolicy }
+  | ResumeEvent
+  | { type: 'EVALUATE'; now: number; window: AggWindow; policy: ScalingPolicy; hold?: boolean }
   | { type: 'FORECAST'; now: number; forecast: Forecast; policy: ScalingPolicy };
 
 const emptyObs = (): Observation => ({ breaches: {}, lowSince: null, recs: [] });
@@ -93,7 +94,7 @@ export const scalingMachine = setup({
       return { window: event.window, obs: observe(context.obs, event.window, context.policy, context.service) };
     }),
     propose: assign(({ context, event }) => {
-      if (event.type !== 'EVALUATE') return {};
+      if (event.type !== 'EVALUATE' || event.hold) return {};
       return { proposal: proposeReactive(context.obs, event.window, context.policy, context.service, context.size) };
     }),
     predict: assign(({ context, event }) => {
@@ -119,10 +120,7 @@ export const scalingMachine = setup({
       return { seq, pending: action, planned: p };
     }),
     act: emit(({ context }) => ({ type: 'act' as const, action: context.pending as PendingAction })),
-    resend: assign(({ context }) => {
-      const p = context.pending as PendingAction;
-      return { pending: { ...p, sends: p.sends + 1, deadline: context.now + context.policy.action.timeoutS * 1000 } };
-    }),
+    resend: assign(({ context }) => ({ pending: resent(context.pending as PendingAction, context.now) })),
     recordApplied: assign(({ context }) => {
       const pending = context.pending as PendingAction;
       const change: AppliedChange = { ...(context.planned as Proposal), actionId: pending.actionId, appliedAt: context.now, samples: [] };
@@ -191,6 +189,7 @@ export const scalingMachine = setup({
   initial: 'idle',
   on: {
     TICK: { actions: 'setNow' },
+    RESUME: { guard: ({ context }) => context.pending !== null, actions: ['setNow', 'resend', 'act'] },
     EVALUATE: { actions: ['setNow', 'setPolicy', 'observe'] },
     FORECAST: { actions: ['setNow', 'setPolicy'] },
   },

@@ -9,7 +9,7 @@ import { MIN, T0, result, win } from './fixtures.js';
 /**
  * Model-based test: explore every state the remediation machine can reach under every answer
  * the world can give (results applied / failed / dry-run, timeouts, good or bad metrics,
- * preconditions met or not, incident resolved), and show that the run always ends in a final
+ * preconditions met or not, incident resolved, orchestrator restarted), and show that the run always ends in a final
  * state: done, rolledBack or escalated; that no reachable state can hang.
  */
 type Snap = SnapshotFrom<typeof remediationMachine>;
@@ -37,6 +37,7 @@ function eventsFor(s: Snap): RemediationEvent[] {
   }
   evs.push({ type: 'INCIDENT_RESOLVED', now: c.now });
   if (c.pending) {
+    evs.push({ type: 'RESUME', now: c.now + 500 }); // an orchestrator restart re-publishes the same step
     for (const status of ['applied', 'failed', 'dry-run'] as const) {
       evs.push({ type: 'RESULT', now: c.now + 1000, result: result(c.pending.actionId, 'api', c.pending.type, status, c.now + 1000) });
     }

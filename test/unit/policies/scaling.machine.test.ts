@@ -201,4 +201,27 @@ describe('scaling machine: vertical, predictive, policy changes', () => {
     expect(h.state()).toBe('cooldown');
     expect(h.actor.getSnapshot().context.change).toBeNull();
   });
+
+  it('scaling: a hold (a remediation runs on the service) observes but does not act', () => {
+    const h = harness();
+    for (let m = 0; m < 8; m++) {
+      const w = win('api', m, 4, busy);
+      h.actor.send({ type: 'EVALUATE', now: w.end, window: w, policy: loadPolicy().scaling, hold: true });
+    }
+    expect(h.acts()).toHaveLength(0);
+    h.minute(8, 4, busy); // hold lifted: the breach held all along
+    expect(h.acts()).toHaveLength(1);
+  });
+
+  it('scaling: RESUME re-publishes the in-flight action with the same id and re-arms its deadline', () => {
+    const h = harness();
+    for (let m = 0; m < 5; m++) h.minute(m, 4, busy);
+    const later = T0 + 30 * MIN;
+    h.actor.send({ type: 'RESUME', now: later });
+    h.actor.send({ type: 'TICK', now: later + 1000 });
+    expect(h.acts().map((a) => [a.actionId, a.deadline])).toEqual([
+      ['scaling-api_a1', T0 + 5 * MIN + 120_000], ['scaling-api_a1', later + 120_000],
+    ]);
+    expect(h.state()).toBe('acting');
+  });
 });
