@@ -15,6 +15,7 @@ export interface FleetRun {
   world: World;
   wallSeconds: number;
   alerts: number;
+  impacts: number;
   incidents: Incident[];
   actionsReceived: Action[];
 }
@@ -47,6 +48,7 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   const actionsReceived: Action[] = [];
   let detectedAt: number | null = null;
   let alerts = 0;
+  let impacts = 0;
   const watermarks = new WatermarkBoard();
   const subs: Subscription[] = [];
   const listen = <T>(subject: string, schema: Parameters<typeof check>[0], fn: (m: T, subject: string) => void): void => {
@@ -67,6 +69,7 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
     alerts++;
     if (detectedAt === null && alert.level === 'red' && alert.ts >= onsetTs) detectedAt = alert.ts;
   });
+  listen<unknown>(Subjects.impact.filter, Subjects.impact.schema, () => { impacts++; });
   listen<Incident>(Subjects.incident.filter, Subjects.incident.schema, (incident) => {
     incidents.set(incident.id, incident);
     if (detectedAt === null && incident.ts >= onsetTs) detectedAt = incident.ts;
@@ -97,7 +100,7 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   const rootCause = (afterOnset[0] ?? all[0])?.rootCause.service ?? null;
   return {
     report: runReportFrom(world, { detectedAt, rootCause }),
-    world, wallSeconds: (performance.now() - t0) / 1000, alerts, incidents: all, actionsReceived,
+    world, wallSeconds: (performance.now() - t0) / 1000, alerts, impacts, incidents: all, actionsReceived,
   };
 }
 

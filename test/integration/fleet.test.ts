@@ -16,7 +16,7 @@ const KINDS = agentDefinitions.map((d) => d.kind);
 async function gather(nc: NatsConnection, subject: string, until: (replies: unknown[]) => boolean): Promise<unknown[]> {
   const replies: unknown[] = [];
   const inbox = `_INBOX.test.${Math.random().toString(36).slice(2)}`;
-  const sub = nc.subscribe(inbox, { callback: (_e, m) => replies.push(m.json()) });
+  const sub = nc.subscribe(inbox, { callback: (_e, m) => { replies.push(m.json()); } });
   nc.publish(subject, '', { reply: inbox });
   await waitFor(`replies to ${subject}`, () => until(replies), 5000);
   sub.unsubscribe();
@@ -87,7 +87,7 @@ describe('fleet: nine agent processes on a real nats-server', () => {
 
   it('DLQ: a malformed message on any agent input lands in its DLQ with the reason; the next valid one is processed', async () => {
     const dlq: DlqEntry[] = [];
-    const sub = nc.subscribe(Subjects.dlq.filter, { callback: (_e, m) => dlq.push(m.json<DlqEntry>()) });
+    const sub = nc.subscribe(Subjects.dlq.filter, { callback: (_e, m) => { dlq.push(m.json<DlqEntry>()); } });
     for (const def of agentDefinitions) {
       for (const input of def.consumes) {
         const subject = input.params.length === 0 ? input.subject() : input.subject(...input.params.map(() => 'api'));
@@ -107,7 +107,7 @@ describe('fleet: nine agent processes on a real nats-server', () => {
     sub.unsubscribe();
     // The filter keeps going: a valid batch comes out clean.
     const clean: unknown[] = [];
-    const cleanSub = nc.subscribe(Subjects.clean.subject('api'), { callback: (_e, m) => clean.push(m.json()) });
+    const cleanSub = nc.subscribe(Subjects.clean.subject('api'), { callback: (_e, m) => { clean.push(m.json()); } });
     nc.publish(Subjects.raw.subject('api'), JSON.stringify({ service: 'api', samples: [{ service: 'api', instance: 'i-1', metric: 'cpu', value: 0.5, unit: 'ratio', ts: 1_700_000_000_000 }] }));
     await waitFor('a clean batch after the bad ones', () => clean.length > 0);
     expect(clean[0]).toMatchObject({ service: 'api', samples: [{ metric: 'cpu', value: 50 }] });

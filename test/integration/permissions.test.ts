@@ -24,7 +24,7 @@ describe('nats.conf: least-privilege permissions', () => {
   it('nats.conf: a base agent cannot publish a directive or an action', async () => {
     const operator = await nats.connect('operator');
     const received: string[] = [];
-    const sub = operator.subscribe('vigil.>', { callback: (_e, m) => received.push(m.subject) });
+    const sub = operator.subscribe('vigil.>', { callback: (_e, m) => { received.push(m.subject); } });
     await operator.flush();
     const directive = Subjects.directive.subject('base', 'detector', 'all');
     const action = Subjects.action.subject('api');

@@ -47,6 +47,7 @@ export function registerSim(program: Command): void {
         wallSeconds: Math.round(fleet.wallSeconds * 100) / 100,
         ...fleet.report,
         alerts: fleet.alerts,
+        impacts: fleet.impacts,
         incidents: fleet.incidents.map((i) => ({ id: i.id, service: i.service, pattern: i.pattern, rootCause: i.rootCause.service, status: i.status })),
         runs,
       };
