@@ -1,0 +1,96 @@
+import { updateMemory } from './memory.js';
+import { readyCount, versionBehaviour, type ServiceState } from './service-state.js';
+
+/** Traffic offered to a service in one tick, requests/s, after the edge filters. */
+export interface Offered {
+  /** Legitimate requests/s (users, and calls made on their behalf). */
+  legit: number;
+  /** Attack requests/s that got through IP blocks and rate limits. */
+  attack: number;
+}
+
+/** What pass 1 computes for a service: how much it could serve, and what it did. */
+export interface Flow {
+  received: number;
+  legitShare: number;
+  /** Requests/s it can serve now, and what limits it. */
+  capacity: number;
+  bottleneck: 'cpu' | 'threads' | 'pool' | 'none';
+  /** Concurrent slots of the bottleneck (M/M/c servers). */
+  servers: number;
+  /** Own service time, ms (also how long a DB connection is held). */
+  serviceMs: number;
+  processed: number;
+  dropShare: number;
+  cpu: number;
+  memory: number;
+  poolUsage: number | null;
+  ready: number;
+}
+
+/** Own service time (ms): base x version x slow queries x GC, plus lock waits and network detours. */
+export function serviceTimeMs(s: ServiceState, gc: number): number {
+  if (s.partnerHang) return s.partnerHang.hangMs;
+  const base = s.spec.baseLatencyMs * versionBehaviour(s).latencyFactor * s.slowFactor * gc;
+  const network = s.rerouted ? 5 : s.nodeDegradedMs;
+  return base + s.blockingMs + network;
+}
+
+/**
+ * Filters attack traffic at the service's edge: an IP block drops 99 % of it; a rate limit
+ * caps each attacking source at `rateLimitRps` (users send far fewer requests per source,
+ * so they pass untouched).
+ */
+export function edgeFilter(s: ServiceState, attack: number, sources: number): number {
+  let a = s.ipBlocked ? attack * 0.01 : attack;
+  if (s.rateLimitRps !== null && sources > 0) a = Math.min(a, s.rateLimitRps * sources);
+  return a;
+}
+
+/**
+ * Pass 1 of a tick for one service (callers before callees): memory, capacity (the least of
+ * CPU, worker threads held by slow dependencies, and DB connections), the backlog queue
+ * bounded by the timeout, and the load shed past it. Mutates the queue and instances.
+ */
+export function flow(s: ServiceState, offered: Offered, now: number, dtS: number): Flow {
+  const received = offered.legit + offered.attack;
+  const legitShare = received > 0 ? offered.legit / received : 1;
+  if (s.spec.kind === 'partner') {
+    const st = serviceTimeMs(s, 1);
+    return {
+      received, legitShare, capacity: Infinity, bottleneck: 'none', servers: Infinity, serviceMs: st, processed: received,
+      dropShare: 0, cpu: 0, memory: 0, poolUsage: null, ready: s.instances.length,
+    };
+  }
+  const mem = updateMemory(s, now, dtS, s.last.cpu / 100);
+  const ready = readyCount(s, now);
+  const vb = versionBehaviour(s);
+  const cpuCost = vb.latencyFactor * (1 + (mem.gc - 1) * 0.5);
+  const st = serviceTimeMs(s, mem.gc);
+  const cpuCap = (ready * s.spec.capacityRps * s.size) / cpuCost;
+  const inflightS = Math.max(1e-3, (st + s.depLatencySmoothed) * 0.5 / 1000);
+  const threadCap = (ready * s.workers * s.size) / inflightS;
+  const poolCap = s.poolSize !== null ? s.poolSize / (st / 1000) : Infinity;
+  let capacity = cpuCap;
+  let bottleneck: Flow['bottleneck'] = 'cpu';
+  let servers = Math.max(1, cpuCap * st / 1000);
+  if (threadCap < capacity) { capacity = threadCap; bottleneck = 'threads'; servers = ready * s.workers * s.size; }
+  if (poolCap < capacity) { capacity = poolCap; bottleneck = 'pool'; servers = s.poolSize ?? 1; }
+
+  const inflow = received * dtS;
+  const total = s.queue + inflow;
+  const served = Math.min(total, capacity * dtS);
+  let queue = total - served;
+  const maxQueue = capacity * s.spec.timeoutMs / 1000;
+  const dropped = Math.max(0, queue - maxQueue);
+  queue -= dropped;
+  s.queue = queue;
+  const processed = served / dtS;
+  const idle = s.spec.idleCpuPct;
+  const cpu = ready > 0 ? Math.min(100, idle + (100 - idle) * (cpuCap > 0 ? processed / cpuCap : 0)) : 0;
+  const poolUsage = s.poolSize !== null ? Math.min(100, (100 * received * st) / 1000 / s.poolSize) : null;
+  return {
+    received, legitShare, capacity, bottleneck, servers, serviceMs: st, processed,
+    dropShare: inflow > 0 ? Math.min(1, dropped / inflow) : 0, cpu, memory: mem.memory, poolUsage, ready,
+  };
+}

@@ -1,0 +1,134 @@
+import type { ServiceSpec } from '../scenario-schema.js';
+import type { Rng } from '../prng.js';
+
+/** One instance (VM / pod) of a service. Times are event time, ms. */
+export interface Instance {
+  id: number;
+  /** Serves from this time on (boot delay after creation). */
+  readyAt: number;
+  /** Out (restarting, or rebooting after a crash) until this time. */
+  downUntil: number;
+  /** Memory leaked since the last start, percentage points at size 1. */
+  leakPct: number;
+  /** This instance's share of the leak rate (jitter around 1). */
+  leakRate: number;
+  /** Memory freed by a cache flush, decaying back, percentage points at size 1. */
+  cacheRelief: number;
+  /** Memory in use at the last tick, percent. */
+  memPct: number;
+}
+
+/** What a version does to the service (a bad deploy). */
+export interface VersionBehaviour { errorPct: number; latencyFactor: number }
+
+/** The service's view after a tick: what the samples and the metrics read. */
+export interface TickView {
+  received: number;
+  processed: number;
+  capacity: number;
+  bottleneck: 'cpu' | 'threads' | 'pool' | 'none';
+  cpu: number;
+  memory: number;
+  /** p95 seen by callers, ms (capped at the timeout). */
+  latencyMs: number;
+  /** Failed share of received requests, 0-1. */
+  errorRate: number;
+  queue: number;
+  poolUsage: number | null;
+  dbLatencyMs: number | null;
+  ready: number;
+  total: number;
+  legitShare: number;
+  violating: boolean;
+}
+
+/** Mutable state of one modelled service. Only model/, faults.ts and the actuator change it. */
+export interface ServiceState {
+  spec: ServiceSpec;
+  name: string;
+  minInstances: number;
+  instances: Instance[];
+  nextId: number;
+  rng: Rng;
+  size: number;
+  workers: number;
+  version: string;
+  stableVersion: string;
+  previousVersion: string | null;
+  versions: Map<string, VersionBehaviour>;
+  poolSize: number | null;
+  slowFactor: number;
+  blockingMs: number;
+  nodeDegradedMs: number;
+  rerouted: boolean;
+  corruptionPct: number;
+  partnerHang: { errorPct: number; hangMs: number } | null;
+  leakPctPerMin: number;
+  breakerOpen: boolean;
+  fallback: boolean;
+  ipBlocked: boolean;
+  rateLimitRps: number | null;
+  queue: number;
+  /** Dependencies' latency, smoothed: how long a request holds a worker (thread-pool cascade). */
+  depLatencySmoothed: number;
+  last: TickView;
+}
+
+/** Creates the state of a service at the start of the run (all instances ready). */
+export function createServiceState(spec: ServiceSpec, rng: Rng, startMs: number): ServiceState {
+  const s: ServiceState = {
+    spec, name: spec.service, minInstances: spec.minInstances ?? spec.instances, instances: [], nextId: 1, rng,
+    size: spec.size, workers: spec.workers ?? Math.max(1, Math.round(spec.capacityRps)),
+    version: spec.version, stableVersion: spec.version, previousVersion: null,
+    versions: new Map([[spec.version, { errorPct: 0, latencyFactor: 1 }]]),
+    poolSize: spec.pool?.size ?? null, slowFactor: 1, blockingMs: 0, nodeDegradedMs: 0, rerouted: false,
+    corruptionPct: 0, partnerHang: null, leakPctPerMin: 0, breakerOpen: false, fallback: false,
+    ipBlocked: false, rateLimitRps: null, queue: 0, depLatencySmoothed: 0,
+    last: emptyView(),
+  };
+  addInstances(s, spec.instances, startMs);
+  for (const i of s.instances) i.memPct = spec.memBasePct / spec.size;
+  s.last.total = s.last.ready = spec.instances;
+  return s;
+}
+
+function emptyView(): TickView {
+  return {
+    received: 0, processed: 0, capacity: 0, bottleneck: 'none', cpu: 0, memory: 0, latencyMs: 0, errorRate: 0, queue: 0,
+    poolUsage: null, dbLatencyMs: null, ready: 0, total: 0, legitShare: 1, violating: false,
+  };
+}
+
+/** Adds `n` instances that serve from `readyAt` (event time, ms). */
+export function addInstances(s: ServiceState, n: number, readyAt: number): void {
+  for (let k = 0; k < n; k++) {
+    s.instances.push({
+      id: s.nextId++, readyAt, downUntil: 0, leakPct: 0, leakRate: s.rng.between(0.85, 1.15), cacheRelief: 0,
+      memPct: s.spec.memBasePct / s.size,
+    });
+  }
+}
+
+/** Removes `n` instances: those still booting first, then the newest. Never below one. */
+export function removeInstances(s: ServiceState, n: number, now: number): void {
+  const order = [...s.instances].sort((a, b) => Number(a.readyAt <= now) - Number(b.readyAt <= now) || b.id - a.id);
+  const drop = new Set(order.slice(0, Math.min(n, s.instances.length - 1)).map((i) => i.id));
+  s.instances = s.instances.filter((i) => !drop.has(i.id));
+}
+
+/** Is this instance serving at `now`? */
+export function isReady(i: Instance, now: number): boolean {
+  return i.readyAt <= now && i.downUntil <= now;
+}
+
+/** Instances serving at `now`. */
+export function readyCount(s: ServiceState, now: number): number {
+  let n = 0;
+  for (const i of s.instances) if (isReady(i, now)) n++;
+  return n;
+}
+
+/** The running version's behaviour (a good version: no errors, factor 1). */
+export function versionBehaviour(s: ServiceState): VersionBehaviour {
+  return s.versions.get(s.version) ?? { errorPct: 0, latencyFactor: 1 };
+}
