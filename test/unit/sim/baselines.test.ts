@@ -56,7 +56,7 @@ describe('baselines', () => {
   });
 
   it('flash-crowd: scaling on request rate from the first minute of the ramp meets the issue-5 target', () => {
-    // A sensible controller (what vigil should at least do): desired = ceil(rps x (1 + 30 s trend) / 70 %),
+    // A sensible controller (what vigil should at least do): desired = ceil((rps + 30 s of trend) / 80 % of an instance),
     // scale-out at once, scale-in on the highest recommendation of the last 5 minutes.
     const s = loadScenario('flash-crowd');
     const hpa = runOffline(s, { controller: 'hpa' }).metrics;
@@ -69,7 +69,7 @@ describe('baselines', () => {
       hist.push(api.received);
       if (hist.length > 4) hist.shift();
       const slope = hist.length >= 3 ? (hist[hist.length - 1] - hist[0]) / ((hist.length - 1) * s.tickS) : 0;
-      const want = Math.max(3, Math.min(40, Math.ceil(Math.max(api.received, api.received + slope * 30) / 70)));
+      const want = Math.max(3, Math.min(40, Math.ceil(Math.max(api.received, api.received + slope * 30) / 80)));
       recs = [...recs.filter((r) => w.now() - r.t <= 300_000), { t: w.now(), want }];
       const down = Math.max(...recs.map((r) => r.want));
       if (want > api.total) act(w, 'scale-out', 'api', { instances: want });
