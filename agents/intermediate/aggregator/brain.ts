@@ -14,6 +14,7 @@ export interface AggregatorConfig {
   confirmInstances: number;
 }
 
+/** The documented defaults: 1-minute windows published, 5-minute kept, automatic confirmation. */
 export const DEFAULT_AGGREGATOR_CONFIG: AggregatorConfig = { windowS: 60, longWindowS: 300, confirmInstances: 0 };
 
 type Confirmed = AggWindow['confirmedAlerts'][number];

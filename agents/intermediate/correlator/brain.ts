@@ -14,6 +14,7 @@ export interface CorrelatorConfig extends FeatureConfig, PatternConfig {
   alertTtlS: number;
 }
 
+/** The documented defaults (the agent's config schema uses the same values). */
 export const DEFAULT_CORRELATOR_CONFIG: CorrelatorConfig = {
   windowS: 300, quietS: 180, alertTtlS: 0, deployWindowS: 600, ddosSourceShare: 50, poolHighPct: 85,
   highRpsFactor: 1.2, surgeFactor: 2, surgeHoldS: 600, historyWindows: 10,

@@ -23,6 +23,7 @@ export interface PredictorConfig {
   maxTtsS: number;
 }
 
+/** The documented defaults: 10-minute horizon, saturation cpu 90, memory 95, pool 100, latency 500 ms, queue 5000. */
 export const DEFAULT_PREDICTOR_CONFIG: PredictorConfig = {
   metrics: ['cpu', 'memory', 'rps', 'latency_ms', 'queue_depth', 'db_pool_usage'],
   saturation: { cpu: 90, memory: 95, db_pool_usage: 100, latency_ms: 500, queue_depth: 5000 },

@@ -17,6 +17,7 @@ export interface AnalystConfig {
   keepResolved: number;
 }
 
+/** The documented defaults (the agent's config schema uses the same values). */
 export const DEFAULT_ANALYST_CONFIG: AnalystConfig = {
   resolutionLagS: 180, shortWindowS: 60, escalateAfterS: 900, minFalsePositives: 2, raiseFactor: 1.1, keepResolved: 50,
 };

@@ -17,6 +17,7 @@ export interface StrategistConfig extends PriorityThresholds {
   forecastMaxAgeS: number;
 }
 
+/** The documented defaults (99.9 % objective = 43 min 28 s of budget a month; 0.05 per instance-minute). */
 export const DEFAULT_STRATEGIST_CONFIG: StrategistConfig = {
   sloTarget: 0.999, instanceMinuteCost: 0.05, extraInstanceShare: 0.5, userMinuteCost: 0.001, changeFrac: 0.2,
   forecastMaxAgeS: 900, majorUsersShare: 0.2, minorUsersShare: 0.05, massUsersShare: 0.5,

@@ -92,6 +92,7 @@ export function revenuePerMin(rps: number, unitPrice: number, share: number): nu
   return Math.max(0, rps) * 60 * unitPrice * clamp01(share);
 }
 
+/** Clamps to [0, 1]; NaN and infinities give 0. */
 export function clamp01(v: number): number {
   return Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0;
 }
