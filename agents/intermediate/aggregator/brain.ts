@@ -19,12 +19,15 @@ export const DEFAULT_AGGREGATOR_CONFIG: AggregatorConfig = { windowS: 60, longWi
 
 type Confirmed = AggWindow['confirmedAlerts'][number];
 
-interface AlertMark { level: Exclude<AlertLevel, 'clear'>; rule: string; ts: number; clearedAt: number | null }
+interface AlertMark { instance: string; level: Exclude<AlertLevel, 'clear'>; rule: string; ts: number; clearedAt: number | null }
 
 interface ServiceState {
   short: WindowSeries;
   long: WindowSeries;
-  /** metric -> instance -> latest alert state; cleared marks linger one long window. */
+  /**
+   * metric -> "instance rule" -> latest alert state; cleared marks linger one long window. Keyed
+   * by rule too: a threshold alert and a statistical one on one series rise and clear apart.
+   */
   alerts: Map<string, Map<string, AlertMark>>;
   lastShort: AggWindow | null;
   lastLong: AggWindow | null;
@@ -59,12 +62,13 @@ export class Aggregator {
     const s = this.#service(a.service);
     let byInstance = s.alerts.get(a.metric);
     if (!byInstance) { byInstance = new Map(); s.alerts.set(a.metric, byInstance); }
-    const previous = byInstance.get(a.instance);
+    const key = `${a.instance} ${a.rule}`;
+    const previous = byInstance.get(key);
     if (a.level === 'clear') {
       if (previous && previous.clearedAt === null) previous.clearedAt = a.ts;
       return;
     }
-    byInstance.set(a.instance, { level: a.level, rule: a.rule, ts: a.ts, clearedAt: null });
+    byInstance.set(key, { instance: a.instance, level: a.level, rule: a.rule, ts: a.ts, clearedAt: null });
   }
 
   /**
@@ -144,15 +148,16 @@ export class Aggregator {
     const need = this.#needed(w.instances);
     const out: Confirmed[] = [];
     for (const metric of [...s.alerts.keys()].sort()) {
-      const marks = [...s.alerts.get(metric)!.entries()]
-        .filter(([, m]) => m.ts < w.end && (m.clearedAt === null || m.clearedAt >= w.start));
-      if (marks.length === 0) continue;
-      const serviceLevel = marks.some(([instance]) => instance === SERVICE_LEVEL_INSTANCE);
-      if (!serviceLevel && marks.length < need) continue;
-      const reds = marks.filter(([, m]) => m.level === 'red');
-      const redConfirmed = reds.length >= need || reds.some(([instance]) => instance === SERVICE_LEVEL_INSTANCE);
-      const lead = (redConfirmed ? reds : marks).reduce((a, b) => (b[1].ts > a[1].ts ? b : a))[1];
-      out.push({ metric, level: redConfirmed ? 'red' : 'yellow', instances: marks.length, rule: lead.rule });
+      const marks = [...s.alerts.get(metric)!.values()]
+        .filter((m) => m.ts < w.end && (m.clearedAt === null || m.clearedAt >= w.start));
+      const instances = distinct(marks);
+      if (instances === 0) continue;
+      const serviceLevel = marks.some((m) => m.instance === SERVICE_LEVEL_INSTANCE);
+      if (!serviceLevel && instances < need) continue;
+      const reds = marks.filter((m) => m.level === 'red');
+      const redConfirmed = distinct(reds) >= need || reds.some((m) => m.instance === SERVICE_LEVEL_INSTANCE);
+      const lead = (redConfirmed ? reds : marks).reduce((a, b) => (b.ts > a.ts ? b : a));
+      out.push({ metric, level: redConfirmed ? 'red' : 'yellow', instances, rule: lead.rule });
     }
     return out;
   }
@@ -167,12 +172,16 @@ export class Aggregator {
   #forgetCleared(s: ServiceState, now: number): void {
     const horizon = now - this.#config.longWindowS * 1000;
     for (const [metric, byInstance] of s.alerts) {
-      for (const [instance, mark] of byInstance) {
-        if (mark.clearedAt !== null && mark.clearedAt < horizon) byInstance.delete(instance);
+      for (const [key, mark] of byInstance) {
+        if (mark.clearedAt !== null && mark.clearedAt < horizon) byInstance.delete(key);
       }
       if (byInstance.size === 0) s.alerts.delete(metric);
     }
   }
+}
+
+function distinct(marks: readonly AlertMark[]): number {
+  return new Set(marks.map((m) => m.instance)).size;
 }
 
 function round(v: number): number {

@@ -62,7 +62,8 @@ export class Correlator {
 
   /** Takes one alert; returns the incidents that opened or changed because of it. */
   alert(a: Alert, catalog: CatalogSnapshot): Incident[] {
-    const key = `${a.service}|${a.instance}|${a.metric}`;
+    // one series can carry a threshold alert and a statistical one that rise and clear apart
+    const key = `${a.service}|${a.instance}|${a.metric}|${a.rule}`;
     const known = this.#alerts.get(key);
     if (a.level === 'clear') {
       if (known?.active) {

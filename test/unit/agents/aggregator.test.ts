@@ -88,6 +88,18 @@ describe('aggregator', () => {
     expect(w.confirmedAlerts).toEqual([{ metric: 'latency_ms', level: 'yellow', instances: 1, rule: 'threshold' }]);
   });
 
+  it('aggregator: a statistical alert clearing does not end a threshold alert on the same series', () => {
+    const agg = new Aggregator();
+    agg.observe(batch('api', [['i1', 'cpu', 95, T0]]));
+    agg.alert(alert('i1', 'cpu', 'red', T0));
+    agg.alert({ ...alert('i1', 'cpu', 'yellow', T0 + 1000), rule: 'zscore' });
+    agg.alert({ ...alert('i1', 'cpu', 'clear', T0 + 2000), rule: 'zscore' });
+    agg.advance(T0 + 60_000);
+    agg.observe(batch('api', [['i1', 'cpu', 95, T0 + 400_000]]));
+    const [w] = agg.advance(T0 + 420_000);
+    expect(w.confirmedAlerts).toEqual([{ metric: 'cpu', level: 'red', instances: 1, rule: 'threshold' }]);
+  });
+
   it('aggregator: keeps a 5-minute window in state', () => {
     const agg = new Aggregator();
     for (let m = 0; m < 5; m++) agg.observe(batch('api', [['i1', 'rps', 100 + m * 10, T0 + m * 60_000]]));

@@ -91,6 +91,14 @@ describe('correlator', () => {
     expect(c.alert(alert('api', 'cpu', T0 + 400 * S), chain)[0].id).toBe(`inc-api-${T0 + 400 * S}`);
   });
 
+  it('correlator: a statistical alert clearing does not end a threshold alert on the same series', () => {
+    const c = new Correlator();
+    c.alert(alert('api', 'cpu', T0), chain);
+    c.alert({ ...alert('api', 'cpu', T0 + S, 'yellow'), rule: 'zscore' }, chain);
+    c.alert({ ...alert('api', 'cpu', T0 + 2 * S, 'clear'), rule: 'zscore' }, chain);
+    expect(c.advance(T0 + 3600 * S)).toEqual([]);
+  });
+
   it('correlator: an alert still active keeps the incident open', () => {
     const c = new Correlator();
     c.alert(alert('api', 'cpu', T0, 'red', 'i1'), chain);
