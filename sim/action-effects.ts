@@ -15,13 +15,27 @@ export interface Effect { changes: JsonObject; detail: string; effectiveInS: num
 /** A refused effect, with the reason. */
 export interface Refusal { error: string }
 
-/** The state an action may change, as a JSON snapshot (before/after of an ActionResult). */
-export function snapshot(s: ServiceState): JsonObject {
-  return {
-    instances: s.instances.length, size: s.size, workers: s.workers, version: s.version, poolSize: s.poolSize,
-    breakerOpen: s.breakerOpen, fallback: s.fallback, ipBlocked: s.ipBlocked, rateLimitRps: s.rateLimitRps,
-    rerouted: s.rerouted,
-  };
+/**
+ * The state an action type changes, as a JSON snapshot (before/after of an ActionResult), keyed
+ * by the parameter names its undo action takes, so that `{...before}` is a valid compensation
+ * (e.g. pool-resize before = {size: 16} undoes as pool-resize {size: 16}).
+ */
+export function snapshotFor(type: ActionTypeName, s: ServiceState): JsonObject {
+  switch (type) {
+    case 'scale-out': case 'scale-in': return { instances: s.instances.length };
+    case 'scale-up': case 'scale-down': return { size: s.size };
+    case 'pool-resize': return { size: s.poolSize };
+    case 'rollback-deploy': case 'redeploy': return { version: s.version };
+    case 'scale-workers': return { workers: s.workers };
+    case 'rate-limit': case 'rate-limit-off': return { rpsPerSource: s.rateLimitRps };
+    case 'block-ips': case 'unblock-ips': return { ipBlocked: s.blockedSources !== null };
+    case 'circuit-breaker': case 'circuit-close': return { breakerOpen: s.breakerOpen };
+    case 'cache-fallback': case 'cache-fallback-off': return { fallback: s.fallback };
+    case 'reroute': case 'reroute-restore': return { rerouted: s.rerouted };
+    case 'restart': case 'cache-flush': return { instances: s.instances.length, memory: Math.round(s.last.memory * 10) / 10 };
+    case 'kill-blocking-queries': return { dbLatencyMs: s.last.dbLatencyMs };
+    case 'isolate-data': return { errorRate: s.last.errorRate };
+  }
 }
 
 function num(params: JsonObject, key: string): number | undefined {
@@ -32,6 +46,12 @@ function num(params: JsonObject, key: string): number | undefined {
 function str(params: JsonObject, key: string): string | undefined {
   const v = params[key];
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** params.version, with the keywords 'stable' and 'previous' resolved. */
+function versionParam(s: ServiceState, p: JsonObject): string | null | undefined {
+  const v = str(p, 'version');
+  return v === 'stable' ? s.stableVersion : v === 'previous' ? s.previousVersion : v;
 }
 
 type Handler = (s: ServiceState, p: JsonObject, now: number, ctx: EffectContext) => Effect | Refusal;
@@ -96,37 +116,43 @@ const handlers: Record<ActionTypeName, Handler> = {
   },
   'reroute-restore': (s) => { s.rerouted = false; return { changes: { rerouted: false }, detail: 'normal route', effectiveInS: 0 }; },
   'scale-workers': (s, p) => {
-    const w = num(p, 'workers');
-    if (w === undefined || w < 1) return { error: 'params.workers must be >= 1' };
+    const w = num(p, 'workers') ?? (num(p, 'factor') !== undefined ? s.workers * num(p, 'factor')! : undefined);
+    if (w === undefined || w < 1) return { error: 'params.workers (or factor) must give >= 1 worker' };
     s.workers = Math.round(w);
     return { changes: { workers: s.workers }, detail: `${s.workers} workers per instance`, effectiveInS: 0 };
   },
   'circuit-breaker': (s) => { s.breakerOpen = true; return { changes: { breakerOpen: true }, detail: 'failing dependencies short-circuited', effectiveInS: 0 }; },
   'circuit-close': (s) => { s.breakerOpen = false; return { changes: { breakerOpen: false }, detail: 'breaker closed', effectiveInS: 0 }; },
-  'rollback-deploy': (s, p, now, ctx) => deploy(s, str(p, 'version') ?? s.stableVersion, now, ctx, 'rollback'),
-  redeploy: (s, p, now, ctx) => deploy(s, str(p, 'version') ?? s.previousVersion, now, ctx, 'redeploy'),
-  'block-ips': (s, _p, now, ctx) => {
-    later(ctx, now, 15, () => { s.ipBlocked = true; });
-    return { changes: { ipBlocked: true }, detail: 'top sources blocked in 15 s', effectiveInS: 15 };
+  'rollback-deploy': (s, p, now, ctx) => deploy(s, versionParam(s, p) ?? s.stableVersion, now, ctx, 'rollback'),
+  redeploy: (s, p, now, ctx) => deploy(s, versionParam(s, p) ?? s.previousVersion, now, ctx, 'redeploy'),
+  'block-ips': (s, p, now, ctx) => {
+    const top = Math.max(1, Math.round(num(p, 'topSources') ?? 10));
+    const forS = num(p, 'durationS');
+    later(ctx, now, 15, () => { s.blockedSources = top; });
+    if (forS !== undefined && forS > 0) later(ctx, now, 15 + forS, () => { s.blockedSources = null; });
+    return {
+      changes: { ipBlocked: true }, effectiveInS: 15,
+      detail: `the ${top} busiest sources blocked in 15 s${forS ? ` for ${forS} s` : ''}`,
+    };
   },
-  'unblock-ips': (s) => { s.ipBlocked = false; return { changes: { ipBlocked: false }, detail: 'block lifted', effectiveInS: 0 }; },
+  'unblock-ips': (s) => { s.blockedSources = null; return { changes: { ipBlocked: false }, detail: 'block lifted', effectiveInS: 0 }; },
   'rate-limit': (s, p, now, ctx) => {
-    const rps = num(p, 'rps') ?? 20;
-    if (rps <= 0) return { error: 'params.rps must be > 0' };
+    const rps = num(p, 'rpsPerSource') ?? num(p, 'rps') ?? 20;
+    if (rps <= 0) return { error: 'params.rpsPerSource must be > 0' };
     later(ctx, now, 10, () => { s.rateLimitRps = rps; });
-    return { changes: { rateLimitRps: rps }, detail: `${rps} requests/s per source from +10 s`, effectiveInS: 10 };
+    return { changes: { rpsPerSource: rps }, detail: `${rps} requests/s per source from +10 s`, effectiveInS: 10 };
   },
-  'rate-limit-off': (s) => { s.rateLimitRps = null; return { changes: { rateLimitRps: null }, detail: 'rate limit lifted', effectiveInS: 0 }; },
+  'rate-limit-off': (s) => { s.rateLimitRps = null; return { changes: { rpsPerSource: null }, detail: 'rate limit lifted', effectiveInS: 0 }; },
   'kill-blocking-queries': (s, _p, now, ctx) => {
     later(ctx, now, 10, () => { s.blockingMs = 0; });
-    return { changes: {}, detail: s.blockingMs > 0 ? 'blocking queries killed in 10 s' : 'no blocking query found', effectiveInS: 10 };
+    return { changes: { dbLatencyMs: null }, detail: s.blockingMs > 0 ? 'blocking queries killed in 10 s' : 'no blocking query found', effectiveInS: 10 };
   },
   'pool-resize': (s, p, now, ctx) => {
     if (s.poolSize === null) return { error: `${s.name} has no connection pool` };
     const size = Math.round(num(p, 'size') ?? s.poolSize * (num(p, 'factor') ?? 1.5));
     if (size < 1) return { error: 'params.size must be >= 1' };
     later(ctx, now, 5, () => { s.poolSize = size; });
-    return { changes: { poolSize: size }, detail: `pool ${s.poolSize} -> ${size} slots in 5 s`, effectiveInS: 5 };
+    return { changes: { size }, detail: `pool ${s.poolSize} -> ${size} slots in 5 s`, effectiveInS: 5 };
   },
   'cache-fallback': (s, _p, now, ctx) => {
     later(ctx, now, 5, () => { s.fallback = true; });

@@ -1,6 +1,6 @@
 import { Action, type ActionResult } from '../runtime/contracts/control.js';
 import { check, describeProblems } from '../runtime/contracts/validate.js';
-import { applyEffect, snapshot, type EffectContext } from './action-effects.js';
+import { applyEffect, snapshotFor, type EffectContext } from './action-effects.js';
 import type { ServiceState } from './model/service-state.js';
 
 /** One line of the actuator's log: what was asked, when (seconds since the start), how often. */
@@ -55,7 +55,7 @@ export function createActuator(services: Map<string, ServiceState>, startMs: num
       }
       const s = services.get(action.service);
       if (!s) return record(action, { ...base, status: 'failed', before: {}, after: {}, detail: `unknown service '${action.service}'` } as ActionResult, now);
-      const before = snapshot(s);
+      const before = snapshotFor(action.type, s);
       if (action.dryRun) {
         return record(action, { ...base, status: 'dry-run', before, after: before, detail: 'dry run: nothing changed' } as ActionResult, now);
       }

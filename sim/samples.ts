@@ -1,7 +1,7 @@
 import type { Sample } from '../runtime/contracts/data.js';
 import { Metrics, type MetricName } from '../runtime/contracts/metrics.js';
 import type { Rng } from './prng.js';
-import { isReady, type ServiceState } from './model/service-state.js';
+import { isReady, versionNumber, type ServiceState } from './model/service-state.js';
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 const clampPct = (x: number): number => Math.min(100, Math.max(0, x));
@@ -9,7 +9,8 @@ const clampPct = (x: number): number => Math.min(100, Math.max(0, x));
 /**
  * The readings of one tick, as a collector would take them: per service `latency_ms` (p95),
  * `error_rate`, `rps` (requests received, errors included, after IP blocks and rate limits),
- * `queue_depth`, `instances` (running, booting included) on instance 'all'; `cpu` and `memory`
+ * `queue_depth`, `instances` (running, booting included), `deploy_version` (a change marks a
+ * deploy), `top_sources_share` (entry services) on instance 'all'; `cpu` and `memory`
  * per serving instance for the first `perInstance` of them (or one 'all' aggregate when 0);
  * `db_pool_usage` and `db_latency_ms` for databases. A partner API is seen only from outside
  * (latency, errors, rps). Canonical metric names, each sample with its unit. Readings carry
@@ -30,6 +31,8 @@ export function buildSamples(states: ServiceState[], ts: number, perInstance: nu
     if (s.spec.kind === 'partner') continue;
     push(name, 'all', 'queue_depth', Math.round(v.queue));
     push(name, 'all', 'instances', v.total);
+    push(name, 'all', 'deploy_version', versionNumber(s));
+    if (v.topSourcesSharePct !== null) push(name, 'all', 'top_sources_share', clampPct(v.topSourcesSharePct));
     if (perInstance > 0) {
       let n = 0;
       for (const inst of s.instances) {

@@ -121,8 +121,9 @@ export function createWorld(scenario: Scenario, opts: { seed?: number } = {}): W
       const p = plan[k];
       const s = p.s;
       const ext = external.get(s.name);
+      const edge = ext ? edgeFilter(s, ext.legit, ext.attack, ext.sources) : null;
       let legit = ext ? ext.legit : 0;
-      let attack = ext ? edgeFilter(s, ext.attack, ext.sources) : 0;
+      let attack = edge ? edge.attack : 0;
       for (const { caller, edge } of p.inbound) {
         if (edge.mode !== 'call') continue;
         const cf = planByName.get(caller.name)!.flow!;
@@ -130,7 +131,7 @@ export function createWorld(scenario: Scenario, opts: { seed?: number } = {}): W
         attack += cf.processed * edge.calls * (1 - cf.legitShare);
       }
       for (const e of p.edges) e.mode = edgeMode(s, e.dep);
-      p.flow = flow(s, { legit, attack }, ts, scenario.tickS);
+      p.flow = flow(s, { legit, attack, topSourcesSharePct: edge ? edge.topSourcesSharePct : null }, ts, scenario.tickS);
     }
     for (const p of plan) p.s.last = respond(p.s, p.flow!, p.edges);
     metrics.observe(ts, states, scenario.tickS);
@@ -169,6 +170,6 @@ function inspectService(s: ServiceState, now: number): ServiceInspection {
     service: s.name, version: s.version, size: s.size, poolSize: s.poolSize, booting,
     received: v.received, processed: v.processed, capacity: v.capacity, bottleneck: v.bottleneck, cpu: v.cpu,
     memory: v.memory, latencyMs: v.latencyMs, errorRate: v.errorRate, queue: v.queue, poolUsage: v.poolUsage,
-    dbLatencyMs: v.dbLatencyMs, ready: v.ready, total: v.total, legitShare: v.legitShare, violating: v.violating,
+    dbLatencyMs: v.dbLatencyMs, topSourcesSharePct: v.topSourcesSharePct, ready: v.ready, total: v.total, legitShare: v.legitShare, violating: v.violating,
   };
 }

@@ -7,6 +7,8 @@ export interface Offered {
   legit: number;
   /** Attack requests/s that got through IP blocks and rate limits. */
   attack: number;
+  /** Entry services: percent of requests from the 10 busiest sources; null for internal ones. */
+  topSourcesSharePct: number | null;
 }
 
 /** What pass 1 computes for a service: how much it could serve, and what it did. */
@@ -25,6 +27,7 @@ export interface Flow {
   cpu: number;
   memory: number;
   poolUsage: number | null;
+  topSourcesSharePct: number | null;
   ready: number;
 }
 
@@ -36,15 +39,27 @@ export function serviceTimeMs(s: ServiceState, gc: number): number {
   return base + s.blockingMs + network;
 }
 
+/** Share of users' requests that come from their 10 busiest sources (NATs, corporate proxies). */
+const USER_TOP_SOURCES_SHARE = 0.03;
+
+/** Attack traffic after the edge, and how concentrated the traffic arriving at the edge is. */
+export interface EdgeTraffic { attack: number; topSourcesSharePct: number }
+
 /**
- * Filters attack traffic at the service's edge: an IP block drops 99 % of it; a rate limit
- * caps each attacking source at `rateLimitRps` (users send far fewer requests per source,
- * so they pass untouched).
+ * Filters attack traffic at the service's edge: an IP block drops 99 % of what the blocked
+ * sources send (the N busiest; the residue comes from rotated addresses); a rate limit caps each
+ * remaining attacking source at `rateLimitRps` (users send far fewer requests per source, so they
+ * pass untouched). Also gives `top_sources_share`: percent of requests from the 10 busiest sources.
  */
-export function edgeFilter(s: ServiceState, attack: number, sources: number): number {
-  let a = s.ipBlocked ? attack * 0.01 : attack;
-  if (s.rateLimitRps !== null && sources > 0) a = Math.min(a, s.rateLimitRps * sources);
-  return a;
+export function edgeFilter(s: ServiceState, legit: number, attack: number, sources: number): EdgeTraffic {
+  const blocked = s.blockedSources !== null && sources > 0 ? Math.min(sources, s.blockedSources) : 0;
+  const active = sources - blocked;
+  let fromActive = sources > 0 ? (attack * active) / sources : attack;
+  const residue = sources > 0 ? ((attack * blocked) / sources) * 0.01 : 0;
+  if (s.rateLimitRps !== null && active > 0) fromActive = Math.min(fromActive, s.rateLimitRps * active);
+  const a = fromActive + residue;
+  const top = (active > 0 ? (fromActive * Math.min(10, active)) / active : 0) + (residue + legit) * USER_TOP_SOURCES_SHARE;
+  return { attack: a, topSourcesSharePct: a + legit > 0 ? (100 * top) / (a + legit) : 0 };
 }
 
 /**
@@ -59,7 +74,7 @@ export function flow(s: ServiceState, offered: Offered, now: number, dtS: number
     const st = serviceTimeMs(s, 1);
     return {
       received, legitShare, capacity: Infinity, bottleneck: 'none', servers: Infinity, serviceMs: st, processed: received,
-      dropShare: 0, cpu: 0, memory: 0, poolUsage: null, ready: s.instances.length,
+      dropShare: 0, cpu: 0, memory: 0, poolUsage: null, topSourcesSharePct: offered.topSourcesSharePct, ready: s.instances.length,
     };
   }
   const mem = updateMemory(s, now, dtS, s.last.cpu / 100);
@@ -91,6 +106,7 @@ export function flow(s: ServiceState, offered: Offered, now: number, dtS: number
   const poolUsage = s.poolSize !== null ? Math.min(100, (100 * received * st) / 1000 / s.poolSize) : null;
   return {
     received, legitShare, capacity, bottleneck, servers, serviceMs: st, processed,
-    dropShare: inflow > 0 ? Math.min(1, dropped / inflow) : 0, cpu, memory: mem.memory, poolUsage, ready,
+    dropShare: inflow > 0 ? Math.min(1, dropped / inflow) : 0, cpu, memory: mem.memory, poolUsage,
+    topSourcesSharePct: offered.topSourcesSharePct, ready,
   };
 }

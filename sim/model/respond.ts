@@ -77,7 +77,7 @@ export function respond(s: ServiceState, f: Flow, deps: DepEdge[]): TickView {
   return {
     received: f.received, processed: f.processed, capacity: f.capacity, bottleneck: f.bottleneck, cpu: f.cpu,
     memory: f.memory, latencyMs, errorRate, queue: s.queue, poolUsage: f.poolUsage,
-    dbLatencyMs: isDb ? Math.min(own, s.spec.timeoutMs) : null, ready: f.ready, total: s.instances.length,
+    dbLatencyMs: isDb ? Math.min(own, s.spec.timeoutMs) : null, topSourcesSharePct: f.topSourcesSharePct, ready: f.ready, total: s.instances.length,
     legitShare: f.legitShare, violating,
   };
 }

@@ -36,6 +36,8 @@ export interface TickView {
   queue: number;
   poolUsage: number | null;
   dbLatencyMs: number | null;
+  /** Entry services: percent of requests from the 10 busiest sources; else null. */
+  topSourcesSharePct: number | null;
   ready: number;
   total: number;
   legitShare: number;
@@ -66,7 +68,8 @@ export interface ServiceState {
   leakPctPerMin: number;
   breakerOpen: boolean;
   fallback: boolean;
-  ipBlocked: boolean;
+  /** Attack sources blocked (the N busiest), or null. */
+  blockedSources: number | null;
   rateLimitRps: number | null;
   queue: number;
   /** Dependencies' latency, smoothed: how long a request holds a worker (thread-pool cascade). */
@@ -83,7 +86,7 @@ export function createServiceState(spec: ServiceSpec, rng: Rng, startMs: number)
     versions: new Map([[spec.version, { errorPct: 0, latencyFactor: 1 }]]),
     poolSize: spec.pool?.size ?? null, slowFactor: 1, blockingMs: 0, nodeDegradedMs: 0, rerouted: false,
     corruptionPct: 0, partnerHang: null, leakPctPerMin: 0, breakerOpen: false, fallback: false,
-    ipBlocked: false, rateLimitRps: null, queue: 0, depLatencySmoothed: 0,
+    blockedSources: null, rateLimitRps: null, queue: 0, depLatencySmoothed: 0,
     last: emptyView(),
   };
   addInstances(s, spec.instances, startMs);
@@ -95,7 +98,7 @@ export function createServiceState(spec: ServiceSpec, rng: Rng, startMs: number)
 function emptyView(): TickView {
   return {
     received: 0, processed: 0, capacity: 0, bottleneck: 'none', cpu: 0, memory: 0, latencyMs: 0, errorRate: 0, queue: 0,
-    poolUsage: null, dbLatencyMs: null, ready: 0, total: 0, legitShare: 1, violating: false,
+    poolUsage: null, dbLatencyMs: null, topSourcesSharePct: null, ready: 0, total: 0, legitShare: 1, violating: false,
   };
 }
 
@@ -131,4 +134,14 @@ export function readyCount(s: ServiceState, now: number): number {
 /** The running version's behaviour (a good version: no errors, factor 1). */
 export function versionBehaviour(s: ServiceState): VersionBehaviour {
   return s.versions.get(s.version) ?? { errorPct: 0, latencyFactor: 1 };
+}
+
+/**
+ * The running version as a number for `deploy_version` (a change marks a deploy): the number in
+ * its name ('v2' -> 2, '1.4' -> 1.4), else its order of first appearance.
+ */
+export function versionNumber(s: ServiceState): number {
+  const m = /\d+(\.\d+)?/.exec(s.version);
+  if (m) return Number(m[0]);
+  return [...s.versions.keys()].indexOf(s.version) + 1;
 }

@@ -53,6 +53,32 @@ describe('sim actuator', () => {
     expect(w.actionLog()[1]).toMatchObject({ type: 'scale-in', compensates: out.actionId });
   });
 
+  it('apply: before holds the undo action\'s params, so {...before} compensates', () => {
+    const w = createWorld(loadScenario('db-pool-saturation'));
+    w.step();
+    const r = w.apply(action('pool-resize', 'db', { factor: 1.5 }), w.now());
+    expect(r).toMatchObject({ status: 'applied', before: { size: 16 }, after: { size: 24 } });
+    stepUntil(w, 60);
+    expect(view(w, 'db').poolSize).toBe(24);
+    w.apply(action('pool-resize', 'db', { ...r.before, from: 24 }, { compensates: r.actionId }), w.now());
+    stepUntil(w, 120);
+    expect(view(w, 'db').poolSize).toBe(16);
+    const out = w.apply(action('scale-out', 'api', { instances: 7 }), w.now());
+    expect(out.before).toEqual({ instances: 5 });
+  });
+
+  it('apply: the remediation catalogue\'s params are understood', () => {
+    const w = createWorld(loadScenario('bad-deploy'));
+    stepUntil(w, 700);
+    const rb = w.apply(action('rollback-deploy', 'api', { version: 'stable' }), w.now());
+    expect(rb).toMatchObject({ before: { version: 'v2' }, after: { version: 'v1' } });
+    stepUntil(w, 800);
+    expect(view(w, 'api').version).toBe('v1');
+    const again = w.apply(action('redeploy', 'api', { ...rb.before }), w.now());
+    expect(again.after).toMatchObject({ version: 'v2' });
+    expect(w.apply(action('scale-workers', 'api', { factor: 2 }), w.now()).after).toEqual(expect.objectContaining({ workers: 200 }));
+  });
+
   it('catalog: one entry per service with the catalogue fields', () => {
     const w = createWorld(loadScenario('partner-timeout'));
     const c = w.catalog();

@@ -43,8 +43,12 @@ describe('determinism', () => {
       expect(check(Sample, s).ok).toBe(true);
     }
     const perService = (svc: string) => samples.filter((s) => s.service === svc).length;
-    expect(perService('api')).toBeGreaterThanOrEqual(6);
-    expect(perService('api')).toBeLessThanOrEqual(10);
+    for (const svc of ['gateway', 'api', 'db']) {
+      expect(perService(svc)).toBeGreaterThanOrEqual(6);
+      expect(perService(svc)).toBeLessThanOrEqual(12);
+    }
+    expect(samples.filter((s) => s.metric === 'deploy_version').map((s) => [s.service, s.value])).toEqual([['gateway', 1], ['api', 1], ['db', 1]]);
+    expect(samples.filter((s) => s.metric === 'top_sources_share').map((s) => s.service)).toEqual(['gateway']);
     expect(samples.filter((s) => s.service === 'db').map((s) => s.metric)).toEqual(expect.arrayContaining(['db_pool_usage', 'db_latency_ms']));
   });
 

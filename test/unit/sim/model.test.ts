@@ -90,9 +90,30 @@ describe('service model', () => {
       expect(w.metrics().sloViolationMinutes).toBeLessThan(2);
       expect(w.metrics().instanceMinutes).toBeLessThanOrEqual(none.metrics().instanceMinutes * 1.5);
     }
+    // The remediation catalogue's anti-DDoS plan: rate-limit 50/source, then block the 10 busiest sources.
+    const plan = runScenario('ddos', (x, t) => {
+      if (t === 930) act(x, 'rate-limit', 'api', { rpsPerSource: 50 });
+      if (t === 990) act(x, 'block-ips', 'api', { topSources: 10, durationS: 3600 });
+    });
+    expect(plan.metrics().sloViolationMinutes).toBeLessThan(2.5);
     const scaled = runScenario('ddos', (x, t) => { if (t === 930) act(x, 'scale-out', 'api', { instances: 40 }); });
     expect(scaled.metrics().sloViolationMinutes).toBeGreaterThan(20);
     expect(none.metrics().sloViolationMinutes).toBeGreaterThan(20);
+  });
+
+  it('model: top_sources_share tells a DDoS (few sources) from a flash crowd (spread)', () => {
+    const ddos = createWorld(loadScenario('ddos'));
+    stepUntil(ddos, 600);
+    expect(view(ddos, 'api').topSourcesSharePct).toBeLessThan(5);
+    stepUntil(ddos, 960);
+    expect(view(ddos, 'api').topSourcesSharePct).toBeGreaterThan(90);
+    act(ddos, 'block-ips', 'api', { topSources: 10 });
+    stepUntil(ddos, 1000);
+    expect(view(ddos, 'api').topSourcesSharePct).toBeLessThan(10);
+    const crowd = createWorld(loadScenario('flash-crowd'));
+    stepUntil(crowd, 780);
+    expect(view(crowd, 'api').received).toBeGreaterThan(1000);
+    expect(view(crowd, 'api').topSourcesSharePct).toBeLessThan(5);
   });
 
   it('model: restart clears a memory leak before it runs out', () => {
