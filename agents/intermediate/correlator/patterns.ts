@@ -1,6 +1,6 @@
 import type { IncidentPattern } from '../../../runtime/contracts/index.js';
 import type { Features } from './features.js';
-import { EXTERNAL_TIERS, hasDependents, onOneChain, type Topology } from './graph.js';
+import { dependenciesOf, EXTERNAL_TIERS, hasDependents, onOneChain, type Topology } from './graph.js';
 
 /** Thresholds of the pattern rules (part of the correlator config). */
 export interface PatternConfig {
@@ -33,6 +33,8 @@ interface RuleContext extends PatternInput {
   topology: Topology;
   allServices: readonly string[];
   cfg: PatternConfig;
+  /** The incident's services and every service calling them: where a traffic surge enters. */
+  traffic: readonly string[];
   alerting(service: string, metric: string | ((m: string) => boolean)): boolean;
 }
 
@@ -49,7 +51,7 @@ const LATENCY_METRICS = new Set(['latency_ms', 'db_latency_ms']);
  */
 const RULES: readonly Rule[] = [
   (c) => {
-    const s = c.services.find((x) => c.features.surging(x, c.now) && (c.features.lastMean(x, 'top_sources_share') ?? 0) > c.cfg.ddosSourceShare);
+    const s = c.traffic.find((x) => c.features.surging(x, c.now) && (c.features.lastMean(x, 'top_sources_share') ?? 0) > c.cfg.ddosSourceShare);
     return s ? { pattern: 'ddos', evidence: `${s}: ${ratio(c, s)} with ${c.features.lastMean(s, 'top_sources_share')!.toFixed(0)} % from the top sources` } : null;
   },
   (c) => {
@@ -70,7 +72,7 @@ const RULES: readonly Rule[] = [
     return s ? { pattern: 'memory-leak', evidence: `${s}: memory alerting and rising window after window` } : null;
   },
   (c) => {
-    const s = c.services.find((x) => c.features.surging(x, c.now));
+    const s = c.traffic.find((x) => c.features.surging(x, c.now));
     return s ? { pattern: 'traffic-surge', evidence: `${s}: ${ratio(c, s)} over its baseline, sources spread` } : null;
   },
   (c) => {
@@ -96,6 +98,8 @@ const RULES: readonly Rule[] = [
 export function classify(input: PatternInput, features: Features, topology: Topology, allServices: readonly string[], cfg: PatternConfig): PatternMatch {
   const ctx: RuleContext = {
     ...input, features, topology, allServices, cfg,
+    traffic: [...input.services, ...allServices.filter((s) => !input.services.includes(s)
+      && input.services.some((x) => dependenciesOf(s, topology).has(x)))],
     alerting: (s, m) => input.alerts.some((a) => a.service === s && (typeof m === 'string' ? a.metric === m : m(a.metric))),
   };
   for (let rank = 0; rank < RULES.length; rank++) {

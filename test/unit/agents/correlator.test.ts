@@ -125,6 +125,13 @@ describe('correlator', () => {
     }
   });
 
+  it('correlator: a surge entering at a caller that does not alert still names the incident of its callee', () => {
+    const c = new Correlator();
+    for (let m = 0; m < 5; m++) c.window(window('gateway', m, { rps: stat(100), top_sources_share: stat(10) }), T0 + (m + 1) * 60 * S, chain);
+    c.window(window('gateway', 5, { rps: stat(400), top_sources_share: stat(9) }), T0 + 360 * S, chain);
+    expect(c.alert(alert('db', 'cpu', T0 + 370 * S), chain)[0].pattern).toBe('traffic-surge');
+  });
+
   it('correlator: memory alerting and rising steadily is a memory leak', () => {
     const c = new Correlator();
     [60, 66, 71, 77, 84].forEach((v, m) => c.window(window('api', m, { memory: stat(v) }), T0 + (m + 1) * 60 * S, chain));
