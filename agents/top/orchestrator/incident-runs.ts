@@ -1,0 +1,211 @@
+import type { AggWindow, AuditEvent, Impact, Incident } from '../../../runtime/contracts/index.js';
+import { emptyLimiter, forgetIncident, tryAcquire, type LimiterState } from '../../../policies/limiter.js';
+import { tokenOf } from '../../../policies/machine-kit.js';
+import type { RemediationOutcome } from '../../../policies/remediation.machine.js';
+import { selectEntry } from '../../../policies/remediation-plan.js';
+import type { OrchestratorPolicy } from '../../../policies/schema.js';
+import type { IncidentView, Outbox } from './brain-types.js';
+import { boost, release, type Boosts } from './monitoring-boost.js';
+import { PolicyRun } from './policy-run.js';
+
+/** What the brain remembers of an incident (persisted with the brain state). */
+export interface IncidentRecord {
+  id: string;
+  token: string;
+  service: string;
+  services: string[];
+  pattern: Incident['pattern'];
+  openedAt: number;
+  status: 'open' | 'resolved';
+  openings: number;
+  escalationRunId: string;
+  level: string;
+  nextEscalationAt: number | null;
+  acknowledged: boolean;
+  remediations: { runId: string; entry: string; outcome: { status: string; reason: string } | null }[];
+  tried: string[];
+  impact: IncidentView['impact'];
+  note: string | null;
+}
+
+/** The part of the brain state the incident desk owns (plain JSON). */
+export interface DeskState { incidents: Record<string, IncidentRecord>; limiter: LimiterState; boosts: Boosts }
+
+export const emptyDesk = (): DeskState => ({ incidents: {}, limiter: emptyLimiter(), boosts: {} });
+
+const KEEP_RESOLVED = 100;
+
+export interface DeskDeps {
+  runs: Map<string, PolicyRun>;
+  policy(): OrchestratorPolicy;
+  window(service: string): AggWindow | undefined;
+  dryRun: boolean;
+}
+
+/**
+ * Everything per incident: its escalation run, its remediation runs (one at a time, within the
+ * limiter), and the monitoring boost of its services. Runs live in the brain's shared registry.
+ */
+export class IncidentDesk {
+  constructor(public state: DeskState, private readonly deps: DeskDeps) {}
+
+  /** An incident opened or was updated. */
+  open(incident: Incident, now: number, out: Outbox): void {
+    let rec = this.state.incidents[incident.id];
+    if (!rec || rec.status === 'resolved') rec = this.#create(incident, rec, now, out);
+    rec.services = [...new Set([...rec.services, ...incident.services, incident.service])];
+    rec.pattern = incident.pattern;
+    this.#boost(rec, out);
+    const running = rec.remediations.some((r) => r.outcome === null);
+    const last = rec.remediations.at(-1);
+    if (!running && last?.outcome?.status !== 'done') this.#tryRemediation(rec, incident, now, out);
+  }
+
+  /** The incident is over (correlator or operator): runs end, monitoring comes back to normal. */
+  resolve(id: string, now: number, out: Outbox, by: string): void {
+    const rec = this.state.incidents[id];
+    if (!rec || rec.status === 'resolved') return;
+    rec.status = 'resolved';
+    for (const r of rec.remediations.filter((x) => x.outcome === null)) this.#send(r.runId, { type: 'INCIDENT_RESOLVED', now }, out);
+    this.#send(rec.escalationRunId, { type: 'RESOLVE', now }, out);
+    const released = release(this.state.boosts, id, this.deps.policy().remediation.monitoring);
+    this.state.boosts = released.boosts;
+    out.directives.push(...released.directives);
+    out.audit.push(this.#note(rec, 'incident-resolved', { by }, now));
+    this.#prune();
+  }
+
+  ack(id: string, now: number, out: Outbox): boolean {
+    const rec = this.state.incidents[id];
+    if (!rec || rec.status === 'resolved') return false;
+    rec.acknowledged = true;
+    this.#send(rec.escalationRunId, { type: 'ACK', now, by: 'operator' }, out);
+    return true;
+  }
+
+  impact(i: Impact): void {
+    const rec = this.state.incidents[i.incidentId];
+    if (rec) rec.impact = { priority: i.priority, revenueAtRiskPerMin: i.revenueAtRiskPerMin, interventionWorthIt: i.interventionWorthIt };
+  }
+
+  /** Whether scaling must hold still on a service: a remediation is running on it. */
+  holds(service: string): boolean {
+    return [...this.deps.runs.values()].some((r) => r.meta.kind === 'remediation' && r.meta.service === service && !r.done);
+  }
+
+  /** Bookkeeping after any event reached a run of an incident. */
+  after(run: PolicyRun, now: number, out: Outbox): void {
+    const rec = run.meta.incidentId ? this.state.incidents[run.meta.incidentId] : undefined;
+    if (run.meta.kind === 'escalation' && rec && rec.escalationRunId === run.meta.runId) {
+      const c = run.context;
+      rec.level = c.table.levels[c.level].level;
+      rec.nextEscalationAt = c.nextAt;
+    }
+    if (!run.done) return;
+    this.deps.runs.delete(run.meta.runId);
+    if (run.meta.kind !== 'remediation' || !rec) return;
+    const outcome = run.output as RemediationOutcome;
+    const r = rec.remediations.find((x) => x.runId === run.meta.runId);
+    if (r) r.outcome = { status: outcome.status, reason: outcome.reason };
+    if (outcome.status !== 'done' && rec.status === 'open') {
+      this.#send(rec.escalationRunId, { type: 'ESCALATE', now, reason: `automatic resolution ${outcome.status}: ${outcome.reason}` }, out);
+    }
+  }
+
+  views(): IncidentView[] {
+    return Object.values(this.state.incidents).map((r) => ({
+      id: r.id, service: r.service, services: r.services, pattern: r.pattern,
+      status: r.status === 'resolved' ? 'resolved' : r.acknowledged ? 'acknowledged' : 'open',
+      level: r.level, nextEscalationAt: r.nextEscalationAt, openedAt: r.openedAt, impact: r.impact,
+      remediation: r.remediations.map((x) => ({
+        runId: x.runId, entry: x.entry, state: this.deps.runs.get(x.runId)?.value ?? x.outcome?.status ?? 'ended', outcome: x.outcome,
+      })),
+      note: r.note,
+    }));
+  }
+
+  #create(incident: Incident, previous: IncidentRecord | undefined, now: number, out: Outbox): IncidentRecord {
+    const token = tokenOf(incident.id);
+    const openings = (previous?.openings ?? 0) + 1;
+    const escalationRunId = openings === 1 ? `esc-${token}` : `esc-${token}-${openings}`;
+    const table = this.deps.policy().escalation;
+    const rec: IncidentRecord = {
+      id: incident.id, token, service: incident.service, services: [], pattern: incident.pattern, openedAt: incident.openedAt,
+      status: 'open', openings, escalationRunId, level: table.levels[0].level, nextEscalationAt: null, acknowledged: false,
+      remediations: previous?.remediations ?? [], tried: previous?.tried ?? [], impact: previous?.impact ?? null, note: null,
+    };
+    this.state.incidents[incident.id] = rec;
+    const run = PolicyRun.start(
+      { kind: 'escalation', runId: escalationRunId, service: incident.service, incidentId: incident.id, dryRun: this.deps.dryRun },
+      { incidentId: incident.id, service: incident.service, table, openedAt: Math.min(incident.openedAt, now), now }, out, now,
+    );
+    this.deps.runs.set(escalationRunId, run);
+    this.#send(escalationRunId, { type: 'TICK', now }, out);
+    return rec;
+  }
+
+  #boost(rec: IncidentRecord, out: Outbox): void {
+    const b = boost(this.state.boosts, rec.id, rec.services, this.deps.policy().remediation.monitoring);
+    this.state.boosts = b.boosts;
+    out.directives.push(...b.directives);
+  }
+
+  #tryRemediation(rec: IncidentRecord, incident: Incident, now: number, out: Outbox): void {
+    const policy = this.deps.policy();
+    if (!policy.remediation.enabled) return;
+    const entry = selectEntry(policy.catalogue, incident, rec.tried);
+    if (!entry) {
+      const note = rec.tried.length === 0
+        ? `no catalogue entry answers ${incident.pattern}/${incident.rootCause.metric}: capacity is the scaling machine's job, people are N1+`
+        : `no untried catalogue entry left for ${incident.pattern}`;
+      if (rec.note !== note) out.audit.push(this.#note(rec, 'no-remediation', { pattern: incident.pattern, note }, now));
+      rec.note = note;
+      return;
+    }
+    const acquired = tryAcquire(this.state.limiter, { incidentId: rec.id, service: incident.service, now }, policy.remediation);
+    this.state.limiter = acquired.state;
+    if (!acquired.ok) {
+      if (rec.note !== acquired.reason) {
+        out.audit.push(this.#note(rec, 'remediation-refused', { entry: entry.id, reason: acquired.reason }, now));
+        this.#send(rec.escalationRunId, { type: 'ESCALATE', now, reason: `remediation refused: ${acquired.reason}` }, out);
+      }
+      rec.note = acquired.reason;
+      return;
+    }
+    const runId = `rem-${rec.token}-${rec.remediations.length + 1}`;
+    const { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } = policy.remediation;
+    const run = PolicyRun.start(
+      { kind: 'remediation', runId, service: incident.service, incidentId: rec.id, dryRun: this.deps.dryRun },
+      { runId, incidentId: rec.id, service: incident.service, entry, dryRun: this.deps.dryRun, now,
+        settings: { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } }, out, now,
+    );
+    this.deps.runs.set(runId, run);
+    rec.tried.push(entry.id);
+    rec.remediations.push({ runId, entry: entry.id, outcome: null });
+    rec.note = null;
+    this.#send(runId, {
+      type: 'START', now, window: this.deps.window(incident.service),
+      worthIt: rec.impact?.interventionWorthIt, requireWorthIt: policy.remediation.requireWorthIt,
+    }, out);
+  }
+
+  #send(runId: string, event: { type: string; now: number; [k: string]: unknown }, out: Outbox): void {
+    const run = this.deps.runs.get(runId);
+    if (!run) return;
+    run.send(event, out);
+    this.after(run, event.now, out);
+  }
+
+  #note(rec: IncidentRecord, event: string, detail: Record<string, unknown>, ts: number): AuditEvent {
+    return { runId: rec.escalationRunId, machine: 'orchestrator', incidentId: rec.id, service: rec.service, from: rec.status, to: rec.status, event, detail, ts };
+  }
+
+  /** Keeps the last resolved incidents only (their runs are over). */
+  #prune(): void {
+    const resolved = Object.values(this.state.incidents).filter((r) => r.status === 'resolved');
+    for (const r of resolved.slice(0, Math.max(0, resolved.length - KEEP_RESOLVED))) {
+      delete this.state.incidents[r.id];
+      this.state.limiter = forgetIncident(this.state.limiter, r.id);
+    }
+  }
+}

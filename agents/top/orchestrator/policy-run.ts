@@ -1,0 +1,128 @@
+import { createActor, type Actor, type AnyStateMachine } from 'xstate';
+import type { Action, AuditEvent } from '../../../runtime/contracts/index.js';
+import { escalationMachine } from '../../../policies/escalation.machine.js';
+import type { PendingAction, PolicyEmitted } from '../../../policies/machine-kit.js';
+import { remediationMachine } from '../../../policies/remediation.machine.js';
+import { scalingMachine } from '../../../policies/scaling.machine.js';
+import type { Outbox } from './brain-types.js';
+
+const MACHINES = { scaling: scalingMachine, remediation: remediationMachine, escalation: escalationMachine } as const;
+export type RunKind = keyof typeof MACHINES;
+
+/** Who a run is: persisted beside its snapshot. */
+export interface RunMeta { kind: RunKind; runId: string; service: string; incidentId?: string; dryRun: boolean }
+
+/** The KV value of a run: its identity and xstate's persisted snapshot. */
+export interface PersistedRun extends RunMeta { snapshot: unknown }
+
+type AnyRunActor = Actor<AnyStateMachine>;
+
+/**
+ * One live policy machine and its bookkeeping: it turns what the machine emits into actions and
+ * audit lines, audits every state change, and persists the snapshot whenever it changed
+ * (deleted once the run is final). Every call goes through an Outbox.
+ */
+export class PolicyRun {
+  readonly #actor: AnyRunActor;
+  readonly #emitted: PolicyEmitted[] = [];
+  #persisted = '';
+
+  private constructor(readonly meta: RunMeta, actor: AnyRunActor) {
+    this.#actor = actor;
+    actor.on('*', (e) => { this.#emitted.push(e as PolicyEmitted); });
+    actor.start();
+  }
+
+  /** Starts a new run of `meta.kind` with its input (emissions of the initial state are flushed into `out`). */
+  static start(meta: RunMeta, input: unknown, out: Outbox, now: number): PolicyRun {
+    const machine = MACHINES[meta.kind] as AnyStateMachine;
+    const run = new PolicyRun(meta, createActor(machine, { input }) as AnyRunActor);
+    out.audit.push(run.#audit('(new)', run.value, 'START', now, run.#describe()));
+    run.#flush(out, now);
+    return run;
+  }
+
+  /** Rebuilds a run from its persisted value. @throws when the value is not a PersistedRun of a known machine */
+  static restore(value: unknown): PolicyRun {
+    const v = value as Partial<PersistedRun> | null;
+    if (!v || typeof v !== 'object' || !v.kind || !(v.kind in MACHINES) || typeof v.runId !== 'string' || typeof v.service !== 'string' || !v.snapshot) {
+      throw new Error('not a persisted policy run');
+    }
+    const meta: RunMeta = { kind: v.kind, runId: v.runId, service: v.service, dryRun: v.dryRun === true, ...(v.incidentId ? { incidentId: v.incidentId } : {}) };
+    const machine = MACHINES[meta.kind] as AnyStateMachine;
+    const run = new PolicyRun(meta, createActor(machine, { snapshot: v.snapshot as never }) as AnyRunActor);
+    run.#persisted = fingerprint(run.#persistable());
+    return run;
+  }
+
+  get value(): string { return String(this.#actor.getSnapshot().value); }
+  get done(): boolean { return this.#actor.getSnapshot().status === 'done'; }
+  /** the machine's context (typed by `meta.kind`; read-only use) */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- three machines, one wrapper
+  get context(): any { return this.#actor.getSnapshot().context; }
+  get output(): unknown { return this.#actor.getSnapshot().output; }
+  get pending(): PendingAction | null { return (this.context as { pending?: PendingAction | null }).pending ?? null; }
+
+  /** Sends one event; whatever it caused lands in `out`. Events to a finished run are ignored. */
+  send(event: { type: string; now: number }, out: Outbox): void {
+    if (this.done) return;
+    const from = this.value;
+    this.#actor.send(event as never);
+    if (this.value !== from) out.audit.push(this.#audit(from, this.value, event.type, event.now, this.#describe()));
+    this.#flush(out, event.now);
+  }
+
+  #flush(out: Outbox, now: number): void {
+    for (const e of this.#emitted.splice(0)) {
+      if (e.type === 'act') out.actions.push(this.#action(e.action, now));
+      else out.audit.push(this.#audit(this.value, this.value, e.event, now, e.detail));
+    }
+    const snap = this.done ? null : this.#persistable();
+    const key = fingerprint(snap);
+    if (key !== this.#persisted) {
+      this.#persisted = key;
+      out.snapshots.push({ key: this.meta.runId, value: snap });
+    }
+  }
+
+  #persistable(): PersistedRun {
+    return { ...this.meta, snapshot: this.#actor.getPersistedSnapshot() };
+  }
+
+  #action(p: PendingAction, now: number): Action {
+    const a: Action = {
+      actionId: p.actionId, runId: this.meta.runId, type: p.type, service: this.meta.service, params: p.params,
+      dryRun: this.meta.dryRun, reason: p.reason, ts: now,
+    };
+    if (p.compensates) a.compensates = p.compensates;
+    return a;
+  }
+
+  #audit(from: string, to: string, event: string, ts: number, detail: Record<string, unknown>): AuditEvent {
+    const e: AuditEvent = { runId: this.meta.runId, machine: this.meta.kind, service: this.meta.service, from, to, event, detail, ts };
+    if (this.meta.incidentId) e.incidentId = this.meta.incidentId;
+    return e;
+  }
+
+  /** The few context fields that explain a transition. */
+  #describe(): Record<string, unknown> {
+    const c = this.context;
+    if (this.meta.kind === 'scaling') {
+      return { pending: c.pending?.actionId ?? null, change: c.change?.actionId ?? null, cooldownUntil: c.cooldownUntil, size: c.size };
+    }
+    if (this.meta.kind === 'remediation') {
+      return { entry: c.entry.id, phase: c.phase, reason: c.reason, outcome: c.outcome, pending: c.pending?.actionId ?? null };
+    }
+    return { level: c.table.levels[c.level].level, nextAt: c.nextAt };
+  }
+}
+
+/**
+ * What decides whether a snapshot must be written again: everything but the context's `now`,
+ * which every TICK moves (a restored run catches up on its first TICK anyway).
+ */
+function fingerprint(run: PersistedRun | null): string {
+  if (!run) return 'null';
+  const snap = run.snapshot as { context?: Record<string, unknown> };
+  return JSON.stringify({ ...run, snapshot: { ...snap, context: { ...snap.context, now: 0 } } });
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { MIN, T0, drive, incident } from './harness.js';
+
+const busy = { cpu: 90, rps: 400 };
+
+describe('orchestrator brain: scaling', () => {
+  it('brain: CPU > 70 % for 5 min publishes one scale-out with a deterministic id and persists the run', () => {
+    const d = drive();
+    for (let m = 0; m < 4; m++) d.minute('api', m, 4, busy);
+    expect(d.actions()).toHaveLength(0);
+    d.minute('api', 4, 4, busy);
+    expect(d.actions()).toEqual([expect.objectContaining({
+      actionId: 'scaling-api_a1', runId: 'scaling-api', type: 'scale-out', service: 'api', params: { instances: 6, from: 4 }, dryRun: false,
+    })]);
+    expect(d.audit().map((e) => `${e.from}->${e.to}`)).toContain('breaching->acting');
+    expect(d.kv.get('scaling-api')).toMatchObject({ kind: 'scaling', runId: 'scaling-api', service: 'api' });
+  });
+
+  it('brain: the same scenario gives the same decisions', () => {
+    const play = () => {
+      const d = drive();
+      for (let m = 0; m < 5; m++) d.minute('api', m, 4, busy);
+      d.reply(d.actions()[0], 'applied', T0 + 5 * MIN + 100);
+      for (let m = 5; m < 12; m++) d.minute('api', m, 6, { cpu: 95, rps: 400 });
+      return JSON.stringify(d.log);
+    };
+    expect(play()).toBe(play());
+  });
+
+  it('brain: dry-run marks every action; forecast-only records and does not act', () => {
+    const d = drive({ dryRun: true });
+    for (let m = 0; m < 5; m++) d.minute('api', m, 4, busy);
+    expect(d.actions()[0].dryRun).toBe(true);
+    const f = drive({ forecastOnly: true });
+    f.minute('api', 0, 4, { cpu: 50, rps: 400 });
+    f.take(f.brain.onForecast({
+      service: 'api', metric: 'cpu', method: 'holt', current: 50, horizonS: 600, predicted: 95, slopePerS: 0.05,
+      saturation: 90, timeToSaturationS: 480, confidence: 0.9, ts: T0 + MIN,
+    }, T0 + MIN));
+    expect(f.actions()).toHaveLength(0);
+    expect(f.audit().find((e) => e.event === 'forecast-only')?.detail).toMatchObject({ would: { type: 'scale-out', params: { instances: 6, from: 4 } } });
+  });
+
+  it('brain: a result for an unknown or finished step is ignored', () => {
+    const d = drive();
+    for (let m = 0; m < 5; m++) d.minute('api', m, 4, busy);
+    const a = d.actions()[0];
+    d.reply(a, 'applied', T0 + 5 * MIN + 100);
+    const again = d.reply(a, 'applied', T0 + 5 * MIN + 200);
+    expect(again.actions).toHaveLength(0);
+    expect(again.audit).toHaveLength(0);
+    expect(d.brain.state()).toMatchObject({ counters: { results: 2, resultsIgnored: 1 } });
+  });
+});
+
+describe('orchestrator brain: directives', () => {
+  it('brain: set-trigger changes the threshold on the next evaluation and shows in state()', () => {
+    const d = drive();
+    for (let m = 0; m < 3; m++) d.minute('api', m, 4, busy);
+    expect(d.brain.applyDirective('set-trigger', { trigger: 'cpu_high', threshold: 95 })).toEqual({ status: 'applied' });
+    expect(d.brain.state()).toMatchObject({ policy: { triggers: { cpu_high: { threshold: 95, durationS: 300 } } } });
+    for (let m = 3; m < 10; m++) d.minute('api', m, 4, busy);
+    expect(d.actions()).toHaveLength(0);
+    expect(d.brain.applyDirective('set-trigger', { trigger: 'cpu_high', threshold: 95 })).toEqual({ status: 'unchanged' });
+    expect(d.brain.applyDirective('set-trigger', { trigger: 'disk_full', threshold: 1 })).toMatchObject({ status: 'rejected' });
+    expect(d.brain.applyDirective('set-trigger', { trigger: 'cpu_high', threshold: 'high' }))
+      .toEqual({ status: 'rejected', detail: 'policy.scaling.triggers.cpu_high.threshold: must be number' });
+    d.brain.applyDirective('set-trigger', { trigger: 'cpu_high', threshold: 70, durationS: 60 });
+    d.minute('api', 10, 4, busy);
+    expect(d.actions()).toHaveLength(1);
+  });
+
+  it('brain: set-policy sets any path of the policy, validated', () => {
+    const d = drive();
+    expect(d.brain.applyDirective('set-policy', { path: 'scaling.horizontal.maxInstances', value: 5 })).toEqual({ status: 'applied' });
+    expect(d.brain.state()).toMatchObject({ policy: { horizontal: { maxInstances: 5 } } });
+    expect(d.brain.applyDirective('set-policy', { path: 'scaling.horizontal.minInstances', value: 9 }))
+      .toEqual({ status: 'rejected', detail: 'policy.scaling.horizontal.minInstances: must be <= maxInstances' });
+    expect(d.brain.applyDirective('set-policy', { path: 'nope.x', value: 1 })).toMatchObject({ status: 'rejected' });
+    expect(d.brain.applyDirective('set-sensitivity', {})).toMatchObject({ status: 'rejected' });
+  });
+});
+
+describe('orchestrator brain: incidents', () => {
+  it('brain: pool saturation resizes the pool (+50 %) and holds scaling on the service: no scale-out', () => {
+    const d = drive();
+    d.minute('db', 0, 4, { latency_ms: 600, db_pool_usage: 98, rps: 300 });
+    const out = d.take(d.brain.onIncident(incident('inc-1', 'pool-saturation'), T0 + MIN));
+    expect(out.actions).toEqual([expect.objectContaining({ actionId: 'rem-inc-1-1_p0', type: 'pool-resize', service: 'db', params: { factor: 1.5 } })]);
+    d.reply(out.actions[0], 'applied', T0 + MIN + 500, { size: 20 }, { size: 30 });
+    for (let m = 1; m < 6; m++) d.minute('db', m, 4, { latency_ms: 600, db_pool_usage: 98, rps: 300 });
+    expect(d.actions().filter((a) => a.type === 'scale-out')).toHaveLength(0);
+    expect(out.directives).toEqual(expect.arrayContaining([
+      { to: { tier: 'base', kind: 'detector', agentId: 'all' }, type: 'set-sensitivity', params: { sensitivity: 0.8, service: 'db' } },
+      { to: { tier: 'base', kind: 'collector', agentId: 'all' }, type: 'set-interval', params: { intervalS: 2, service: 'api' } },
+    ]));
+  });
+
+  it('brain: a DDoS is answered by rate-limit then block-ips; a deploy regression by rollback-deploy', () => {
+    const d = drive();
+    d.take(d.brain.onIncident(incident('inc-d', 'ddos', { service: 'api', services: ['api'] }), T0));
+    d.reply(d.actions()[0], 'applied', T0 + 1000);
+    d.take(d.brain.onIncident(incident('inc-r', 'deploy-regression', { service: 'web', services: ['web'] }), T0 + 2000));
+    expect(d.actions().map((a) => [a.actionId, a.type])).toEqual([
+      ['rem-inc-d-1_p0', 'rate-limit'], ['rem-inc-d-1_p1', 'block-ips'], ['rem-inc-r-1_p0', 'rollback-deploy'],
+    ]);
+  });
+
+  it('brain: a failed remediation is rolled back and escalates to N1 at once; resolve restores monitoring', () => {
+    const d = drive();
+    d.take(d.brain.onIncident(incident('inc-1', 'pool-saturation'), T0));
+    d.reply(d.actions()[0], 'applied', T0 + 1000, { size: 20 }, { size: 30 });
+    for (let m = 0; m < 6; m++) d.minute('db', m, 4, { latency_ms: 700, rps: 300 });
+    expect(d.actions().at(-1)).toMatchObject({ actionId: 'rem-inc-1-1_u0', type: 'pool-resize', params: { size: 20, from: 30 }, compensates: 'rem-inc-1-1_p0' });
+    d.reply(d.actions().at(-1)!, 'applied', T0 + 6 * MIN + 10);
+    expect(d.audit().filter((e) => e.event === 'escalated').map((e) => e.detail?.level)).toEqual(['N1']);
+    expect(d.brain.incidents()[0]).toMatchObject({ id: 'inc-1', status: 'open', level: 'N1', remediation: [{ entry: 'pool-resize', outcome: { status: 'rolledBack' } }] });
+    const out = d.take(d.brain.resolve('inc-1', T0 + 7 * MIN));
+    expect(out.directives).toContainEqual({ to: { tier: 'base', kind: 'detector', agentId: 'all' }, type: 'set-sensitivity', params: { sensitivity: 0.5, service: 'db' } });
+    expect(d.brain.incidents()[0].status).toBe('resolved');
+    expect([...d.kv.keys()].filter((k) => k.includes('inc-1'))).toEqual([]);
+  });
+
+  it('brain: escalation follows the table; ack stops it', () => {
+    const d = drive();
+    d.take(d.brain.onIncident(incident('inc-1', 'saturation', { rootCause: { service: 'db', metric: 'cpu', reason: 'x' } }), T0));
+    expect(d.audit().some((e) => e.event === 'no-remediation')).toBe(true);
+    d.take(d.brain.advance(T0 + 15 * MIN));
+    expect(d.brain.incidents()[0].level).toBe('N1');
+    d.take(d.brain.ack('inc-1', T0 + 16 * MIN));
+    d.take(d.brain.advance(T0 + 300 * MIN));
+    expect(d.brain.incidents()[0]).toMatchObject({ level: 'N1', status: 'acknowledged', nextEscalationAt: null });
+  });
+
+  it('brain: remediation never loops: per-service hourly limit refuses and escalates', () => {
+    const d = drive({ policy: { remediation: { maxPerServicePerHour: 1 } } });
+    d.take(d.brain.onIncident(incident('inc-1', 'ddos'), T0));
+    d.take(d.brain.onIncident(incident('inc-2', 'ddos'), T0 + MIN));
+    expect(new Set(d.actions().map((a) => a.runId))).toEqual(new Set(['rem-inc-1-1']));
+    expect(d.audit().find((e) => e.event === 'remediation-refused')?.detail?.reason).toBe('service db: 1 attempt(s) in the last hour, limit 1');
+    expect(d.brain.incidents().find((i) => i.id === 'inc-2')?.level).toBe('N1');
+  });
+});
