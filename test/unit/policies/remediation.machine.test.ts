@@ -47,6 +47,8 @@ describe('remediation: catalogue selection', () => {
     expect(pick('dependency-timeout', 'latency_ms')).toBe('cache-fallback');
     expect(pick('saturation', 'cpu')).toBeNull(); // the scaling machine's job, not a remediation
     expect(pick('single', 'queue_depth')).toBe('scale-workers');
+    expect(pick('cascade', 'latency_ms')).toBe('circuit-breaker');
+    expect(pick('single', 'error_rate')).toBe('isolate-data');
     expect(selectEntry(policy.catalogue, incident('ddos'), ['anti-ddos'])).toBeNull();
   });
 
