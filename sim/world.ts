@@ -1,27 +1,24 @@
 import type { Action, ActionResult } from '../runtime/contracts/control.js';
 import type { CatalogEntry, Sample } from '../runtime/contracts/data.js';
 import { createActuator, type ActionLogEntry } from './actuator.js';
-import { startFault, endFault } from './faults.js';
 import { createLoadModel } from './load/profile.js';
-import { edgeFilter, flow, type Flow } from './model/flow.js';
-import { edgeMode, respond, type DepEdge, type EdgeMode } from './model/respond.js';
+import { createNetwork } from './model/network.js';
 import { createServiceState, type ServiceState, type TickView } from './model/service-state.js';
-import { topologicalOrder } from './model/topology.js';
 import { createRng, deriveSeed } from './prng.js';
 import { createMetricsAccumulator, type RunMetrics } from './run-metrics.js';
 import { buildSamples } from './samples.js';
 import type { Scenario } from './scenario-schema.js';
+import { createTimeline, type ChangeEvent } from './timeline.js';
 
 export { loadScenario, parseScenario } from './scenario-loader.js';
 export type { Scenario } from './scenario-schema.js';
 export type { RunMetrics } from './run-metrics.js';
 export type { ActionLogEntry } from './actuator.js';
+export type { ChangeEvent } from './timeline.js';
 
 /** One tick's output: the tick's event time (ms) and its readings. */
 export interface SimTickOutput { ts: number; samples: Sample[] }
 
-/** A change the platform made (a deploy, a rollback): what a CI/CD feed would announce. */
-export interface ChangeEvent { ts: number; service: string; kind: string; detail: string }
 
 /** A service as the model sees it now (for baselines, tests and debugging; not for agents). */
 export interface ServiceInspection extends TickView {
@@ -66,76 +63,20 @@ export interface World {
   inspect(): ServiceInspection[];
 }
 
-interface Pending { at: number; seq: number; fn: () => void }
-
 /** Creates a world at the scenario's start. `opts.seed` overrides the scenario's seed. */
 export function createWorld(scenario: Scenario, opts: { seed?: number } = {}): World {
   const seed = opts.seed ?? scenario.seed;
   const startTs = scenario.startMs;
   const endTs = startTs + scenario.durationS * 1000;
-  const tickMs = scenario.tickS * 1000;
   const states = scenario.services.map((spec) => createServiceState(spec, createRng(deriveSeed(seed, `instances:${spec.service}`)), startTs));
   const byName = new Map(states.map((s) => [s.name, s]));
-  const order = topologicalOrder(states);
+  const network = createNetwork(states);
   const load = createLoadModel(scenario, seed);
   const sampleRng = createRng(deriveSeed(seed, 'samples'));
   const metrics = createMetricsAccumulator(scenario);
-  const changeLog: ChangeEvent[] = [];
-  const pending: Pending[] = [];
-  let seq = 0;
-  const ctx = {
-    schedule: (at: number, fn: () => void) => { pending.push({ at, seq: seq++, fn }); },
-    change: (ts: number, service: string, kind: string, detail: string) => { changeLog.push({ ts, service, kind, detail }); },
-  };
-  const actuator = createActuator(byName, startTs, ctx);
-  const faults = scenario.faults.map((f) => ({
-    f, startAt: startTs + f.atS * 1000, endAt: f.durationS ? startTs + (f.atS + f.durationS) * 1000 : Infinity, started: false, ended: false,
-  }));
+  const timeline = createTimeline(scenario.faults, byName, startTs);
+  const actuator = createActuator(byName, startTs, timeline);
   let now = startTs;
-
-  const runDue = (ts: number): void => {
-    for (const x of faults) {
-      const s = byName.get(x.f.service)!;
-      if (!x.started && x.startAt <= ts) {
-        x.started = true;
-        const ev = startFault(s, x.f);
-        if (ev) changeLog.push({ ts: x.startAt, service: s.name, kind: ev.kind, detail: `deploy ${ev.version}` });
-      }
-      if (x.started && !x.ended && x.endAt <= ts) { x.ended = true; endFault(s, x.f); }
-    }
-    pending.sort((a, b) => a.at - b.at || a.seq - b.seq);
-    while (pending.length > 0 && pending[0].at <= ts) pending.shift()!.fn();
-  };
-
-  // Edges are built once; each tick only their mode changes. Callers hold the same edge objects.
-  const edges = new Map<string, DepEdge[]>(states.map((s) => [s.name, s.spec.dependsOn.map((d) => (
-    { dep: byName.get(d)!, calls: s.spec.calls?.[d] ?? 1, mode: 'call' as EdgeMode }))]));
-  const inbound = new Map<string, { caller: ServiceState; edge: DepEdge }[]>(states.map((s) => [s.name, []]));
-  for (const s of states) for (const e of edges.get(s.name)!) inbound.get(e.dep.name)!.push({ caller: s, edge: e });
-  const plan = order.map((s) => ({ s, edges: edges.get(s.name)!, inbound: inbound.get(s.name)!, flow: null as Flow | null }));
-  const planByName = new Map(plan.map((p) => [p.s.name, p]));
-
-  const tick = (ts: number): void => {
-    const external = load.step((ts - startTs) / 1000);
-    for (let k = plan.length - 1; k >= 0; k--) {
-      const p = plan[k];
-      const s = p.s;
-      const ext = external.get(s.name);
-      const edge = ext ? edgeFilter(s, ext.legit, ext.attack, ext.sources) : null;
-      let legit = ext ? ext.legit : 0;
-      let attack = edge ? edge.attack : 0;
-      for (const { caller, edge } of p.inbound) {
-        if (edge.mode !== 'call') continue;
-        const cf = planByName.get(caller.name)!.flow!;
-        legit += cf.processed * edge.calls * cf.legitShare;
-        attack += cf.processed * edge.calls * (1 - cf.legitShare);
-      }
-      for (const e of p.edges) e.mode = edgeMode(s, e.dep);
-      p.flow = flow(s, { legit, attack, topSourcesSharePct: edge ? edge.topSourcesSharePct : null }, ts, scenario.tickS);
-    }
-    for (const p of plan) p.s.last = respond(p.s, p.flow!, p.edges);
-    metrics.observe(ts, states, scenario.tickS);
-  };
 
   return {
     scenario, seed, tickS: scenario.tickS, startTs, endTs,
@@ -143,9 +84,10 @@ export function createWorld(scenario: Scenario, opts: { seed?: number } = {}): W
     done: () => now >= endTs,
     step() {
       if (now >= endTs) throw new Error(`sim ${scenario.name}: step() past the end (${new Date(endTs).toISOString()})`);
-      const ts = Math.min(now + tickMs, endTs);
-      runDue(ts);
-      tick(ts);
+      const ts = Math.min(now + scenario.tickS * 1000, endTs);
+      timeline.runDue(ts);
+      network.tick(ts, scenario.tickS, load.step((ts - startTs) / 1000));
+      metrics.observe(ts, states, scenario.tickS);
       now = ts;
       return { ts, samples: buildSamples(states, ts, scenario.sampleInstances, sampleRng) };
     },
@@ -156,7 +98,7 @@ export function createWorld(scenario: Scenario, opts: { seed?: number } = {}): W
     })),
     metrics: () => metrics.snapshot(now),
     actionLog: () => actuator.log(),
-    changes: () => changeLog.map((c) => ({ ...c })),
+    changes: () => timeline.changes(),
     inspect: () => states.map((s) => inspectService(s, now)),
   };
 }

@@ -62,6 +62,23 @@ export function edgeFilter(s: ServiceState, legit: number, attack: number, sourc
   return { attack: a, topSourcesSharePct: a + legit > 0 ? (100 * top) / (a + legit) : 0 };
 }
 
+/** What a service can serve now: the least of CPU, worker threads and DB connections. */
+export function capacityOf(s: ServiceState, ready: number, gc: number): {
+  capacity: number; bottleneck: Flow['bottleneck']; servers: number; cpuCap: number; serviceMs: number;
+} {
+  const cpuCost = versionBehaviour(s).latencyFactor * (1 + (gc - 1) * 0.5);
+  const st = serviceTimeMs(s, gc);
+  const cpuCap = (ready * s.spec.capacityRps * s.size) / cpuCost;
+  // Little's law: a request holds a worker for its own time plus its dependencies' (mean ~ p95 / 2).
+  const inflightS = Math.max(1e-3, (st + s.depLatencySmoothed) * 0.5 / 1000);
+  const threadCap = (ready * s.workers * s.size) / inflightS;
+  const poolCap = s.poolSize !== null ? s.poolSize / (st / 1000) : Infinity;
+  let out = { capacity: cpuCap, bottleneck: 'cpu' as Flow['bottleneck'], servers: Math.max(1, (cpuCap * st) / 1000), cpuCap, serviceMs: st };
+  if (threadCap < out.capacity) out = { ...out, capacity: threadCap, bottleneck: 'threads', servers: ready * s.workers * s.size };
+  if (poolCap < out.capacity) out = { ...out, capacity: poolCap, bottleneck: 'pool', servers: s.poolSize ?? 1 };
+  return out;
+}
+
 /**
  * Pass 1 of a tick for one service (callers before callees): memory, capacity (the least of
  * CPU, worker threads held by slow dependencies, and DB connections), the backlog queue
@@ -79,19 +96,7 @@ export function flow(s: ServiceState, offered: Offered, now: number, dtS: number
   }
   const mem = updateMemory(s, now, dtS, s.last.cpu / 100);
   const ready = readyCount(s, now);
-  const vb = versionBehaviour(s);
-  const cpuCost = vb.latencyFactor * (1 + (mem.gc - 1) * 0.5);
-  const st = serviceTimeMs(s, mem.gc);
-  const cpuCap = (ready * s.spec.capacityRps * s.size) / cpuCost;
-  const inflightS = Math.max(1e-3, (st + s.depLatencySmoothed) * 0.5 / 1000);
-  const threadCap = (ready * s.workers * s.size) / inflightS;
-  const poolCap = s.poolSize !== null ? s.poolSize / (st / 1000) : Infinity;
-  let capacity = cpuCap;
-  let bottleneck: Flow['bottleneck'] = 'cpu';
-  let servers = Math.max(1, cpuCap * st / 1000);
-  if (threadCap < capacity) { capacity = threadCap; bottleneck = 'threads'; servers = ready * s.workers * s.size; }
-  if (poolCap < capacity) { capacity = poolCap; bottleneck = 'pool'; servers = s.poolSize ?? 1; }
-
+  const { capacity, bottleneck, servers, cpuCap, serviceMs: st } = capacityOf(s, ready, mem.gc);
   const inflow = received * dtS;
   const total = s.queue + inflow;
   const served = Math.min(total, capacity * dtS);

@@ -58,6 +58,8 @@ export interface ServiceState {
   stableVersion: string;
   previousVersion: string | null;
   versions: Map<string, VersionBehaviour>;
+  /** Cache of versionNumber() for the running version. */
+  versionNumberOf?: { version: string; n: number };
   poolSize: number | null;
   slowFactor: number;
   blockingMs: number;
@@ -141,7 +143,9 @@ export function versionBehaviour(s: ServiceState): VersionBehaviour {
  * its name ('v2' -> 2, '1.4' -> 1.4), else its order of first appearance.
  */
 export function versionNumber(s: ServiceState): number {
+  if (s.versionNumberOf?.version === s.version) return s.versionNumberOf.n;
   const m = /\d+(\.\d+)?/.exec(s.version);
-  if (m) return Number(m[0]);
-  return [...s.versions.keys()].indexOf(s.version) + 1;
+  const n = m ? Number(m[0]) : [...s.versions.keys()].indexOf(s.version) + 1;
+  s.versionNumberOf = { version: s.version, n };
+  return n;
 }
