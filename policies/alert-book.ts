@@ -13,6 +13,7 @@ import {
   OPEN_STATES, alertLifecycleMachine, type AlertLifecycleContext, type AlertLifecycleEvent,
 } from './alert-lifecycle.machine.js';
 
+/** The lifecycle states of seed 002 §3.1 (the alert machine's state values). */
 export type AlertStatus = 'active' | 'acknowledged' | 'resolved' | 'closed' | 'false_positive' | 'suppressed' | 'correlated';
 
 /** One alert as the book keeps it: the machine's state value and context. */
@@ -21,6 +22,7 @@ export interface AlertEntry { status: AlertStatus; context: AlertLifecycleContex
 /** A silence bound to an incident: matches alerts of these services (and metrics, if given). */
 export interface Silence { id: string; incidentId: string; services: string[]; metrics?: string[] }
 
+/** Every alert, the open one per dedup key, and the silences in force. Plain JSON. */
 export interface AlertBook {
   alerts: Record<string, AlertEntry>;
   /** dedup key → id of the open alert */
@@ -28,6 +30,7 @@ export interface AlertBook {
   silences: Record<string, Silence>;
 }
 
+/** A book with no alert and no silence. */
 export const emptyAlertBook = (): AlertBook => ({ alerts: {}, open: {}, silences: {} });
 
 /** The de-duplication key of an alert: same service, metric and rule = same alert. */

@@ -13,6 +13,7 @@ import { assign, setup } from 'xstate';
 import type { AlertLevel } from '../runtime/contracts/index.js';
 import type { TickEvent } from './machine-kit.js';
 
+/** One alert: how often it fired, its worst level, the incident and silence it belongs to. Times are event ms. */
 export interface AlertLifecycleContext {
   alertId: string;
   key: string;
@@ -29,8 +30,10 @@ export interface AlertLifecycleContext {
   note: string | null;
 }
 
+/** A new alert: its id, its dedup key, its level and when it fired; resolved alerts close after closeAfterS (default 1 day). */
 export interface AlertLifecycleInput { alertId: string; key: string; level: AlertLevel; now: number; closeAfterS?: number }
 
+/** What can happen to an alert; every event carries its event time. */
 export type AlertLifecycleEvent =
   | TickEvent
   | { type: 'REPEAT'; now: number; level: AlertLevel }
@@ -47,6 +50,7 @@ const RANK: Record<AlertLevel, number> = { clear: 0, yellow: 1, red: 2 };
 /** States in which an alert is still open: a repeat is the same alert (de-duplication). */
 export const OPEN_STATES = ['active', 'acknowledged', 'suppressed', 'correlated'] as const;
 
+/** The alert lifecycle machine (see the file comment). Pure: no actor, no timer, no side effect. */
 export const alertLifecycleMachine = setup({
   types: {
     context: {} as AlertLifecycleContext,

@@ -15,6 +15,7 @@ import { assign, enqueueActions, setup } from 'xstate';
 import type { NoteEmitted, TickEvent } from './machine-kit.js';
 import type { EscalationTable } from './schema.js';
 
+/** One incident's escalation; times are event ms. */
 export interface EscalationContext {
   incidentId: string;
   service: string;
@@ -31,8 +32,10 @@ export interface EscalationContext {
   resolvedAt: number | null;
 }
 
+/** Starts an escalation with the table in force now (copied: later policy changes do not apply). */
 export interface EscalationInput { incidentId: string; service: string; table: EscalationTable; openedAt: number; now: number }
 
+/** TICK (time moved), ACK / RESOLVE (operator or correlator), ESCALATE (automatic resolution failed). */
 export type EscalationEvent =
   | TickEvent
   | { type: 'ACK'; now: number; by?: string }
@@ -44,6 +47,7 @@ function dueAt(table: EscalationTable, openedAt: number, level: number): number 
   return next ? openedAt + next.afterS * 1000 : null;
 }
 
+/** The escalation machine (see the file comment); emits a `note` `escalated` {level, who, channels, reason} per level reached. */
 export const escalationMachine = setup({
   types: {
     context: {} as EscalationContext,

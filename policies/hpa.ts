@@ -15,6 +15,7 @@ export interface HpaRules {
   policies: HpaRatePolicy[];
 }
 
+/** An HPA's configuration: target, tolerance, bounds and `behavior` (Kubernetes autoscaling/v2 semantics). */
 export interface HpaConfig {
   /** Target average utilisation, percent of the request (70 = 70 %). */
   targetUtilization: number;
@@ -46,6 +47,7 @@ export interface HpaHistory {
   scaleEvents: { ts: number; change: number }[]; // change > 0: added, < 0: removed
 }
 
+/** The history of an HPA that never ran. */
 export const emptyHpaHistory = (): HpaHistory => ({ recommendations: [], scaleEvents: [] });
 
 /**

@@ -10,8 +10,10 @@ export interface LimiterState {
   perService: Record<string, number[]>;
 }
 
+/** The two limits (RemediationSettings.maxAttemptsPerIncident and .maxPerServicePerHour). */
 export interface Limits { maxAttemptsPerIncident: number; maxPerServicePerHour: number }
 
+/** A limiter that has counted nothing. */
 export const emptyLimiter = (): LimiterState => ({ perIncident: {}, perService: {} });
 
 const HOUR = 3_600_000;

@@ -47,6 +47,7 @@ export interface ActEmitted { type: 'act'; action: PendingAction }
 /** Emitted by a machine: a decision worth an audit line that is not a state change. */
 export interface NoteEmitted { type: 'note'; event: string; detail: Record<string, unknown> }
 
+/** Everything a policy machine may emit (listen with `actor.on('*')`). */
 export type PolicyEmitted = ActEmitted | NoteEmitted;
 
 /**

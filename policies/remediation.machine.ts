@@ -27,8 +27,10 @@ export interface ExecutedStep {
   applied: boolean; before: Record<string, unknown>; after: Record<string, unknown>; at: number;
 }
 
+/** How a run ended (the machine's output): which final state, why, and when (event ms). */
 export type RemediationOutcome = { status: 'done' | 'rolledBack' | 'escalated'; reason: string; at: number };
 
+/** One remediation run; times are event ms. */
 export interface RemediationContext {
   runId: string; incidentId: string; service: string;
   entry: CatalogueEntry;
@@ -54,11 +56,16 @@ export interface RemediationContext {
   outcome: RemediationOutcome | null;
 }
 
+/** Starts a run of one catalogue entry for one incident; `now` starts the pre-validation deadline. */
 export interface RemediationInput {
   runId: string; incidentId: string; service: string; entry: CatalogueEntry;
   settings: RemediationContext['settings']; dryRun: boolean; now: number;
 }
 
+/**
+ * START carries the service's latest window for the preconditions and the receipt, METRICS the
+ * windows post-validation reads, RESULT the actuator's answers, TICK / RESUME time and restarts.
+ */
 export type RemediationEvent =
   | TickEvent
   | ResultEvent
@@ -83,6 +90,7 @@ function preProblems(context: RemediationContext, event: RemediationEvent): stri
   return failedConds.length ? `preconditions failed: ${failedConds.join('; ')}` : null;
 }
 
+/** The remediation machine (see the file comment); emits `act` per step and `note` for receipt, failures, impossible undo. */
 export const remediationMachine = setup({
   types: {
     context: {} as RemediationContext,

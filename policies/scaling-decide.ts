@@ -30,6 +30,7 @@ export interface Observation {
   recs: { ts: number; replicas: number }[];
 }
 
+/** The instance count and size bounds of one service. */
 export interface Limits { min: number; max: number; maxSize: number }
 
 /** Instance and size limits of a service (per-service overrides over the horizontal/vertical ones). */
@@ -169,6 +170,7 @@ export function proposePredictive(f: Forecast, w: AggWindow | null, policy: Scal
 /** One post-change window as the validation keeps it. */
 export interface Sample { values: Record<string, number>; rps: number | null }
 
+/** What a post-change window says about the watched metrics (and the load, rps). */
 export function sampleOf(w: AggWindow, watch: Watch[]): Sample {
   const values: Record<string, number> = {};
   for (const m of watch) {
@@ -178,6 +180,7 @@ export function sampleOf(w: AggWindow, watch: Watch[]): Sample {
   return { values, rps: readMetric(w, 'rps', 'mean') ?? null };
 }
 
+/** The validation's conclusion, with the numbers behind it for the audit trail. */
 export type Verdict = { verdict: 'kept' | 'rollback' | 'inconclusive'; detail: Record<string, unknown> };
 
 /**
@@ -214,6 +217,7 @@ export function judge(p: Pick<Proposal, 'expect' | 'watch' | 'beforeRps'>, sampl
   return { verdict: 'kept', detail };
 }
 
+/** Two decimals, for readable params and audit details. */
 export function round(x: number): number {
   return Math.round(x * 100) / 100;
 }

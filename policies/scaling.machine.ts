@@ -26,6 +26,7 @@ import type { ScalingPolicy } from './schema.js';
 /** The change being validated: the proposal as applied. */
 export interface AppliedChange extends Proposal { actionId: string; appliedAt: number; samples: Sample[] }
 
+/** One service's scaling run; times are event ms. */
 export interface ScalingContext {
   runId: string;
   service: string;
@@ -50,8 +51,13 @@ export interface ScalingContext {
   counters: { changes: number; kept: number; rollbacks: number; failures: number; forecastOnly: number };
 }
 
+/** Starts the scaling run of a service; `size` is the vertical size factor in force (default 1). */
 export interface ScalingInput { runId: string; service: string; policy: ScalingPolicy; forecastOnly?: boolean; size?: number }
 
+/**
+ * EVALUATE: the latest window of `policy.windowS`, with the policy in force and `hold` (a remediation
+ * is running on the service: observe, do not change capacity). FORECAST: the predictor's view.
+ */
 export type ScalingEvent =
   | TickEvent
   | ResultEvent
@@ -67,6 +73,7 @@ const overdue = ({ context }: { context: ScalingContext }): boolean =>
 const resultIs = (...statuses: string[]) => ({ context, event }: { context: ScalingContext; event: ScalingEvent }): boolean =>
   event.type === 'RESULT' && answers(context.pending, event) && statuses.includes(event.result.status);
 
+/** The scaling machine (see the file comment); emits `act` per change, resend and rollback, `note` for verdicts and forecast-only. */
 export const scalingMachine = setup({
   types: {
     context: {} as ScalingContext,

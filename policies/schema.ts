@@ -15,6 +15,7 @@ export const Stat = Type.Union([
 ], { default: 'mean' });
 export type Stat = Static<typeof Stat>;
 
+/** How a value is compared with a threshold. */
 export const Comparison = Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>'), Type.Literal('>=')]);
 export type Comparison = Static<typeof Comparison>;
 
@@ -150,6 +151,7 @@ export const EscalationLevel = Type.Object({
 }, { additionalProperties: false });
 export type EscalationLevel = Static<typeof EscalationLevel>;
 
+/** The escalation table (policies/defaults/escalation.json): levels in increasing `afterS`. */
 export const EscalationTable = Type.Object({
   levels: Type.Array(EscalationLevel, { minItems: 1 }),
   onRemediationFailure: Type.Union([Type.Literal('next-level'), Type.Literal('none')], {

@@ -21,6 +21,7 @@ export interface OrchestratorOutput {
   snapshots: { key: string; value: unknown | null }[];
 }
 
+/** How the brain is created (createOrchestratorBrain). */
 export interface OrchestratorOptions {
   /** any part of OrchestratorPolicy (policies/schema.ts), merged over policies/defaults; validated */
   policy?: unknown;

@@ -17,7 +17,7 @@ import { loadPolicy } from '../../../policies/load.js';
 import { tokenOf } from '../../../policies/machine-kit.js';
 import { setPolicyPath, setTrigger } from '../../../policies/policy-edit.js';
 import type { OrchestratorPolicy } from '../../../policies/schema.js';
-import { Outbox, type OrchestratorBrain, type OrchestratorOptions, type OrchestratorOutput } from './brain-types.js';
+import { Outbox, type IncidentView, type OrchestratorBrain, type OrchestratorOptions, type OrchestratorOutput } from './brain-types.js';
 import { IncidentDesk, emptyDesk, type DeskState } from './incident-runs.js';
 import { PolicyRun } from './policy-run.js';
 
@@ -31,146 +31,182 @@ export const BRAIN_STATE_KEY = 'orchestrator-brain';
  * ConfigError naming the bad path); `restore` is the content of the snapshot bucket.
  */
 export function createOrchestratorBrain(options: OrchestratorOptions = {}): OrchestratorBrain {
-  let policy: OrchestratorPolicy = loadPolicy(options.policy);
-  const dryRun = options.dryRun ?? false;
-  const forecastOnly = options.forecastOnly ?? false;
-  const runs = new Map<string, PolicyRun>();
-  const windows = new Map<string, AggWindow>();
-  const counters = { actions: 0, results: 0, resultsIgnored: 0, directivesApplied: 0, directivesRejected: 0, restoreErrors: 0 };
-  const restoreErrors: string[] = [];
-  let desk = new IncidentDesk(emptyDesk(), { runs, policy: () => policy, window: (s) => windows.get(s), dryRun });
-  let persistedDesk = '';
-  let clock = 0;
+  return new Brain(options);
+}
 
-  for (const [key, value] of Object.entries(options.restore ?? {})) {
-    try {
-      if (key === BRAIN_STATE_KEY) {
-        desk = new IncidentDesk(value as DeskState, { runs, policy: () => policy, window: (s) => windows.get(s), dryRun });
-        persistedDesk = JSON.stringify(value);
-      } else {
-        const run = PolicyRun.restore(value);
-        runs.set(run.meta.runId, run);
-      }
-    } catch (err) {
-      counters.restoreErrors++;
-      restoreErrors.push(`${key}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+type RunEvent = { type: string; now: number; [k: string]: unknown };
+
+class Brain implements OrchestratorBrain {
+  #policy: OrchestratorPolicy;
+  readonly #dryRun: boolean;
+  readonly #forecastOnly: boolean;
+  readonly #runs = new Map<string, PolicyRun>();
+  readonly #windows = new Map<string, AggWindow>();
+  readonly #counters = { actions: 0, results: 0, resultsIgnored: 0, directivesApplied: 0, directivesRejected: 0, restoreErrors: 0 };
+  readonly #restoreErrors: string[] = [];
+  #desk: IncidentDesk;
+  #persistedDesk = '';
+  #clock = 0;
+
+  constructor(options: OrchestratorOptions) {
+    this.#policy = loadPolicy(options.policy);
+    this.#dryRun = options.dryRun ?? false;
+    this.#forecastOnly = options.forecastOnly ?? false;
+    this.#desk = this.#newDesk(emptyDesk());
+    for (const [key, value] of Object.entries(options.restore ?? {})) this.#restore(key, value);
   }
 
-  /** Sends an event to a run and lets the incident desk react to what it became. */
-  const send = (run: PolicyRun, event: { type: string; now: number; [k: string]: unknown }, out: Outbox): void => {
-    run.send(event, out);
-    desk.after(run, event.now, out);
-  };
+  onAgg(agg: AggWindow, now: number): OrchestratorOutput {
+    return this.#call(now, (out) => {
+      this.#windows.set(agg.service, agg);
+      for (const run of [...this.#runs.values()]) {
+        if (run.meta.kind === 'remediation' && run.meta.service === agg.service) this.#send(run, { type: 'METRICS', now, window: agg }, out);
+      }
+      if (agg.windowS !== this.#policy.scaling.windowS) return;
+      const evaluate = { type: 'EVALUATE', now, window: agg, policy: this.#policy.scaling, hold: this.#desk.holds(agg.service) };
+      this.#send(this.#scalingRun(agg.service, out, now), evaluate, out);
+    });
+  }
 
-  /** Fires due deadlines up to `now` (every call starts with it). */
-  const tick = (now: number, out: Outbox): void => {
-    clock = Math.max(clock, now);
-    for (const run of [...runs.values()]) send(run, { type: 'TICK', now }, out);
-  };
+  onIncident(incident: Incident, now: number): OrchestratorOutput {
+    return this.#call(now, (out) => {
+      if (incident.status === 'open') this.#desk.open(incident, now, out);
+      else this.#desk.resolve(incident.id, now, out, 'correlator');
+    });
+  }
 
-  const finish = (out: Outbox): OrchestratorOutput => {
-    const json = JSON.stringify(desk.state);
-    if (json !== persistedDesk) {
-      persistedDesk = json;
-      out.snapshots.push({ key: BRAIN_STATE_KEY, value: JSON.parse(json) as unknown });
-    }
-    counters.actions += out.actions.length;
-    return out.take();
-  };
+  onForecast(f: Forecast, now: number): OrchestratorOutput {
+    return this.#call(now, (out) => {
+      if (this.#desk.holds(f.service)) return;
+      this.#send(this.#scalingRun(f.service, out, now), { type: 'FORECAST', now, forecast: f, policy: this.#policy.scaling }, out);
+    });
+  }
 
-  const scalingRun = (service: string, out: Outbox, now: number): PolicyRun => {
-    const runId = `scaling-${tokenOf(service)}`;
-    let run = runs.get(runId);
-    if (!run) {
-      run = PolicyRun.start({ kind: 'scaling', runId, service, dryRun }, { runId, service, policy: policy.scaling, forecastOnly }, out, now);
-      runs.set(runId, run);
-    }
-    return run;
-  };
+  onImpact(i: Impact, now: number): OrchestratorOutput {
+    return this.#call(now, () => this.#desk.impact(i));
+  }
 
-  const call = (now: number, body: (out: Outbox) => void): OrchestratorOutput => {
+  onActionResult(r: ActionResult, now: number): OrchestratorOutput {
+    return this.#call(now, (out) => {
+      this.#counters.results++;
+      const run = [...this.#runs.values()].find((x) => x.pending?.actionId === r.actionId);
+      if (!run) { this.#counters.resultsIgnored++; return; }
+      this.#send(run, { type: 'RESULT', now, result: r }, out);
+    });
+  }
+
+  advance(now: number): OrchestratorOutput {
+    return this.#call(now, () => undefined);
+  }
+
+  resume(now: number): OrchestratorOutput {
     const out = new Outbox();
-    tick(now, out);
-    body(out);
-    return finish(out);
-  };
+    this.#clock = Math.max(this.#clock, now);
+    for (const run of [...this.#runs.values()]) {
+      this.#send(run, { type: 'RESUME', now }, out); // same ids, deadlines re-armed from now
+      this.#send(run, { type: 'TICK', now }, out); // whatever else fell due while down
+    }
+    return this.#finish(out);
+  }
 
-  return {
-    onAgg: (agg, now) => call(now, (out) => {
-      windows.set(agg.service, agg);
-      for (const run of [...runs.values()]) {
-        if (run.meta.kind === 'remediation' && run.meta.service === agg.service) send(run, { type: 'METRICS', now, window: agg }, out);
-      }
-      if (agg.windowS !== policy.scaling.windowS) return;
-      send(scalingRun(agg.service, out, now), { type: 'EVALUATE', now, window: agg, policy: policy.scaling, hold: desk.holds(agg.service) }, out);
-    }),
+  applyDirective(type: string, params: Record<string, unknown>): { status: 'applied' | 'rejected' | 'unchanged'; detail?: string } {
+    const edit = type === 'set-trigger' ? setTrigger(this.#policy, params)
+      : type === 'set-policy' ? setPolicyPath(this.#policy, params.path, params.value)
+        : { status: 'rejected' as const, detail: `orchestrator does not handle ${type}`, policy: this.#policy };
+    this.#policy = edit.policy;
+    if (edit.status === 'applied') this.#counters.directivesApplied++;
+    if (edit.status === 'rejected') this.#counters.directivesRejected++;
+    return edit.detail === undefined ? { status: edit.status } : { status: edit.status, detail: edit.detail };
+  }
 
-    onIncident: (incident: Incident, now) => call(now, (out) => {
-      if (incident.status === 'open') desk.open(incident, now, out);
-      else desk.resolve(incident.id, now, out, 'correlator');
-    }),
+  incidents(): IncidentView[] {
+    return this.#desk.views();
+  }
 
-    onForecast: (f: Forecast, now) => call(now, (out) => {
-      if (desk.holds(f.service)) return;
-      send(scalingRun(f.service, out, now), { type: 'FORECAST', now, forecast: f, policy: policy.scaling }, out);
-    }),
+  ack(incidentId: string, now: number): OrchestratorOutput {
+    return this.#call(now, (out) => { this.#desk.ack(incidentId, now, out); });
+  }
 
-    onImpact: (i: Impact, now) => call(now, () => desk.impact(i)),
+  resolve(incidentId: string, now: number): OrchestratorOutput {
+    return this.#call(now, (out) => this.#desk.resolve(incidentId, now, out, 'operator'));
+  }
 
-    onActionResult: (r: ActionResult, now) => call(now, (out) => {
-      counters.results++;
-      const run = [...runs.values()].find((x) => x.pending?.actionId === r.actionId);
-      if (!run) { counters.resultsIgnored++; return; }
-      send(run, { type: 'RESULT', now, result: r }, out);
-    }),
-
-    advance: (now) => call(now, () => undefined),
-
-    resume: (now) => {
-      const out = new Outbox();
-      clock = Math.max(clock, now);
-      for (const run of [...runs.values()]) {
-        send(run, { type: 'RESUME', now }, out);
-        send(run, { type: 'TICK', now }, out);
-      }
-      return finish(out);
-    },
-
-    applyDirective(type, params) {
-      const edit = type === 'set-trigger' ? setTrigger(policy, params)
-        : type === 'set-policy' ? setPolicyPath(policy, params.path, params.value)
-          : { status: 'rejected' as const, detail: `orchestrator does not handle ${type}`, policy };
-      policy = edit.policy;
-      if (edit.status === 'applied') counters.directivesApplied++;
-      if (edit.status === 'rejected') counters.directivesRejected++;
-      return edit.detail === undefined ? { status: edit.status } : { status: edit.status, detail: edit.detail };
-    },
-
-    incidents: () => desk.views(),
-
-    ack: (incidentId, now) => call(now, (out) => { desk.ack(incidentId, now, out); }),
-
-    resolve: (incidentId, now) => call(now, (out) => desk.resolve(incidentId, now, out, 'operator')),
-
-    state: () => ({
-      clock, dryRun, forecastOnly,
+  state(): unknown {
+    const p = this.#policy;
+    return {
+      clock: this.#clock, dryRun: this.#dryRun, forecastOnly: this.#forecastOnly,
       policy: {
-        triggers: policy.scaling.triggers, horizontal: policy.scaling.horizontal, vertical: policy.scaling.vertical,
-        predictive: policy.scaling.predictive, validation: policy.scaling.validation,
-        remediation: policy.remediation, escalation: policy.escalation.levels.map((l) => `${l.level}@${l.afterS}s`),
-        catalogue: policy.catalogue.map((e) => e.id),
+        triggers: p.scaling.triggers, horizontal: p.scaling.horizontal, vertical: p.scaling.vertical,
+        predictive: p.scaling.predictive, validation: p.scaling.validation, remediation: p.remediation,
+        escalation: p.escalation.levels.map((l) => `${l.level}@${l.afterS}s`), catalogue: p.catalogue.map((e) => e.id),
       },
-      runs: [...runs.values()].map((r) => ({
+      runs: [...this.#runs.values()].map((r) => ({
         runId: r.meta.runId, kind: r.meta.kind, service: r.meta.service, incidentId: r.meta.incidentId ?? null,
         state: r.value, pending: r.pending?.actionId ?? null,
         ...(r.meta.kind === 'scaling' ? { counters: r.context.counters, cooldownUntil: r.context.cooldownUntil } : {}),
       })),
-      incidents: desk.views().filter((i) => i.status !== 'resolved').map((i) => i.id),
-      limiter: desk.state.limiter,
-      monitoringBoosts: desk.state.boosts,
-      counters,
-      restoreErrors,
-    }),
-  };
+      incidents: this.#desk.views().filter((i) => i.status !== 'resolved').map((i) => i.id),
+      limiter: this.#desk.state.limiter,
+      monitoringBoosts: this.#desk.state.boosts,
+      counters: this.#counters,
+      restoreErrors: this.#restoreErrors,
+    };
+  }
+
+  #newDesk(state: DeskState): IncidentDesk {
+    return new IncidentDesk(state, { runs: this.#runs, policy: () => this.#policy, window: (s) => this.#windows.get(s), dryRun: this.#dryRun });
+  }
+
+  #restore(key: string, value: unknown): void {
+    try {
+      if (key === BRAIN_STATE_KEY) {
+        const v = value as Partial<DeskState> | null;
+        if (!v || typeof v.incidents !== 'object' || typeof v.limiter !== 'object' || typeof v.boosts !== 'object') throw new Error('not a brain state');
+        this.#desk = this.#newDesk(structuredClone(v as DeskState));
+        this.#persistedDesk = JSON.stringify(v);
+        return;
+      }
+      const run = PolicyRun.restore(value);
+      this.#runs.set(run.meta.runId, run);
+    } catch (err) {
+      this.#counters.restoreErrors++;
+      this.#restoreErrors.push(`${key}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Every entry point: fire due deadlines up to `now`, do the work, collect the output. */
+  #call(now: number, body: (out: Outbox) => void): OrchestratorOutput {
+    const out = new Outbox();
+    this.#clock = Math.max(this.#clock, now);
+    for (const run of [...this.#runs.values()]) this.#send(run, { type: 'TICK', now }, out);
+    body(out);
+    return this.#finish(out);
+  }
+
+  /** Sends an event to a run and lets the incident desk react to what the run became. */
+  #send(run: PolicyRun, event: RunEvent, out: Outbox): void {
+    run.send(event, out);
+    this.#desk.after(run, event.now, out);
+  }
+
+  #finish(out: Outbox): OrchestratorOutput {
+    const json = JSON.stringify(this.#desk.state);
+    if (json !== this.#persistedDesk) {
+      this.#persistedDesk = json;
+      out.snapshots.push({ key: BRAIN_STATE_KEY, value: JSON.parse(json) as unknown });
+    }
+    this.#counters.actions += out.actions.length;
+    return out.take();
+  }
+
+  #scalingRun(service: string, out: Outbox, now: number): PolicyRun {
+    const runId = `scaling-${tokenOf(service)}`;
+    let run = this.#runs.get(runId);
+    if (!run) {
+      const input = { runId, service, policy: this.#policy.scaling, forecastOnly: this.#forecastOnly };
+      run = PolicyRun.start({ kind: 'scaling', runId, service, dryRun: this.#dryRun }, input, out, now);
+      this.#runs.set(runId, run);
+    }
+    return run;
+  }
 }

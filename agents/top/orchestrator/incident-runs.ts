@@ -31,10 +31,12 @@ export interface IncidentRecord {
 /** The part of the brain state the incident desk owns (plain JSON). */
 export interface DeskState { incidents: Record<string, IncidentRecord>; limiter: LimiterState; boosts: Boosts }
 
+/** The desk of a brain that has seen no incident. */
 export const emptyDesk = (): DeskState => ({ incidents: {}, limiter: emptyLimiter(), boosts: {} });
 
 const KEEP_RESOLVED = 100;
 
+/** What the desk borrows from the brain: the run registry, the policy in force, the latest windows. */
 export interface DeskDeps {
   runs: Map<string, PolicyRun>;
   policy(): OrchestratorPolicy;

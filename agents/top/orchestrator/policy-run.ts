@@ -7,6 +7,7 @@ import { scalingMachine } from '../../../policies/scaling.machine.js';
 import type { Outbox } from './brain-types.js';
 
 const MACHINES = { scaling: scalingMachine, remediation: remediationMachine, escalation: escalationMachine } as const;
+/** The three kinds of run the orchestrator owns. */
 export type RunKind = keyof typeof MACHINES;
 
 /** Who a run is: persisted beside its snapshot. */
