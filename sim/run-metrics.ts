@@ -30,6 +30,7 @@ export interface MetricsAccumulator {
   snapshot(now: number): RunMetrics;
 }
 
+/** Creates an accumulator for a scenario (onset and hold time come from its `expect`). */
 export function createMetricsAccumulator(scenario: Scenario): MetricsAccumulator {
   const onsetTs = scenario.expect.onsetS === null ? null : scenario.startMs + scenario.expect.onsetS * 1000;
   const holdMs = scenario.expect.holdS * 1000;

@@ -61,6 +61,7 @@ export const LoadEvent = Type.Object({
 }, { additionalProperties: false });
 export type LoadEvent = Static<typeof LoadEvent>;
 
+/** Traffic: a daily cycle, noise, and events (surges, attacks, replays). */
 export const LoadSpec = Type.Object({
   diurnalAmplitude: Type.Number({ minimum: 0, maximum: 0.95, default: 0, description: 'load = base x (1 + a cos(2 pi (h - peakHour) / 24))' }),
   peakHour: Type.Number({ minimum: 0, maximum: 24, default: 14 }),
@@ -69,6 +70,7 @@ export const LoadSpec = Type.Object({
 }, { additionalProperties: false, default: {} });
 export type LoadSpec = Static<typeof LoadSpec>;
 
+/** What can go wrong in the model (see faults.ts for what each changes). */
 export const FaultTypes = [
   'bad-deploy', 'memory-leak', 'slow-queries', 'blocking-queries', 'partner-timeout', 'node-degraded', 'data-corruption',
 ] as const;
@@ -113,6 +115,7 @@ export const LiveSpec = Type.Object({
 }, { additionalProperties: false });
 export type LiveSpec = Static<typeof LiveSpec>;
 
+/** A whole scenario file. */
 export const ScenarioFile = Type.Object({
   $schema: Type.Optional(Type.String()),
   name: Token,

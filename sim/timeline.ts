@@ -13,6 +13,7 @@ export interface Timeline extends EffectContext {
   changes(): ChangeEvent[];
 }
 
+/** Creates the timeline of a run: faults fire at their atS (and heal after durationS, if given). */
 export function createTimeline(faults: FaultSpec[], services: Map<string, ServiceState>, startTs: number): Timeline {
   const changeLog: ChangeEvent[] = [];
   const pending: { at: number; seq: number; fn: () => void }[] = [];

@@ -13,6 +13,7 @@ export interface HpaConfig {
   scaleDownStabilisationS: number;
 }
 
+/** Kubernetes defaults: 70 % CPU target, tolerance 0.1, sync 15 s, stabilisation 0 s up / 300 s down. */
 export const defaultHpaConfig: HpaConfig = {
   targetCpu: 70, tolerance: 0.1, syncS: 15, scaleUpStabilisationS: 0, scaleDownStabilisationS: 300,
 };
@@ -51,6 +52,7 @@ export function hpaRecommendation(obs: HpaObservation, cfg: HpaConfig): number {
   return Math.ceil(obs.ready * ratio);
 }
 
+/** Creates an HPA; each workload keeps its own sync time and recommendation history. */
 export function createHpaController(cfg: HpaConfig = defaultHpaConfig): HpaController {
   const workloads = new Map<string, WorkloadState>();
   return {

@@ -39,6 +39,7 @@ export interface LoadModel {
   step(tS: number): Map<string, ExternalLoad>;
 }
 
+/** Creates the traffic of a scenario for a run seed (replay traces scaled to the initial capacity). */
 export function createLoadModel(scenario: Scenario, seed: number): LoadModel {
   const { load } = scenario;
   const entries = scenario.services.filter((s) => s.externalRps > 0 || load.events.some((e) => e.service === s.service));
