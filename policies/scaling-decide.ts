@@ -181,7 +181,12 @@ export function sampleOf(w: AggWindow, watch: Watch[]): Sample {
 }
 
 /** The validation's conclusion, with the numbers behind it for the audit trail. */
-export type Verdict = { verdict: 'kept' | 'rollback' | 'inconclusive'; detail: Record<string, unknown> };
+export type Verdict = {
+  verdict: 'kept' | 'rollback' | 'inconclusive';
+  /** kept, but a watched metric is still over its threshold (the change helped, not enough) */
+  stillBreaching?: boolean;
+  detail: Record<string, unknown>;
+};
 
 /**
  * Did the change help? Reads the settled half of the post-change windows (the first ones still
@@ -195,6 +200,7 @@ export function judge(p: Pick<Proposal, 'expect' | 'watch' | 'beforeRps'>, sampl
   const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
   const rpsAfter = settled.every((s) => s.rps !== null) ? avg(settled.map((s) => s.rps as number)) : null;
   const detail: Record<string, unknown> = { samples: settled.length, beforeRps: p.beforeRps, afterRps: rpsAfter };
+  let stillBreaching = false;
   for (const m of p.watch) {
     const vals = settled.map((s) => s.values[m.metric]).filter((v): v is number => v !== undefined);
     if (vals.length === 0) continue;
@@ -205,6 +211,7 @@ export function judge(p: Pick<Proposal, 'expect' | 'watch' | 'beforeRps'>, sampl
       continue;
     }
     if (after <= m.threshold || m.before === null) continue;
+    stillBreaching = true;
     const perLoad = policy.validation.normaliseBy === 'rps' && p.beforeRps && rpsAfter;
     const b = perLoad ? m.before / (p.beforeRps as number) : m.before;
     const a = perLoad ? after / (rpsAfter as number) : after;
@@ -214,7 +221,7 @@ export function judge(p: Pick<Proposal, 'expect' | 'watch' | 'beforeRps'>, sampl
       return { verdict: 'rollback', detail: { ...detail, reason: `${m.metric} did not improve (${round(gain * 100)} %${perLoad ? ' per request' : ''})` } };
     }
   }
-  return { verdict: 'kept', detail };
+  return { verdict: 'kept', stillBreaching, detail: { ...detail, stillBreaching } };
 }
 
 /** Two decimals, for readable params and audit details. */

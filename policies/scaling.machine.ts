@@ -7,7 +7,9 @@
  *
  * Inputs: `EVALUATE` with the service's latest window and the policy in force (so a directive
  * takes effect on the next evaluation), `FORECAST` for predictive pre-scaling, `RESULT` from the
- * actuator, `TICK` when event time moves. Deadlines (action timeout, end of validation, end of
+ * actuator, `TICK` when event time moves. A change that helped but left its metric over the
+ * threshold skips the rest of the cooldown (validation.followUpWhileBreaching): the next step
+ * still needs the trigger held for its full duration after the change. Deadlines (action timeout, end of validation, end of
  * cooldown) are absolute event times in context, checked after every event (see machine-kit.ts):
  * a restored snapshot needs nothing re-armed, only a `TICK`.
  */
@@ -92,6 +94,8 @@ export const scalingMachine = setup({
     validationDue: ({ context }) => context.validateUntil !== null && context.now >= context.validateUntil,
     verdictRollback: ({ context }) => context.change !== null && judge(context.change, context.change.samples, context.policy).verdict === 'rollback',
     cooldownOver: ({ context }) => context.cooldownUntil === null || context.now >= context.cooldownUntil,
+    followUp: ({ context }) => context.change !== null && context.policy.validation.followUpWhileBreaching
+      && judge(context.change, context.change.samples, context.policy).stillBreaching === true,
   },
   actions: {
     setNow: assign(({ context, event }) => ({ now: Math.max(context.now, event.now), proposal: null })),
@@ -161,6 +165,7 @@ export const scalingMachine = setup({
       const v = judge(c, c.samples, context.policy);
       return { type: 'note' as const, event: `validation-${v.verdict}`, detail: { actionId: c.actionId, trigger: c.trigger, ...v.detail } };
     }),
+    endCooldown: assign({ cooldownUntil: null }),
     recordKept: assign(({ context }) => ({ validateUntil: null, counters: { ...context.counters, kept: context.counters.kept + 1 } })),
     startUndo: assign(({ context }) => {
       const c = context.change as AppliedChange;
@@ -243,6 +248,7 @@ export const scalingMachine = setup({
       on: { EVALUATE: { actions: ['setNow', 'setPolicy', 'observe', 'collect'] } },
       always: [
         { guard: and(['validationDue', 'verdictRollback']), target: 'rollingBack', actions: 'noteVerdict' },
+        { guard: and(['validationDue', 'followUp']), target: 'idle', actions: ['noteVerdict', 'recordKept', 'endCooldown'] },
         { guard: 'validationDue', target: 'cooldown', actions: ['noteVerdict', 'recordKept'] },
       ],
     },

@@ -67,6 +67,10 @@ export const ScalingPolicy = Type.Object({
     windowS: Type.Integer({ minimum: 0, description: 'how long after a change the effect is measured' }),
     minImprovement: Type.Number({ minimum: 0, maximum: 1, description: 'relative improvement that counts as a success' }),
     normaliseBy: Type.Union([Type.Literal('rps'), Type.Literal('none')], { description: 'compare metric per request so a growing load is not a failure' }),
+    followUpWhileBreaching: Type.Boolean({
+      default: true,
+      description: 'a kept change whose metric is still over its threshold ends the cooldown early: the next step only needs the trigger held again',
+    }),
   }, { additionalProperties: false }),
   action: Type.Object({
     timeoutS: Type.Integer({ minimum: 1 }),

@@ -91,6 +91,23 @@ describe('scaling machine: horizontal triggers', () => {
     expect(h.acts()[1]).toMatchObject({ actionId: 'scaling-api_a2', params: { instances: 8, from: 6 } });
   });
 
+  it('scaling: a change that helped but left the metric over its threshold is followed up without the cooldown', () => {
+    const h = harness();
+    for (let m = 0; m < 5; m++) h.minute(m, 4, busy);
+    h.reply('applied', T0 + 5 * MIN + 1000);
+    for (let m = 5; m < 10; m++) h.minute(m, 6, { cpu: 80, rps: 400 }); // better (-11 %), still > 70
+    expect(h.state()).toBe('validating');
+    h.minute(10, 6, { cpu: 80, rps: 400 }); // validation ends; the trigger has held 5 min since the change
+    expect(h.notes()).toContain('validation-kept');
+    expect(h.acts()[1]).toMatchObject({ actionId: 'scaling-api_a2', params: { instances: 7, from: 6 } });
+    const strict = harness({ policy: loadPolicy({ scaling: { validation: { followUpWhileBreaching: false } } }).scaling });
+    for (let m = 0; m < 5; m++) strict.minute(m, 4, busy);
+    strict.reply('applied', T0 + 5 * MIN + 1000);
+    for (let m = 5; m < 12; m++) strict.minute(m, 6, { cpu: 80, rps: 400 });
+    expect(strict.state()).toBe('cooldown');
+    expect(strict.acts()).toHaveLength(1);
+  });
+
   it('scaling: rolls back a change that did not improve the metric, with the compensating action', () => {
     const h = harness();
     for (let m = 0; m < 5; m++) h.minute(m, 4, busy);
