@@ -58,11 +58,11 @@ class Brain implements OrchestratorBrain {
 
   onAgg(agg: AggWindow, now: number): OrchestratorOutput {
     return this.#call(now, (out) => {
+      if (agg.windowS !== this.#policy.scaling.windowS) return; // one window size, so no sample counts twice
       this.#windows.set(agg.service, agg);
       for (const run of [...this.#runs.values()]) {
         if (run.meta.kind === 'remediation' && run.meta.service === agg.service) this.#send(run, { type: 'METRICS', now, window: agg }, out);
       }
-      if (agg.windowS !== this.#policy.scaling.windowS) return;
       const evaluate = { type: 'EVALUATE', now, window: agg, policy: this.#policy.scaling, hold: this.#desk.holds(agg.service) };
       this.#send(this.#scalingRun(agg.service, out, now), evaluate, out);
     });

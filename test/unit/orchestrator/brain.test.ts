@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN, T0, drive, incident } from './harness.js';
+import { MIN, T0, drive, incident, win } from './harness.js';
 
 const busy = { cpu: 90, rps: 400 };
 
@@ -14,6 +14,13 @@ describe('orchestrator brain: scaling', () => {
     })]);
     expect(d.audit().map((e) => `${e.from}->${e.to}`)).toContain('breaching->acting');
     expect(d.kv.get('scaling-api')).toMatchObject({ kind: 'scaling', runId: 'scaling-api', service: 'api' });
+  });
+
+  it('brain: only the configured window size is evaluated (5-min windows do not count twice)', () => {
+    const d = drive();
+    const w = { ...win('api', 0, 4, busy), windowS: 300, end: T0 + 5 * MIN };
+    d.take(d.brain.onAgg(w, w.end));
+    expect(d.brain.state()).toMatchObject({ runs: [] });
   });
 
   it('brain: the same scenario gives the same decisions', () => {
@@ -127,6 +134,10 @@ describe('orchestrator brain: incidents', () => {
     expect(d.audit().some((e) => e.event === 'no-remediation')).toBe(true);
     d.take(d.brain.advance(T0 + 15 * MIN));
     expect(d.brain.incidents()[0].level).toBe('N1');
+    d.take(d.brain.onImpact({
+      incidentId: 'inc-1', service: 'db', priority: 'P2', usersAffected: 1200, revenueAtRiskPerMin: 35, errorBudgetBurn: 4, interventionWorthIt: true, ts: T0,
+    }, T0 + 15 * MIN));
+    expect(d.brain.incidents()[0].impact).toEqual({ priority: 'P2', revenueAtRiskPerMin: 35, interventionWorthIt: true });
     d.take(d.brain.ack('inc-1', T0 + 16 * MIN));
     d.take(d.brain.advance(T0 + 300 * MIN));
     expect(d.brain.incidents()[0]).toMatchObject({ level: 'N1', status: 'acknowledged', nextEscalationAt: null });
