@@ -23,17 +23,21 @@ async function main(): Promise<void> {
   } catch (err) {
     throw new ConfigError(`${kind}: VIGIL_AGENT_CONFIG is not JSON: ${errorMessage(err)}`);
   }
+  // Signals may come while the agent is still starting: remember them and stop once started.
+  let stopSignal: string | null = null;
+  let shutdown = (signal: string): void => { stopSignal = signal; };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
   const agent = await startAgent(def, {
     agentId, log, upstreamKinds: upstreamKinds(def), config: overrides,
     nats: { url: process.env.VIGIL_NATS_URL ?? DEFAULT_NATS_URL, user: process.env.VIGIL_NATS_USER ?? kind, password: process.env.VIGIL_NATS_PASSWORD },
     heartbeatMs: Number(process.env.VIGIL_HEARTBEAT_MS ?? 1000),
   });
-  const shutdown = (signal: string): void => {
+  shutdown = (signal: string): void => {
     log.info({ signal }, 'stopping');
     agent.stop().then(() => process.exit(0), (err) => { log.error({ err: errorMessage(err) }, 'unclean stop'); process.exit(1); });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  if (stopSignal) shutdown(stopSignal);
   process.on('unhandledRejection', (err) => log.error({ err: errorMessage(err) }, 'unhandled rejection'));
 }
 

@@ -1,8 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Static, TSchema } from '@sinclair/typebox';
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const ajvWithDefaults = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 const compiledWithDefaults = new WeakMap<TSchema, ValidateFunction>();
 
@@ -15,7 +13,9 @@ function validatorFor(schema: TSchema, defaults: boolean): ValidateFunction {
   const cache = defaults ? compiledWithDefaults : compiled;
   let fn = cache.get(schema);
   if (!fn) {
-    fn = (defaults ? ajvWithDefaults : ajv).compile(schema);
+    // One ajv instance per top-level schema: schemas embed others that carry the same $id
+    // (a Directive inside a DirectiveRequest), which a shared instance refuses to register twice.
+    fn = new Ajv({ allErrors: true, strict: false, useDefaults: defaults }).compile(schema);
     cache.set(schema, fn);
   }
   return fn;

@@ -26,6 +26,7 @@ export async function registerService(
   builtins: Record<'state' | 'health' | 'config', () => unknown>,
   extras: Record<string, ExtraEndpoint>,
   log: Logger,
+  statsData: () => Record<string, unknown>,
 ): Promise<Service> {
   const service = await new Svcm(nc).add({
     name: `vigil-${ident.kind}`,
@@ -37,7 +38,7 @@ export async function registerService(
     statsHandler: async (endpoint) => {
       const stats = (endpoint as unknown as { stats?: { last_error?: string } }).stats;
       if (stats && stats.last_error === undefined) stats.last_error = '';
-      return null;
+      return statsData();
     },
   });
   const specs: Record<string, EndpointSpec> = {};

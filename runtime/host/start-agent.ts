@@ -109,7 +109,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     state: () => instance.inspect(),
     health: () => heartbeat(),
     config: () => config,
-  }, instance.endpoints ?? {}, log);
+  }, instance.endpoints ?? {}, log, () => ({ ...counters }));
 
   const startedAt = Date.now();
   const heartbeat = (): Heartbeat => {

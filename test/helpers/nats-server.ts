@@ -28,8 +28,11 @@ export async function startTestNats(): Promise<TestNats> {
   saveCredentials(home, creds);
   const child: ChildProcess = spawn(findNatsServer(), [
     '-c', join(REPO_ROOT, 'nats.conf'), '-a', '127.0.0.1', '-p', '-1', '--ports_file_dir', home, '-js', '-sd', join(home, 'js'),
-  ], { env: { ...process.env, ...serverEnv(creds) }, stdio: 'ignore' });
+  ], { env: { ...process.env, ...serverEnv(creds) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let serverErr = '';
+  child.stderr!.on('data', (d) => { serverErr += d; });
   const url = await waitFor('nats-server ports file', () => {
+    if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}: ${serverErr}`);
     const file = readdirSync(home).find((f) => f.endsWith('.ports'));
     if (!file) return undefined;
     return (JSON.parse(readFileSync(join(home, file), 'utf8')) as { nats: string[] }).nats[0];

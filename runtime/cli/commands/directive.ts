@@ -24,6 +24,7 @@ export function registerDirective(program: Command): void {
     .option('--timeout <ms>', 'how long to wait for acknowledgements', '5000')
     .option('--json', 'print the report as JSON')
     .allowUnknownOption(true)
+    .allowExcessArguments(true)
     .addHelpText('after', '\nAny other --key value pair becomes a parameter (numbers are parsed), e.g.\n  vigil directive set-threshold --to detector --metric cpu --yellow 75 --red 92\n  vigil directive set-sensitivity --to detector --sensitivity 0.8')
     .action(async (type: string, opts: { to: string; timeout: string; json?: boolean }, cmd: Command) => {
       if (!DirectiveTypes.includes(type as DirectiveType)) throw new ConfigError(`unknown directive type '${type}' (known: ${DirectiveTypes.join(', ')})`);
