@@ -8,6 +8,7 @@ import { registerPs } from './commands/ps.js';
 import { registerUp } from './commands/up.js';
 import { registerNabCommand } from './commands/nab.js';
 import { registerSim } from './commands/sim.js';
+import { registerAgents } from './commands/agents.js';
 import { registerAudit, registerIncident } from './commands/incident.js';
 
 const program = new Command('vigil')
@@ -22,6 +23,7 @@ registerDown(program);
 registerPs(program);
 registerInspect(program);
 registerDirective(program);
+registerAgents(program);
 registerSim(program);
 registerNabCommand(program);
 registerIncident(program);

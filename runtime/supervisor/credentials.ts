@@ -8,9 +8,13 @@ export const ROLES = ['collector', 'filter', 'detector', 'aggregator', 'correlat
 export type Role = (typeof ROLES)[number];
 export type Credentials = Record<Role, string>;
 
-/** Fresh random passwords for every role (one run of the fleet). */
+/**
+ * Fresh random passwords for every role (one run of the fleet). nats-server parses an
+ * environment variable's value as a config value, so a password must read as a plain
+ * string: letters first, then hex (a leading digit or '-' would parse as a number).
+ */
 export function generateCredentials(): Credentials {
-  return Object.fromEntries(ROLES.map((r) => [r, randomBytes(18).toString('base64url')])) as Credentials;
+  return Object.fromEntries(ROLES.map((r) => [r, `pw${randomBytes(20).toString('hex')}`])) as Credentials;
 }
 
 /** The environment nats-server needs to read nats.conf: VIGIL_PW_<ROLE>. */
