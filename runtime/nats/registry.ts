@@ -14,15 +14,16 @@ export const STALE_AFTER_MS = 3500;
  */
 export async function readRegistry(nc: NatsConnection, now = Date.now()): Promise<AgentRow[]> {
   const kv = await new Kvm(nc).open(Buckets.agents);
-  const rows: AgentRow[] = [];
+  const rows = new Map<string, AgentRow>();
+  // keys() may list a key twice when it is updated during the listing: keep one row per agent.
   for await (const key of await kv.keys()) {
     const entry = await kv.get(key);
     if (!entry || entry.operation !== 'PUT') continue;
     const result = check(RegistryEntry, entry.json());
     if (!result.ok) continue;
-    const age = now - result.value.lastHeartbeat;
+    const age = Math.max(0, now - result.value.lastHeartbeat);
     const status: AgentStatus = result.value.status === 'down' || age > STALE_AFTER_MS ? 'down' : result.value.status;
-    rows.push({ ...result.value, status, heartbeatAgeMs: age });
+    rows.set(result.value.agentId, { ...result.value, status, heartbeatAgeMs: age });
   }
-  return rows.sort((a, b) => a.agentId.localeCompare(b.agentId, 'en', { numeric: true }));
+  return [...rows.values()].sort((a, b) => a.agentId.localeCompare(b.agentId, 'en', { numeric: true }));
 }

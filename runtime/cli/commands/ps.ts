@@ -31,7 +31,12 @@ export async function waitForFleet(nc: NatsConnection, expected: number, timeout
   const deadline = Date.now() + timeoutMs;
   let rows: AgentRow[] = [];
   while (Date.now() < deadline) {
-    rows = await readRegistry(nc);
+    try {
+      rows = await readRegistry(nc);
+    } catch {
+      // The buckets do not exist until the supervisor has created them: keep waiting.
+      rows = [];
+    }
     if (rows.filter((r) => r.status === 'healthy').length >= expected) return sortRows(rows);
     await new Promise((r) => setTimeout(r, 200));
   }
