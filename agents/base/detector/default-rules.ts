@@ -24,6 +24,9 @@ export const DEFAULT_RULES: Readonly<Record<string, Readonly<ThresholdRule>>> = 
   queue_depth: { yellow: 1000, red: 5000, holdS: 60 },
   /** Request error rate, %. */
   error_rate: { yellow: 1, red: 5, holdS: 300 },
-  /** Transaction success rate, % (alerts when BELOW). */
-  success_rate: { yellow: 98, red: 95, holdS: 300, direction: 'below' },
+  /**
+   * Transaction success rate, % (alerts when BELOW). The default 5 % hysteresis would put
+   * the clear bound above 100 %: 0.5 % of the threshold (98.49 / 95.48) instead.
+   */
+  success_rate: { yellow: 98, red: 95, holdS: 300, direction: 'below', clearMargin: 0.005 },
 });

@@ -15,7 +15,7 @@ export interface EnvelopeOptions {
   sides?: 'both' | 'upper';
   /** Score added per unit of excess (fraction of the width): score = 0.5 + gain * excess. */
   gain?: number;
-  /** Values needed before scoring; default 2. */
+  /** Values needed before scoring (a young envelope breaks records too easily); default 30. */
   minCount?: number;
 }
 
@@ -43,7 +43,7 @@ export class Envelope {
     this.ext = new SlidingExtremes(options.horizon ?? 8640);
     this.sides = options.sides ?? 'both';
     this.gain = options.gain ?? ENVELOPE_GAIN;
-    this.minCount = options.minCount ?? 2;
+    this.minCount = options.minCount ?? 30;
   }
 
   /** Scores `v` against the past without learning it. */

@@ -1,3 +1,4 @@
+/// <reference path="./ml-isolation-forest.d.ts" />
 /**
  * Isolation forest (ml-isolation-forest) on a multivariate window: each observation
  * becomes [value, change since the previous one, deviation from the rolling mean];

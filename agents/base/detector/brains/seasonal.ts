@@ -1,8 +1,8 @@
 /**
  * Seasonal baseline: a daily (or weekly) profile learnt online by time-of-day bucket
  * of the event timestamp. For each bucket it keeps the mean of each of the last `days`
- * periods; the expected value is the nearest of those exemplars in the same or a
- * neighbouring bucket, so a day that looks like any recent day scores low, and a
+ * periods; the expected value is the nearest of those exemplars within a time-of-day
+ * tolerance (30 min), so a day that looks like any recent day scores low, and a
  * missing peak, an extra peak or a shifted level scores high. The distance, smoothed
  * over a few observations, is calibrated by an upper envelope.
  */
@@ -18,8 +18,8 @@ export interface SeasonalOptions {
   bucketMs?: number;
   /** Past periods kept per bucket; default 7. */
   days?: number;
-  /** Neighbouring buckets searched on each side (tolerates jitter); default 2. */
-  neighbours?: number;
+  /** Time-of-day tolerance: exemplars up to this far (ms) on either side are searched; default 30 min. */
+  toleranceMs?: number;
   /** Observations over which the distance is averaged; default 10. */
   smooth?: number;
   envelope?: EnvelopeOptions;
@@ -51,7 +51,7 @@ export class SeasonalModel implements ScoringModel {
     this.bucketMs = options.bucketMs ?? 300_000;
     this.buckets = Math.max(1, Math.round(this.periodMs / this.bucketMs));
     this.days = options.days ?? 7;
-    this.neighbours = options.neighbours ?? 2;
+    this.neighbours = Math.ceil((options.toleranceMs ?? 1_800_000) / this.bucketMs);
     this.smooth = options.smooth ?? 10;
     this.env = new Envelope({ sides: 'upper', ...options.envelope });
   }

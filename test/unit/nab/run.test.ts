@@ -1,0 +1,79 @@
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { thresholdForSensitivity } from '../../../agents/base/detector/brains/index.js';
+import { registerNabCommand } from '../../../runtime/cli/commands/nab.js';
+import { runNab } from '../../../runtime/nab/run.js';
+
+let dir: string;
+const t = (i: number): string => new Date(Date.UTC(2015, 0, 1) + i * 300_000).toISOString().slice(0, 19).replace('T', ' ');
+
+/** 400 rows of a gentle wave; a spike at `spike` if given. CRLF and no final newline, like realAdExchange. */
+function csv(spike?: number): string {
+  const rows = ['timestamp,value'];
+  for (let i = 0; i < 400; i++) rows.push(`${t(i)},${(10 + Math.sin(i / 7) + (i === spike ? 50 : 0)).toFixed(3)}`);
+  return rows.join('\r\n');
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vigil-nab-'));
+  await mkdir(join(dir, 'data/tiny'), { recursive: true });
+  await writeFile(join(dir, 'data/tiny/spiky.csv'), csv(300));
+  await writeFile(join(dir, 'data/tiny/calm.csv'), csv());
+  await writeFile(join(dir, 'labels.json'), JSON.stringify({
+    'tiny/spiky.csv': [[`${t(280)}.000000`, `${t(320)}.000000`]],
+    'tiny/calm.csv': [],
+    'elsewhere/ignored.csv': [['2015-01-01 00:00:00.000000', '2015-01-01 01:00:00.000000']],
+  }));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('runNab', () => {
+  it('runNab: scores a small folder, normalised by its own windows, and writes the result files', async () => {
+    const report = await runNab({ data: join(dir, 'data'), labels: join(dir, 'labels.json'), out: join(dir, 'out') });
+    expect(report).toMatchObject({ detector: 'auto', files: 2, windows: 1, rows: 800, threshold: thresholdForSensitivity(0.5) });
+    // The spike is caught at its row, in the middle of the window: no miss, no false alarm.
+    expect(report.standard).toBeGreaterThan(90);
+    expect(report.perFile.map((f) => [f.file, f.detections])).toEqual([['tiny/calm.csv', 0], ['tiny/spiky.csv', 1]]);
+    const written = await readFile(join(dir, 'out/tiny/auto_spiky.csv'), 'utf8');
+    const lines = written.trim().split('\n');
+    expect(lines[0]).toBe('timestamp,value,anomaly_score');
+    expect(lines).toHaveLength(401);
+    expect(Number(lines[301].split(',')[2])).toBeGreaterThanOrEqual(report.threshold);
+  });
+
+  it('runNab: a data file missing from the labels is an error naming it', async () => {
+    await mkdir(join(dir, 'data2/other'), { recursive: true });
+    await writeFile(join(dir, 'data2/other/unlabelled.csv'), csv());
+    await expect(runNab({ data: join(dir, 'data2'), labels: join(dir, 'labels.json'), out: join(dir, 'out2') }))
+      .rejects.toThrow(/unlabelled\.csv.*other\/unlabelled\.csv/);
+  });
+
+  it('runNab: a missing folder or labels file is an error naming the path', async () => {
+    await expect(runNab({ data: join(dir, 'nope'), labels: join(dir, 'labels.json') })).rejects.toThrow(/nope/);
+    await expect(runNab({ data: join(dir, 'data'), labels: join(dir, 'missing.json') })).rejects.toThrow(/missing\.json/);
+    await writeFile(join(dir, 'broken.json'), '{ not json');
+    await expect(runNab({ data: join(dir, 'data'), labels: join(dir, 'broken.json') })).rejects.toThrow(/broken\.json/);
+  });
+
+  it('nab command: --json prints exactly one JSON object with the scores', async () => {
+    const program = new Command().exitOverride();
+    registerNabCommand(program);
+    const chunks: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((c: string) => { chunks.push(c); return true; }) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(['node', 'vigil', 'nab', '--data', join(dir, 'data'), '--labels', join(dir, 'labels.json'), '--out', join(dir, 'out3'), '--json']);
+    } finally {
+      process.stdout.write = write;
+    }
+    const parsed = JSON.parse(chunks.join('')) as Record<string, number>;
+    expect(parsed).toMatchObject({ files: 2, windows: 1, threshold: thresholdForSensitivity(0.5) });
+    for (const k of ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate']) expect(typeof parsed[k]).toBe('number');
+  });
+});
