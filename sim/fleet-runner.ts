@@ -26,6 +26,8 @@ export interface FleetRunOptions {
   onProgress?(world: World, wallSeconds: number): void;
   /** Fails when the orchestrator's watermark does not reach a tick within this long (wall ms). */
   stallTimeoutMs?: number;
+  /** Wall milliseconds to wait between ticks, to watch a run live (default 0: as fast as the fleet goes). */
+  tickDelayMs?: number;
 }
 
 const decoder = new TextDecoder();
@@ -87,6 +89,7 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
       const tick = world.step();
       nc.publish(Subjects.simTick.subject(), JSON.stringify({ runId, ts: tick.ts, samples: tick.samples }));
       leader = await waitForOrchestrator(nc, watermarks, tick.ts, leader, opts.stallTimeoutMs ?? 30_000);
+      if (opts.tickDelayMs) await new Promise((r) => setTimeout(r, opts.tickDelayMs));
       if (opts.onProgress && performance.now() - lastProgress > 1000) {
         lastProgress = performance.now();
         opts.onProgress(world, (lastProgress - t0) / 1000);

@@ -35,7 +35,7 @@ export interface FleetOptions {
   heartbeatMs?: number;
 }
 
-interface Managed { agentId: string; kind: string; child: ChildProcess | null; restarts: number[]; failed?: string }
+interface Managed { agentId: string; kind: string; child: ChildProcess | null; restarts: number[]; failed?: string; held?: boolean }
 
 /**
  * Runs the fleet: starts nats-server when none answers at the URL, creates the streams and
@@ -82,6 +82,24 @@ export class Supervisor {
     return this.#managed.map((m) => ({ agentId: m.agentId, kind: m.kind, pid: m.child?.pid ?? null, failed: m.failed }));
   }
 
+  /** Keeps an agent from being restarted when it exits (maintenance, failover tests). */
+  hold(agentId: string): void {
+    this.managed(agentId).held = true;
+  }
+
+  /** Lets a held agent run again, starting it when it is not running. */
+  release(agentId: string): void {
+    const m = this.managed(agentId);
+    m.held = false;
+    if (!m.child && !this.#stopping) { this.spawnAgent(m); this.saveFleet(); }
+  }
+
+  private managed(agentId: string): Managed {
+    const m = this.#managed.find((x) => x.agentId === agentId);
+    if (!m) throw new Error(`no agent ${agentId} in this fleet`);
+    return m;
+  }
+
   private spawnAgent(m: Managed): void {
     const { natsUrl, creds, home } = this.opts;
     const logFd = openSync(join(home, 'logs', `${m.agentId}.log`), 'a');
@@ -97,6 +115,7 @@ export class Supervisor {
     child.once('exit', (code, signal) => {
       m.child = null;
       if (this.#stopping) return;
+      if (m.held) { this.event(`${m.agentId} exited (${signal ?? code}); held, not restarted`); return; }
       const decision = decideRestart(code, m.restarts, Date.now());
       if (!decision.restart) {
         m.failed = decision.reason;

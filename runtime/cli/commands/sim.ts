@@ -21,8 +21,9 @@ export function registerSim(program: Command): void {
     .option('--seed <n>', "override the scenario's seed")
     .option('--baseline', 'also run it with no automation and with an HPA-style scaler, side by side')
     .option('--stall-timeout <ms>', 'fail when the fleet makes no progress for this long', '30000')
+    .option('--tick-delay <ms>', 'wall time between ticks, to watch a run live', '0')
     .option('--json', 'print one JSON object')
-    .action(async (name: string, opts: { seed?: string; baseline?: boolean; stallTimeout: string; json?: boolean }, cmd: Command) => {
+    .action(async (name: string, opts: { seed?: string; baseline?: boolean; stallTimeout: string; tickDelay: string; json?: boolean }, cmd: Command) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new ConfigError(`--seed ${opts.seed}: must be an integer`);
       const scenario = loadScenario(name, { seed });
@@ -30,6 +31,7 @@ export function registerSim(program: Command): void {
       const fleet = await withOperator(cliEnv(cmd), (nc) => runThroughFleet(nc, scenario, {
         seed,
         stallTimeoutMs: Number(opts.stallTimeout),
+        tickDelayMs: Number(opts.tickDelay),
         onProgress: (world, wallSeconds) => {
           if (!progress) return;
           const line = formatProgress({ scenario: scenario.name, elapsedS: (world.now() - world.startTs) / 1000, totalS: scenario.durationS, wallSeconds, metrics: world.metrics() });
@@ -48,6 +50,7 @@ export function registerSim(program: Command): void {
         ...fleet.report,
         alerts: fleet.alerts,
         impacts: fleet.impacts,
+        actionLog: fleet.world.actionLog(),
         incidents: fleet.incidents.map((i) => ({ id: i.id, service: i.service, pattern: i.pattern, rootCause: i.rootCause.service, status: i.status })),
         runs,
       };
