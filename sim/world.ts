@@ -51,7 +51,7 @@ export interface World {
    * inapplicable action gives 'failed' with a detail.
    */
   apply(action: Action, now: number): ActionResult;
-  /** The catalogue entries of the scenario's services (what the runner writes to the KV catalogue). */
+  /** The catalogue entries of the scenario's services (what the runner writes to the KV catalogue), with the instance bounds the HPA baseline obeys (minInstances: the starting count unless given). */
   catalog(): CatalogEntry[];
   /** What the run achieved so far. */
   metrics(): RunMetrics;
@@ -95,6 +95,7 @@ export function createWorld(scenario: Scenario, opts: { seed?: number } = {}): W
     catalog: () => scenario.services.map((s) => ({
       service: s.service, tier: s.tier, owner: s.owner, criticality: s.criticality, dependsOn: [...s.dependsOn],
       users: s.users, billable: s.billable, unitPrice: s.unitPrice, sloLatencyMs: s.sloLatencyMs, sloErrorRate: s.sloErrorRate,
+      minInstances: s.minInstances ?? s.instances, maxInstances: s.maxInstances,
     })),
     metrics: () => metrics.snapshot(now),
     actionLog: () => actuator.log(),

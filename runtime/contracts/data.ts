@@ -78,5 +78,7 @@ export const CatalogEntry = Type.Object({
   unitPrice: Type.Number({ minimum: 0, default: 0, description: 'revenue per request (billable services)' }),
   sloLatencyMs: Type.Number({ minimum: 0, default: 300 }),
   sloErrorRate: Type.Number({ minimum: 0, default: 1, description: 'percent' }),
+  minInstances: Type.Optional(Type.Integer({ minimum: 0, description: 'floor for scaling in (absent: the scaling policy decides)' })),
+  maxInstances: Type.Optional(Type.Integer({ minimum: 1, description: 'quota for scaling out (absent: the scaling policy decides)' })),
 }, { additionalProperties: false, $id: 'vigil.catalog-entry.v1' });
 export type CatalogEntry = Static<typeof CatalogEntry>;
