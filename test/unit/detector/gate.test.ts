@@ -62,3 +62,17 @@ describe('sensitivity', () => {
     expect(() => createDetector('lstm' as never)).toThrow(/unknown detector "lstm"/);
   });
 });
+
+describe('bad input', () => {
+  it('gate: a non-finite sample is ignored and does not poison the statistics', () => {
+    const s = noisy(600, 50, 2, 7, (i) => (i === 500 ? 30 : 0));
+    const clean = createDetector('auto', { warmup: 100 });
+    const dirty = createDetector('auto', { warmup: 100 });
+    const a = s.values.map((v, i) => clean.observe(v, s.times[i]).score);
+    const b = s.values.map((v, i) => {
+      if (i === 200) expect(dirty.observe(Number.NaN, s.times[i]).score).toBe(0);
+      return dirty.observe(v, s.times[i]).score;
+    });
+    expect(b).toEqual(a);
+  });
+});

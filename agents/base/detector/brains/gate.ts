@@ -31,6 +31,10 @@ export class GatedBrain implements DetectorBrain {
   }
 
   observe(value: number, ts: number): Verdict {
+    if (!Number.isFinite(value) || !Number.isFinite(ts)) {
+      // One bad sample must not poison the running statistics: skip it entirely.
+      return { score: 0, detector: this.name, feature: 'value', expected: Number.NaN, observed: value, explanation: 'not a finite value or time: ignored' };
+    }
     const a = this.model.assess(value, ts);
     const index = this.seen++;
     const detector = a.component ? `${this.name}/${a.component}` : this.name;
