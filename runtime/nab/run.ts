@@ -124,6 +124,7 @@ export async function findCsvFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
     .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.csv'))
-    .map((e) => join(e.parentPath, e.name))
+    // `parentPath` is Node >= 20.12; earlier 20.x releases call it `path`.
+    .map((e) => join((e as { parentPath?: string }).parentPath ?? (e as unknown as { path: string }).path, e.name))
     .sort((a, b) => relative(dir, a).split(sep).join('/').localeCompare(relative(dir, b).split(sep).join('/')));
 }

@@ -30,11 +30,11 @@ export * from './threshold-rules.js';
 
 /**
  * Weights of the `auto` ensemble's components (see auto.ts). Range novelty and the
- * seasonal profile vote fully; the rolling z-score adds a local view at 0.3 (it alerts
- * only on a deviation about 17 % of the past range beyond the largest it has seen).
- * EWMA, median/MAD and the isolation forest are left out (weight 0): on NAB each of
- * them only added false positives at any weight that lets it reach the threshold
- * (measurements in runtime/nab/README.md). They remain available on their own.
+ * seasonal profile vote fully; the rolling z-score adds a local view at 0.3 (at the
+ * default threshold it alerts only on a |z| about 15 % of the past range beyond the
+ * largest it has seen). EWMA, median/MAD and the isolation forest are left out (weight
+ * 0): added at 0.3 each cost 0.4-0.9 standard points on NAB, more at higher weights
+ * (runtime/nab/README.md). They remain available on their own.
  */
 export const AUTO_WEIGHTS: Readonly<Record<Exclude<DetectorName, 'auto'>, number>> = {
   novelty: 1,
