@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import {
-  Buckets, DirectiveReport, Subjects, check, type Action, type Alert, type DirectiveRequest, type Incident,
-} from '../runtime/contracts/index.js';
+import { ALL, Buckets, Subjects, check, type Action, type Alert, type Incident } from '../runtime/contracts/index.js';
+import { applyDirective } from '../runtime/nats/directive-client.js';
 import { currentLeader } from '../runtime/nats/leader.js';
-import { endpointSubject } from '../runtime/contracts/index.js';
 import { runReportFrom, type RunReport } from './report.js';
 import { createWorld, type Scenario, type World } from './world.js';
 
@@ -157,16 +155,5 @@ async function writeCatalog(nc: NatsConnection, world: World): Promise<void> {
 
 /** begin-run on every live agent, through the leading orchestrator; fails naming those that did not acknowledge. */
 async function beginRun(nc: NatsConnection, startTs: number, runId: string): Promise<void> {
-  const leader = await currentLeader(nc);
-  if (!leader) throw new Error("no orchestrator holds the leader lease: is the fleet up? ('vigil ps')");
-  const request: DirectiveRequest = {
-    directive: { directiveId: `${runId}-begin`, type: 'begin-run', params: { runId, startTs }, issuedBy: 'sim', ts: startTs },
-    to: { tier: 'all', kind: 'all', agentId: 'all' },
-    timeoutMs: 10_000,
-  };
-  const reply = await nc.request(endpointSubject('orchestrator', leader, 'directive'), JSON.stringify(request), { timeout: 15_000 });
-  const result = check(DirectiveReport, reply.json());
-  if (!result.ok) throw new Error(`begin-run: unexpected answer from the orchestrator: ${reply.string()}`);
-  const problems = [...result.value.missing.map((id) => `${id} did not acknowledge`), ...result.value.acks.filter((a) => a.status === 'rejected').map((a) => `${a.agentId}: ${a.detail}`)];
-  if (problems.length > 0) throw new Error(`begin-run failed: ${problems.join('; ')}`);
+  await applyDirective(nc, 'begin-run', { runId, startTs }, { tier: ALL, kind: ALL, agentId: ALL }, 'sim', `${runId}-begin`);
 }

@@ -11,7 +11,7 @@ import { BenchFleet } from './bench-fleet.js';
 const SERVICES = 20;
 const METRICS = ['cpu', 'memory', 'latency_ms', 'error_rate', 'rps'] as const;
 const TICKS = Number(process.env.VIGIL_BENCH_TICKS ?? 3000);
-const IN_FLIGHT = 20;
+const IN_FLIGHT = Number(process.env.VIGIL_BENCH_IN_FLIGHT ?? 200);
 const START = Date.UTC(2026, 0, 5);
 
 function tick(i: number): { runId: string; ts: number; samples: Sample[] } {
@@ -79,11 +79,13 @@ async function main(): Promise<void> {
   try {
     for (const kind of ['collector', 'filter', 'detector', 'aggregator'] as const) fleet.spawnAgent(kind);
     const op = await fleet.connect('operator');
-    await new Promise((r) => setTimeout(r, 0));
-    // Wait until the four agents answer their state endpoint.
+    // Wait (up to 20 s) until the four agents answer $SRV.PING.
     for (const kind of ['collector', 'filter', 'detector', 'aggregator']) {
       for (let i = 0; ; i++) {
-        try { await op.request(`$SRV.PING.vigil-${kind}`, '', { timeout: 500 }); break; } catch (err) { if (i > 40) throw err; }
+        try { await op.request(`$SRV.PING.vigil-${kind}`, '', { timeout: 500 }); break; } catch (err) {
+          if (i > 100) throw err;
+          await new Promise((r) => setTimeout(r, 200));
+        }
       }
     }
     const piped = await pipeline(op);

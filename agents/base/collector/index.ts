@@ -11,6 +11,7 @@ const Target = Type.Object({
   url: Type.String({ pattern: '^https?://' }),
   metrics: Type.Record(Type.String(), Type.Object({ metric: Type.String(), unit: Type.Optional(Type.String()) }), { default: {} }),
   rates: Type.Record(Type.String(), Type.String(), { default: {}, description: 'counter name -> vigil metric (per second)' }),
+  latency: Type.Optional(Type.Object({ histogram: Type.String(), metric: Type.String() }, { additionalProperties: false, description: 'histogram whose mean becomes a latency metric (ms)' })),
 }, { additionalProperties: false });
 
 export const CollectorConfig = Type.Object({

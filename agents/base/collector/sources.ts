@@ -25,7 +25,11 @@ export class CounterRates {
   }
 }
 
-export interface ScrapeTarget { service: string; instance: string; url: string; metrics: MetricMap; rates: Record<string, string> }
+export interface ScrapeTarget {
+  service: string; instance: string; url: string; metrics: MetricMap; rates: Record<string, string>;
+  /** A Prometheus histogram whose mean over the last interval becomes a latency metric in ms. */
+  latency?: { histogram: string; metric: string };
+}
 
 /**
  * Scrapes one Prometheus /metrics endpoint over HTTP and turns it into samples: gauges via
@@ -43,6 +47,15 @@ export async function scrapeTarget(target: ScrapeTarget, ts: number, rates: Coun
     const total = prom.filter((p) => p.name === promName).reduce((a, p) => a + p.value, 0);
     const r = rates.rate(`${target.url}|${promName}`, total, ts);
     if (r !== undefined) samples.push({ service: target.service, instance: target.instance, metric, value: r, unit: 'rps', ts });
+  }
+  if (target.latency) {
+    const sum = prom.filter((p) => p.name === `${target.latency!.histogram}_sum`).reduce((a, p) => a + p.value, 0);
+    const count = prom.filter((p) => p.name === `${target.latency!.histogram}_count`).reduce((a, p) => a + p.value, 0);
+    const dSum = rates.rate(`${target.url}|${target.latency.histogram}_sum`, sum, ts);
+    const dCount = rates.rate(`${target.url}|${target.latency.histogram}_count`, count, ts);
+    if (dSum !== undefined && dCount !== undefined && dCount > 0) {
+      samples.push({ service: target.service, instance: target.instance, metric: target.latency.metric, value: (dSum / dCount) * 1000, unit: 'ms', ts });
+    }
   }
   return { samples, errors };
 }

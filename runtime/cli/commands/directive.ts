@@ -6,7 +6,7 @@ import {
   type DirectiveRequest, type DirectiveTarget, type DirectiveType,
 } from '../../contracts/index.js';
 import { ConfigError, errorMessage } from '../../errors.js';
-import { leaderEndpoint } from '../../nats/leader.js';
+import { requestDirective } from '../../nats/directive-client.js';
 import { cliEnv, output, table, withOperator } from '../context.js';
 
 const TIERS = ['base', 'intermediate', 'top'];
@@ -33,18 +33,7 @@ export function registerDirective(program: Command): void {
         to: parseTarget(opts.to),
         timeoutMs: Number(opts.timeout),
       };
-      const report = await withOperator(cliEnv(cmd), async (nc) => {
-        const subject = await leaderEndpoint(nc, 'directive');
-        try {
-          const reply = await nc.request(subject, JSON.stringify(request), { timeout: request.timeoutMs + 3000 });
-          const body = reply.json<unknown>();
-          const result = check(DirectiveReport, body);
-          if (!result.ok) throw new Error(`the orchestrator answered: ${JSON.stringify(body)}`);
-          return result.value;
-        } catch (err) {
-          throw new Error(`no answer from the orchestrator (${errorMessage(err)}): is the fleet up? 'vigil ps'`);
-        }
-      });
+      const report = await withOperator(cliEnv(cmd), (nc) => requestDirective(nc, request));
       output(Boolean(opts.json), report, () => [
         table(['AGENT', 'STATUS', 'DETAIL'], report.acks.map((a) => [a.agentId, a.status, a.detail ?? ''])),
         report.missing.length > 0 ? `\nno acknowledgement within ${opts.timeout} ms from: ${report.missing.join(', ')}` : '',

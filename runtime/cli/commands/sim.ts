@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runOffline } from '../../../sim/baselines/run-offline.js';
 import { runThroughFleet } from '../../../sim/fleet-runner.js';
+import { runLive } from '../../../sim/live-runner.js';
 import { formatProgress, formatReport, type ScenarioReport } from '../../../sim/report.js';
 import { scenariosDir } from '../../../sim/scenario-loader.js';
 import { loadScenario } from '../../../sim/world.js';
@@ -27,6 +28,15 @@ export function registerSim(program: Command): void {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new ConfigError(`--seed ${opts.seed}: must be an integer`);
       const scenario = loadScenario(name, { seed });
+      if (scenario.live) {
+        const live = await withOperator(cliEnv(cmd), (nc) => runLive(nc, scenario));
+        output(Boolean(opts.json), live, () => [
+          `live scenario ${live.scenario}: ${live.url} for ${live.load.durationS.toFixed(0)} s`,
+          `load: ${live.load.sent} sent, ${live.load.ok} ok, ${live.load.failed} failed, p95 ${live.load.latencyMs.p95.toFixed(1)} ms`,
+          `fleet: ${live.samplesCollected} samples scraped (${live.metricsSeen.join(', ')}), ${live.aggWindows} 1-minute windows, ${live.alerts} alerts`,
+        ].join('\n'));
+        return;
+      }
       const progress = !opts.json && process.stderr.isTTY;
       const fleet = await withOperator(cliEnv(cmd), (nc) => runThroughFleet(nc, scenario, {
         seed,
