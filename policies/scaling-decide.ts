@@ -4,7 +4,8 @@
  */
 import type { AggWindow, Forecast } from '../runtime/contracts/index.js';
 import { desiredReplicas } from './hpa.js';
-import { readMetric } from './metric-read.js';
+import { conditionHolds, readMetric } from './metric-read.js';
+import { proposeDemand, scaleOutAllowed, type Capacity } from './scaling-demand.js';
 import type { ScalingPolicy, Stat, Trigger } from './schema.js';
 
 /** A metric the validation watches after a change, with its value before the change. */
@@ -46,17 +47,21 @@ export function limitsFor(policy: ScalingPolicy, service: string): Limits {
 const enabled = (policy: ScalingPolicy): [string, Trigger][] =>
   Object.entries(policy.triggers).filter(([, t]) => t.enabled);
 
-/** Updates breach streaks and the scale-in history with one window. */
+/** Updates breach streaks (a trigger breaches when over its threshold and its `onlyIf` holds) and the scale-in history. */
 export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, service: string): Observation {
   const breaches: Record<string, number> = {};
+  let over = false;
   for (const [name, t] of enabled(policy)) {
     const v = readMetric(w, t.metric, t.stat);
-    if (v !== undefined && v > t.threshold) breaches[name] = prev.breaches[name] ?? w.start;
+    if (v === undefined || v <= t.threshold) continue;
+    over ||= t.kind === 'horizontal';
+    if (t.onlyIf.every((c) => conditionHolds(w, c))) breaches[name] = prev.breaches[name] ?? w.start;
   }
   const cpu = readMetric(w, 'cpu', 'mean');
   const { min, max } = limitsFor(policy, service);
   const stabS = policy.horizontal.scaleDownStabilizationS;
-  if (cpu === undefined || w.instances <= 0) return { breaches, lowSince: null, recs: [] };
+  // over a threshold, even one a scale-out would not fix, is no time to remove instances
+  if (cpu === undefined || w.instances <= 0 || over) return { breaches, lowSince: null, recs: [] };
   const raw = desiredReplicas(w.instances, cpu, policy.horizontal.targetCpu, policy.horizontal.tolerance);
   const rec = Math.min(Math.max(raw, min), max);
   const recs = [...prev.recs.filter((r) => r.ts > w.end - stabS * 1000), { ts: w.end, replicas: rec }];
@@ -75,20 +80,45 @@ function capUp(current: number, desired: number, policy: ScalingPolicy, max: num
 }
 
 /**
- * The reactive decision on the latest window: horizontal scale-out when a horizontal trigger held
- * for its duration (HPA formula on CPU, proportional to the excess for latency and queue, at least
- * +1); else vertical scale-up on a vertical trigger; else scale-in when every recommendation of
- * the stabilisation window was below the instance count. One change at a time, never both kinds.
+ * The reactive decision on the latest window: the bigger of the demand scale-out (projected rps,
+ * see scaling-demand.ts) and the horizontal trigger's (a trigger held for its duration: HPA
+ * formula on CPU, proportional to the excess for latency and queue, at least +1), both only when
+ * the scale-out guards hold; else vertical scale-up on a vertical trigger; else scale-in when
+ * every recommendation of the stabilisation window was below the instance count. One change at
+ * a time, never both kinds.
  */
 export function proposeReactive(
-  obs: Observation, w: AggWindow, policy: ScalingPolicy, service: string, size: number,
+  obs: Observation, w: AggWindow, policy: ScalingPolicy, service: string, size: number, capacity: Capacity | null = null,
 ): Proposal | null {
-  const { min, max, maxSize } = limitsFor(policy, service);
+  const limits = limitsFor(policy, service);
+  const triggered = proposeTriggered(obs, w, policy, limits);
+  const demand = proposeDemand(w, capacity, policy, limits);
+  if (triggered || demand) {
+    return (demand?.params.instances ?? 0) > (triggered?.params.instances ?? 0) ? demand : triggered;
+  }
+  const holding = enabled(policy).filter(([name, t]) => held(obs, name, t, w));
+  if (holding.some(([, t]) => t.kind === 'horizontal')) return null; // held, but a scale-out is not allowed or possible
+  const vertical = holding.filter(([, t]) => t.kind === 'vertical');
+  if (vertical.length > 0) {
+    const [name, t] = vertical[0];
+    const next = Math.min(round(size * policy.vertical.step), limits.maxSize);
+    if (next <= size) return null;
+    const v = readMetric(w, t.metric, t.stat) as number;
+    return {
+      type: 'scale-up', params: { size: next, from: size }, trigger: name, cooldownS: t.cooldownS,
+      reason: `${t.metric} ${t.stat} ${round(v)} > ${t.threshold} for ${t.durationS} s`,
+      expect: 'improve', watch: [{ metric: t.metric, stat: t.stat, threshold: t.threshold, before: v }], beforeRps: readMetric(w, 'rps', 'mean') ?? null,
+    };
+  }
+  return proposeScaleIn(obs, w, policy, limits.min, readMetric(w, 'rps', 'mean') ?? null);
+}
+
+/** The scale-out of the horizontal trigger that asks for the most instances, if one held and the guards allow it. */
+function proposeTriggered(obs: Observation, w: AggWindow, policy: ScalingPolicy, { max }: Limits): Proposal | null {
   const current = w.instances;
   const rps = readMetric(w, 'rps', 'mean') ?? null;
-  const holding = enabled(policy).filter(([name, t]) => held(obs, name, t, w));
-  const horizontal = holding.filter(([, t]) => t.kind === 'horizontal');
-  if (horizontal.length > 0 && current > 0) {
+  const horizontal = enabled(policy).filter(([name, t]) => t.kind === 'horizontal' && held(obs, name, t, w));
+  if (horizontal.length > 0 && current > 0 && scaleOutAllowed(w, policy)) {
     let best: { name: string; t: Trigger; desired: number; v: number } | null = null;
     for (const [name, t] of horizontal) {
       const v = readMetric(w, t.metric, t.stat) as number;
@@ -107,19 +137,7 @@ export function proposeReactive(
       expect: 'improve', watch: [{ metric: b.t.metric, stat: b.t.stat, threshold: b.t.threshold, before: b.v }], beforeRps: rps,
     };
   }
-  const vertical = holding.filter(([, t]) => t.kind === 'vertical');
-  if (vertical.length > 0) {
-    const [name, t] = vertical[0];
-    const next = Math.min(round(size * policy.vertical.step), maxSize);
-    if (next <= size) return null;
-    const v = readMetric(w, t.metric, t.stat) as number;
-    return {
-      type: 'scale-up', params: { size: next, from: size }, trigger: name, cooldownS: t.cooldownS,
-      reason: `${t.metric} ${t.stat} ${round(v)} > ${t.threshold} for ${t.durationS} s`,
-      expect: 'improve', watch: [{ metric: t.metric, stat: t.stat, threshold: t.threshold, before: v }], beforeRps: rps,
-    };
-  }
-  return proposeScaleIn(obs, w, policy, min, rps);
+  return null;
 }
 
 function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, min: number, rps: number | null): Proposal | null {
@@ -147,7 +165,7 @@ function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, m
 export function proposePredictive(f: Forecast, w: AggWindow | null, policy: ScalingPolicy, service: string): Proposal | null {
   const p = policy.predictive;
   const cpuTrigger = Object.values(policy.triggers).find((t) => t.metric === 'cpu' && t.kind === 'horizontal' && t.enabled);
-  if (!p.enabled || !cpuTrigger || !w || w.instances <= 0) return null;
+  if (!p.enabled || !cpuTrigger || !w || w.instances <= 0 || !scaleOutAllowed(w, policy)) return null;
   if (!p.metrics.includes(f.metric) || f.confidence < p.minConfidence || f.horizonS > p.horizonS) return null;
   const cpuNow = readMetric(w, 'cpu', 'mean');
   let projected: number | undefined;
@@ -222,6 +240,16 @@ export function judge(p: Pick<Proposal, 'expect' | 'watch' | 'beforeRps'>, sampl
     }
   }
   return { verdict: 'kept', stillBreaching, detail: { ...detail, stillBreaching } };
+}
+
+/** What identifies a proposal for the forecast-only notes: its type and target. */
+export function proposalKey(p: Proposal | null): string {
+  return p ? `${p.type}:${p.params.instances ?? p.params.size}` : '';
+}
+
+/** Whether a forecast-only proposal is worth a note: a new target, or its cooldown since the last note passed. */
+export function freshForecastNote(last: { key: string; ts: number } | null, p: Proposal, now: number): boolean {
+  return !last || last.key !== proposalKey(p) || now - last.ts >= p.cooldownS * 1000;
 }
 
 /** Two decimals, for readable params and audit details. */

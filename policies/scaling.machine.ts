@@ -1,17 +1,15 @@
 /**
- * One scaling machine per service deciding horizontal AND vertical changes, so that the two
- * never fight: one change at a time, then validation, then cooldown.
+ * One scaling machine per service deciding horizontal AND vertical changes, so that the two never
+ * fight: one change at a time, then validation, then cooldown.
  *
- *   idle ⇄ breaching → acting (awaiting the action result) → validating → cooldown → idle
- *                                                        ↘ rollingBack → cooldown
+ *   idle ⇄ breaching → acting (awaiting the result) → validating → cooldown → idle
+ *                                     ↑____ demand outgrew ____↙  ↘ rollingBack → cooldown
  *
- * Inputs: `EVALUATE` with the service's latest window and the policy in force (so a directive
- * takes effect on the next evaluation), `FORECAST` for predictive pre-scaling, `RESULT` from the
- * actuator, `TICK` when event time moves. A change that helped but left its metric over the
- * threshold skips the rest of the cooldown (validation.followUpWhileBreaching): the next step
- * still needs the trigger held for its full duration after the change. Deadlines (action timeout, end of validation, end of
- * cooldown) are absolute event times in context, checked after every event (see machine-kit.ts):
- * a restored snapshot needs nothing re-armed, only a `TICK`.
+ * Inputs: `EVALUATE` (latest window, policy in force), `FORECAST` (predictive), `RESULT`, `TICK`.
+ * A change that helped but left its metric over the threshold skips the rest of the cooldown
+ * (validation.followUpWhileBreaching); a demand scale-out (scaling-demand.ts) may start from
+ * validating or cooldown: a measured surge does not wait. Deadlines are absolute event times in
+ * context, checked after every event (machine-kit.ts): a restored snapshot only needs a `TICK`.
  */
 import { and, assign, emit, not, setup } from 'xstate';
 import { ActionTypes, type ActionType, type AggWindow, type Forecast } from '../runtime/contracts/index.js';
@@ -20,9 +18,10 @@ import {
   type PendingAction, type PolicyEmitted, type ResultEvent, type ResumeEvent, type TickEvent,
 } from './machine-kit.js';
 import {
-  judge, observe, proposePredictive, proposeReactive, sampleOf,
+  freshForecastNote, judge, limitsFor, observe, proposalKey, proposePredictive, proposeReactive, sampleOf,
   type Observation, type Proposal, type Sample,
 } from './scaling-decide.js';
+import { learnCapacity, proposeDemand, type Capacity } from './scaling-demand.js';
 import type { ScalingPolicy } from './schema.js';
 
 /** The change being validated: the proposal as applied. */
@@ -42,6 +41,8 @@ export interface ScalingContext {
   size: number;
   window: AggWindow | null;
   obs: Observation;
+  /** rps per instance learnt from healthy windows (demand scaling); absent in snapshots of older versions */
+  capacity?: Capacity | null;
   proposal: Proposal | null;
   /** the proposal behind the pending action */
   planned: Proposal | null;
@@ -77,12 +78,7 @@ const resultIs = (...statuses: string[]) => ({ context, event }: { context: Scal
 
 /** The scaling machine (see the file comment); emits `act` per change, resend and rollback, `note` for verdicts and forecast-only. */
 export const scalingMachine = setup({
-  types: {
-    context: {} as ScalingContext,
-    events: {} as ScalingEvent,
-    input: {} as ScalingInput,
-    emitted: {} as PolicyEmitted,
-  },
+  types: { context: {} as ScalingContext, events: {} as ScalingEvent, input: {} as ScalingInput, emitted: {} as PolicyEmitted },
   guards: {
     hasProposal: ({ context }) => context.proposal !== null,
     breaching: ({ context }) => Object.keys(context.obs.breaches).length > 0,
@@ -102,11 +98,20 @@ export const scalingMachine = setup({
     setPolicy: assign(({ context, event }) => ('policy' in event ? { policy: event.policy } : { policy: context.policy })),
     observe: assign(({ context, event }) => {
       if (event.type !== 'EVALUATE') return {};
-      return { window: event.window, obs: observe(context.obs, event.window, context.policy, context.service) };
+      // capacity is learnt only while no change is in flight or being validated (booting instances skew it)
+      const settled = context.pending === null && context.validateUntil === null;
+      return {
+        window: event.window, obs: observe(context.obs, event.window, context.policy, context.service),
+        capacity: settled ? learnCapacity(context.capacity ?? null, event.window, context.policy) : context.capacity ?? null,
+      };
     }),
     propose: assign(({ context, event }) => {
       if (event.type !== 'EVALUATE' || event.hold) return {};
-      return { proposal: proposeReactive(context.obs, event.window, context.policy, context.service, context.size) };
+      return { proposal: proposeReactive(context.obs, event.window, context.policy, context.service, context.size, context.capacity ?? null) };
+    }),
+    proposeDemand: assign(({ context, event }) => {
+      if (event.type !== 'EVALUATE' || event.hold) return {};
+      return { proposal: proposeDemand(event.window, context.capacity ?? null, context.policy, limitsFor(context.policy, context.service)) };
     }),
     predict: assign(({ context, event }) => {
       if (event.type !== 'FORECAST') return {};
@@ -114,7 +119,7 @@ export const scalingMachine = setup({
     }),
     recordForecastOnly: assign(({ context }) => ({
       proposal: null,
-      lastNote: { key: noteKey(context.proposal), ts: context.now },
+      lastNote: { key: proposalKey(context.proposal), ts: context.now },
       counters: { ...context.counters, forecastOnly: context.counters.forecastOnly + 1 },
     })),
     dropProposal: assign({ proposal: null }),
@@ -166,6 +171,10 @@ export const scalingMachine = setup({
       return { type: 'note' as const, event: `validation-${v.verdict}`, detail: { actionId: c.actionId, trigger: c.trigger, ...v.detail } };
     }),
     endCooldown: assign({ cooldownUntil: null }),
+    noteOutgrown: emit(({ context }) => ({
+      type: 'note' as const, event: 'validation-outgrown',
+      detail: { actionId: context.change?.actionId, next: context.proposal?.params, reason: context.proposal?.reason },
+    })),
     recordKept: assign(({ context }) => ({ validateUntil: null, counters: { ...context.counters, kept: context.counters.kept + 1 } })),
     startUndo: assign(({ context }) => {
       const c = context.change as AppliedChange;
@@ -194,7 +203,7 @@ export const scalingMachine = setup({
   id: 'scaling',
   context: ({ input }) => ({
     runId: input.runId, service: input.service, forecastOnly: input.forecastOnly ?? false, policy: input.policy,
-    now: 0, seq: 0, size: input.size ?? 1, window: null, obs: emptyObs(), proposal: null, planned: null, pending: null, change: null,
+    now: 0, seq: 0, size: input.size ?? 1, window: null, obs: emptyObs(), capacity: null, proposal: null, planned: null, pending: null, change: null,
     validateUntil: null, cooldownUntil: null, lastNote: null,
     counters: { changes: 0, kept: 0, rollbacks: 0, failures: 0, forecastOnly: 0 },
   }),
@@ -245,8 +254,10 @@ export const scalingMachine = setup({
       ],
     },
     validating: {
-      on: { EVALUATE: { actions: ['setNow', 'setPolicy', 'observe', 'collect'] } },
+      on: { EVALUATE: { actions: ['setNow', 'setPolicy', 'observe', 'collect', 'proposeDemand'] } },
       always: [
+        // the load outgrew even the change in flight: the next step cannot wait for the verdict
+        { guard: 'hasProposal', target: 'acting', actions: ['noteOutgrown', 'recordKept'] },
         { guard: and(['validationDue', 'verdictRollback']), target: 'rollingBack', actions: 'noteVerdict' },
         { guard: and(['validationDue', 'followUp']), target: 'idle', actions: ['noteVerdict', 'recordKept', 'endCooldown'] },
         { guard: 'validationDue', target: 'cooldown', actions: ['noteVerdict', 'recordKept'] },
@@ -267,14 +278,14 @@ export const scalingMachine = setup({
       ],
     },
     cooldown: {
-      always: { guard: 'cooldownOver', target: 'idle' },
+      on: { EVALUATE: { actions: ['setNow', 'setPolicy', 'observe', 'proposeDemand'] } },
+      always: [
+        { guard: 'hasProposal', target: 'acting' }, // a cooldown damps flapping, not a measured surge
+        { guard: 'cooldownOver', target: 'idle' },
+      ],
     },
   },
 });
-
-function noteKey(p: Proposal | null): string {
-  return p ? `${p.type}:${p.params.instances ?? p.params.size}` : '';
-}
 
 /** A predictive proposal in forecast-only mode: record it (once per target and cooldown), do not act. */
 function forecastOnly({ context }: { context: ScalingContext }): boolean {
@@ -282,7 +293,5 @@ function forecastOnly({ context }: { context: ScalingContext }): boolean {
 }
 
 function freshNote({ context }: { context: ScalingContext }): boolean {
-  const last = context.lastNote;
-  const p = context.proposal as Proposal;
-  return !last || last.key !== noteKey(p) || context.now - last.ts >= p.cooldownS * 1000;
+  return freshForecastNote(context.lastNote, context.proposal as Proposal, context.now);
 }

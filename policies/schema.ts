@@ -19,6 +19,16 @@ export type Stat = Static<typeof Stat>;
 export const Comparison = Type.Union([Type.Literal('<'), Type.Literal('<='), Type.Literal('>'), Type.Literal('>=')]);
 export type Comparison = Static<typeof Comparison>;
 
+/** A condition on the latest window of a service: `stat(metric) op value`. */
+export const Condition = Type.Object({
+  metric: Type.String({ minLength: 1, description: "a metric name, or 'instances'" }),
+  stat: Stat,
+  op: Comparison,
+  value: Type.Number(),
+  ifMissing: Type.Union([Type.Literal('pass'), Type.Literal('fail')], { default: 'fail' }),
+}, { additionalProperties: false });
+export type Condition = Static<typeof Condition>;
+
 /** A scaling trigger: `stat(metric) > threshold` held for `durationS` (seed 001 §3.2). */
 export const Trigger = Type.Object({
   metric: Type.String({ minLength: 1 }),
@@ -28,6 +38,10 @@ export const Trigger = Type.Object({
   cooldownS: Type.Integer({ minimum: 0, default: 900, description: 'no other change this long after one this trigger caused (seed 002)' }),
   kind: Type.Union([Type.Literal('horizontal'), Type.Literal('vertical')]),
   enabled: Type.Boolean({ default: true }),
+  onlyIf: Type.Array(Condition, {
+    default: [],
+    description: "the breach counts only while these hold on the same window (latency with an idle CPU comes from a dependency: more instances would not help)",
+  }),
 }, { additionalProperties: false });
 export type Trigger = Static<typeof Trigger>;
 
@@ -51,6 +65,10 @@ export const ScalingPolicy = Type.Object({
     maxUpPercent: Type.Number({ minimum: 0, description: 'one step adds at most max(percent, pods)' }),
     maxUpPods: Type.Integer({ minimum: 0 }),
     maxDownPercent: Type.Number({ minimum: 0, maximum: 100 }),
+    scaleOutGuards: Type.Array(Condition, {
+      default: [],
+      description: 'every scale-out (reactive, demand, predictive) needs these on the latest window; e.g. traffic from a few sources is an attack, not demand',
+    }),
   }, { additionalProperties: false }),
   vertical: Type.Object({
     step: Type.Number({ exclusiveMinimum: 1, description: 'size factor multiplier of one scale-up' }),
@@ -63,6 +81,14 @@ export const ScalingPolicy = Type.Object({
     horizonS: Type.Integer({ minimum: 0, description: 'act only on peaks forecast within this horizon' }),
     minConfidence: Type.Number({ minimum: 0, maximum: 1 }),
   }, { additionalProperties: false }),
+  demand: Type.Object({
+    enabled: Type.Boolean({ default: true }),
+    triggerUtilisation: Type.Number({ exclusiveMinimum: 0, default: 0.9, description: 'scale out at once when the projected rps reaches this share of the capacity in place (booting instances included)' }),
+    leadS: Type.Integer({ minimum: 0, default: 60, description: 'how far ahead the rps trend of the window is projected' }),
+    maxUpPercent: Type.Number({ minimum: 0, default: 700, description: 'one demand step adds at most this percentage (or maxUpPods): a surge needs one big step, instances boot slowly' }),
+    learnCpuMin: Type.Number({ minimum: 0, maximum: 100, default: 20, description: 'rps per instance is learnt only from windows with mean cpu in [learnCpuMin, learnCpuMax]' }),
+    learnCpuMax: Type.Number({ minimum: 0, maximum: 100, default: 85 }),
+  }, { additionalProperties: false, default: {}, description: 'demand scaling: capacity per instance learnt from healthy windows, rps projected ahead' }),
   validation: Type.Object({
     windowS: Type.Integer({ minimum: 0, description: 'how long after a change the effect is measured' }),
     minImprovement: Type.Number({ minimum: 0, maximum: 1, description: 'relative improvement that counts as a success' }),
@@ -77,19 +103,11 @@ export const ScalingPolicy = Type.Object({
     resends: Type.Integer({ minimum: 0, description: 'resends of the same actionId before giving up' }),
     failureBackoffS: Type.Integer({ minimum: 0 }),
   }, { additionalProperties: false }),
-  services: Type.Record(Token, Limits, { default: {} }),
+  services: Type.Record(Token, Limits, { default: {}, description: "per-service bounds; over the catalogue's minInstances/maxInstances" }),
+  unscaledTiers: Type.Array(Type.String(), { default: ['external', 'partner'], description: 'catalogue tiers we call but do not run: never scaled' }),
 }, { additionalProperties: false });
 export type ScalingPolicy = Static<typeof ScalingPolicy>;
 
-/** A condition on the latest window of a service: `stat(metric) op value`. */
-export const Condition = Type.Object({
-  metric: Type.String({ minLength: 1, description: "a metric name, or 'instances'" }),
-  stat: Stat,
-  op: Comparison,
-  value: Type.Number(),
-  ifMissing: Type.Union([Type.Literal('pass'), Type.Literal('fail')], { default: 'fail' }),
-}, { additionalProperties: false });
-export type Condition = Static<typeof Condition>;
 
 /** One phase of a remediation: one action with its timeout and its compensating action. */
 export const Phase = Type.Object({

@@ -62,16 +62,29 @@ describe('scaling machine: horizontal triggers', () => {
 
   it('scaling: latency > 200 ms for 2 min and queue > 1000 for 1 min scale out proportionally, at least +1', () => {
     const lat = harness();
-    lat.minute(0, 4, { latency_ms: 300, cpu: 40 });
+    lat.minute(0, 4, { latency_ms: 300, cpu: 85 });
     expect(lat.acts()).toHaveLength(0);
-    lat.minute(1, 4, { latency_ms: 300, cpu: 40 });
+    lat.minute(1, 4, { latency_ms: 300, cpu: 85 });
     expect(lat.acts()[0].params).toEqual({ instances: 6, from: 4 }); // ceil(4 × 300/200)
     const q = harness();
-    q.minute(0, 2, { queue_depth: 1100, cpu: 40 });
+    q.minute(0, 2, { queue_depth: 1100, cpu: 85 });
     expect(q.acts()[0].params).toEqual({ instances: 3, from: 2 }); // ceil(2 × 1.1) = 3
     const flood = harness();
-    flood.minute(0, 2, { queue_depth: 50_000 });
+    flood.minute(0, 2, { queue_depth: 50_000, cpu: 99 });
     expect(flood.acts()[0].params).toEqual({ instances: 6, from: 2 }); // capped at max(+100 %, +4)
+  });
+
+  it('scaling: latency or a queue with an idle CPU comes from a dependency: no scale-out', () => {
+    const h = harness();
+    for (let m = 0; m < 10; m++) h.minute(m, 4, { latency_ms: 2000, queue_depth: 3000, cpu: 40, rps: 400 });
+    expect(h.acts()).toHaveLength(0); // nor a scale-in: the service is breaching, whatever the cause
+    expect(h.state()).toBe('idle');
+  });
+
+  it('scaling: traffic from a few sources (an attack) is never scaled for', () => {
+    const h = harness();
+    for (let m = 0; m < 8; m++) h.minute(m, 4, { cpu: 99, latency_ms: 5000, rps: 9000, top_sources_share: 80 });
+    expect(h.acts()).toHaveLength(0);
   });
 
   it('scaling: keeps the change when the metric improves, then respects the 900 s cooldown', () => {
@@ -240,5 +253,43 @@ describe('scaling machine: vertical, predictive, policy changes', () => {
       ['scaling-api_a1', T0 + 5 * MIN + 120_000], ['scaling-api_a1', later + 120_000],
     ]);
     expect(h.state()).toBe('acting');
+  });
+});
+
+describe('scaling machine: demand', () => {
+  /** a window whose rps ramps: mean, last and rate as given */
+  const ramp = (h: ReturnType<typeof harness>, m: number, instances: number, v: { cpu: number; mean: number; last: number; rate: number }) => {
+    const w = win('api', m, instances, { cpu: v.cpu, rps: v.mean });
+    w.metrics.rps = { ...w.metrics.rps, last: v.last, max: v.last, rate: v.rate };
+    h.actor.send({ type: 'TICK', now: w.end });
+    h.actor.send({ type: 'EVALUATE', now: w.end, window: w, policy: loadPolicy().scaling });
+  };
+
+  it('scaling: a surge is met on its first window, sized on the rps projected ahead at the CPU target', () => {
+    const h = harness();
+    for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 }); // 100 rps per instance at 100 % cpu
+    ramp(h, 3, 3, { cpu: 90, mean: 450, last: 750, rate: 5 });
+    // slope max(5, (750-450)/30 = 10) → 750 + 10 × 60 = 1350 rps → ceil(1350 / 70) = 20 instances
+    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 20, from: 3 } })]);
+    expect(h.acts()[0].reason).toMatch(/^demand: rps 1350 expected in 60 s/);
+  });
+
+  it('scaling: a step in flight that the load outgrows is followed by the next one at once', () => {
+    const h = harness();
+    for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 });
+    ramp(h, 3, 3, { cpu: 90, mean: 200, last: 260, rate: 1 }); // 260 + 2 × 60 = 380 → 6
+    h.reply('applied', T0 + 4 * MIN + 100);
+    expect(h.state()).toBe('validating');
+    ramp(h, 4, 6, { cpu: 99, mean: 700, last: 1000, rate: 8 }); // 1000 + 10 × 60 = 1600 → 23, capped at maxInstances 20
+    expect(h.notes()).toContain('validation-outgrown');
+    expect(h.acts().map((a) => a.params)).toEqual([{ instances: 6, from: 3 }, { instances: 20, from: 6 }]);
+  });
+
+  it('scaling: steady load well within the learnt capacity never triggers demand scaling', () => {
+    const h = harness();
+    for (let m = 0; m < 20; m++) h.minute(m, 5, { cpu: 67, rps: 500 });
+    expect(h.acts()).toHaveLength(0);
+    const cap = h.actor.getSnapshot().context.capacity;
+    expect(cap?.perInstanceRps).toBeCloseTo(149.25, 1);
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * Demand scaling: the scaling machine learns how many requests/s one instance serves (from
+ * healthy windows) and, when the rps the window's trend projects a little ahead would load the
+ * instances in place past `demand.triggerUtilisation`, sizes one scale-out to the HPA target at
+ * once. A surge is answered on its first window instead of after the CPU trigger's 5 minutes,
+ * and with a step big enough for instances that take a minute or more to boot. Pure functions.
+ */
+import type { AggWindow } from '../runtime/contracts/index.js';
+import { conditionHolds, readMetric } from './metric-read.js';
+import type { ScalingPolicy } from './schema.js';
+import type { Limits, Proposal } from './scaling-decide.js';
+
+/** What the machine has learnt of a service's capacity. */
+export interface Capacity {
+  /** rps one instance serves at 100 % cpu (EWMA over healthy windows); null until learnt */
+  perInstanceRps: number | null;
+  /** the instance count of the last window, to learn only from windows after a stable count */
+  instances: number;
+  /** healthy windows learnt from */
+  samples: number;
+}
+
+const ALPHA = 0.3;
+
+/**
+ * Learns from one window: rps / (instances × cpu) when the instance count did not move (this
+ * window and the previous one), the mean cpu lies in [learnCpuMin, learnCpuMax] (an idle reading
+ * is noise, a saturated one hides the demand) and the service is not failing (error_rate < 1 %).
+ */
+export function learnCapacity(prev: Capacity | null, w: AggWindow, policy: ScalingPolicy): Capacity {
+  const d = policy.demand;
+  const base: Capacity = { perInstanceRps: prev?.perInstanceRps ?? null, instances: w.instances, samples: prev?.samples ?? 0 };
+  const cpu = readMetric(w, 'cpu', 'mean');
+  const rps = readMetric(w, 'rps', 'mean');
+  const count = w.metrics.instances;
+  const stable = prev !== null && prev.instances === w.instances && (!count || count.min === count.max);
+  if (!stable || cpu === undefined || rps === undefined || w.instances <= 0) return base;
+  if (cpu < d.learnCpuMin || cpu > d.learnCpuMax || (readMetric(w, 'error_rate', 'mean') ?? 0) >= 1) return base;
+  const seen = rps / (w.instances * (cpu / 100));
+  const per = base.perInstanceRps === null ? seen : base.perInstanceRps + ALPHA * (seen - base.perInstanceRps);
+  return { perInstanceRps: per, instances: w.instances, samples: base.samples + 1 };
+}
+
+/** Whether every scale-out guard holds on the window (e.g. the traffic is not an attack). */
+export function scaleOutAllowed(w: AggWindow | null, policy: ScalingPolicy): boolean {
+  return w !== null && policy.horizontal.scaleOutGuards.every((c) => conditionHolds(w, c));
+}
+
+/** The rps expected `leadS` ahead: the larger of the window's last reading and mean, plus the rising trend. */
+export function projectedRps(w: AggWindow, leadS: number): number | null {
+  const rps = w.metrics.rps;
+  if (!rps) return null;
+  const slope = Math.max(0, rps.rate, (rps.last - rps.mean) / (w.windowS / 2));
+  return Math.max(rps.last, rps.mean) + slope * leadS;
+}
+
+/**
+ * The demand scale-out for the window, or null: needs a learnt capacity, the scale-out guards,
+ * and the projected rps at or above `triggerUtilisation` of what the instances in place (booting
+ * included) serve. Target: the projected rps at the HPA's cpu target, at most +maxUpPercent.
+ */
+export function proposeDemand(w: AggWindow, capacity: Capacity | null, policy: ScalingPolicy, limits: Limits): Proposal | null {
+  const d = policy.demand;
+  const per = capacity?.perInstanceRps ?? null;
+  const current = w.instances;
+  if (!d.enabled || per === null || per <= 0 || current <= 0 || !scaleOutAllowed(w, policy)) return null;
+  const demand = projectedRps(w, d.leadS);
+  if (demand === null) return null;
+  const utilisation = demand / (per * current);
+  if (utilisation < d.triggerUtilisation) return null;
+  const desired = Math.ceil(demand / (per * (policy.horizontal.targetCpu / 100)));
+  const step = Math.max(Math.ceil(current * (1 + d.maxUpPercent / 100)), current + policy.horizontal.maxUpPods);
+  const target = Math.min(desired, step, limits.max);
+  if (target <= current) return null;
+  const cpuTrigger = Object.values(policy.triggers).find((t) => t.metric === 'cpu' && t.kind === 'horizontal');
+  const cpuNow = readMetric(w, 'cpu', 'mean') ?? null;
+  return {
+    type: 'scale-out', params: { instances: target, from: current }, trigger: 'demand', cooldownS: cpuTrigger?.cooldownS ?? 900,
+    reason: `rps ${round(demand)} expected in ${d.leadS} s = ${Math.round(utilisation * 100)} % of ${current} x ${round(per)} rps`,
+    expect: 'improve', watch: [{ metric: 'cpu', stat: 'mean', threshold: cpuTrigger?.threshold ?? policy.horizontal.targetCpu, before: cpuNow }],
+    beforeRps: readMetric(w, 'rps', 'mean') ?? null,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
