@@ -1,5 +1,5 @@
 import type {
-  Action, ActionResult, AggWindow, AuditEvent, DirectiveType, Forecast, Impact, Incident,
+  Action, ActionResult, AggWindow, AuditEvent, CatalogEntry, DirectiveType, Forecast, Impact, Incident,
 } from '../../../runtime/contracts/index.js';
 
 /** A directive the orchestrator issues on its own (monitoring resources during an incident). */
@@ -31,6 +31,11 @@ export interface OrchestratorOptions {
   forecastOnly?: boolean;
   /** key → snapshot, as persisted from `snapshots` */
   restore?: Record<string, unknown>;
+  /**
+   * The service catalogue (read at each decision, so it may change): instance bounds and tiers for
+   * scaling, callers of an external service for remediation. Absent: the policy's defaults only.
+   */
+  catalog?: (service: string) => CatalogEntry | undefined;
 }
 
 /** One incident as `vigil incidents` shows it. */

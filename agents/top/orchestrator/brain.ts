@@ -12,11 +12,11 @@
  * `orchestrator-brain`. Deadlines live in the snapshots as event times, so `resume(now)` only
  * re-publishes in-flight actions (same ids) and fires whatever fell due during the downtime.
  */
-import type { ActionResult, AggWindow, Forecast, Impact, Incident } from '../../../runtime/contracts/index.js';
+import type { ActionResult, AggWindow, CatalogEntry, Forecast, Impact, Incident } from '../../../runtime/contracts/index.js';
 import { loadPolicy } from '../../../policies/load.js';
 import { tokenOf } from '../../../policies/machine-kit.js';
 import { setPolicyPath, setTrigger } from '../../../policies/policy-edit.js';
-import type { OrchestratorPolicy } from '../../../policies/schema.js';
+import type { OrchestratorPolicy, ScalingPolicy } from '../../../policies/schema.js';
 import { Outbox, type IncidentView, type OrchestratorBrain, type OrchestratorOptions, type OrchestratorOutput } from './brain-types.js';
 import { IncidentDesk, emptyDesk, type DeskState } from './incident-runs.js';
 import { PolicyRun } from './policy-run.js';
@@ -40,6 +40,7 @@ class Brain implements OrchestratorBrain {
   #policy: OrchestratorPolicy;
   readonly #dryRun: boolean;
   readonly #forecastOnly: boolean;
+  readonly #catalog: (service: string) => CatalogEntry | undefined;
   readonly #runs = new Map<string, PolicyRun>();
   readonly #windows = new Map<string, AggWindow>();
   readonly #counters = { actions: 0, results: 0, resultsIgnored: 0, directivesApplied: 0, directivesRejected: 0, restoreErrors: 0 };
@@ -52,6 +53,7 @@ class Brain implements OrchestratorBrain {
     this.#policy = loadPolicy(options.policy);
     this.#dryRun = options.dryRun ?? false;
     this.#forecastOnly = options.forecastOnly ?? false;
+    this.#catalog = options.catalog ?? (() => undefined);
     this.#desk = this.#newDesk(emptyDesk());
     for (const [key, value] of Object.entries(options.restore ?? {})) this.#restore(key, value);
   }
@@ -63,8 +65,10 @@ class Brain implements OrchestratorBrain {
       for (const run of [...this.#runs.values()]) {
         if (run.meta.kind === 'remediation' && run.meta.service === agg.service) this.#send(run, { type: 'METRICS', now, window: agg }, out);
       }
-      const evaluate = { type: 'EVALUATE', now, window: agg, policy: this.#policy.scaling, hold: this.#desk.holds(agg.service) };
-      this.#send(this.#scalingRun(agg.service, out, now), evaluate, out);
+      const policy = this.#scalingPolicyFor(agg.service);
+      if (!policy) return;
+      const evaluate = { type: 'EVALUATE', now, window: agg, policy, hold: this.#desk.holds(agg.service) };
+      this.#send(this.#scalingRun(agg.service, policy, out, now), evaluate, out);
     });
   }
 
@@ -77,8 +81,9 @@ class Brain implements OrchestratorBrain {
 
   onForecast(f: Forecast, now: number): OrchestratorOutput {
     return this.#call(now, (out) => {
-      if (this.#desk.holds(f.service)) return;
-      this.#send(this.#scalingRun(f.service, out, now), { type: 'FORECAST', now, forecast: f, policy: this.#policy.scaling }, out);
+      const policy = this.#scalingPolicyFor(f.service);
+      if (!policy || this.#desk.holds(f.service)) return;
+      this.#send(this.#scalingRun(f.service, policy, out, now), { type: 'FORECAST', now, forecast: f, policy }, out);
     });
   }
 
@@ -199,11 +204,27 @@ class Brain implements OrchestratorBrain {
     return out.take();
   }
 
-  #scalingRun(service: string, out: Outbox, now: number): PolicyRun {
+  /**
+   * The scaling policy of one service: the catalogue's instance bounds under the policy's own
+   * per-service limits (an operator's set-policy wins); null for a tier we call but do not run.
+   */
+  #scalingPolicyFor(service: string): ScalingPolicy | null {
+    const p = this.#policy.scaling;
+    const entry = this.#catalog(service);
+    if (!entry) return p;
+    if (p.unscaledTiers.includes(entry.tier)) return null;
+    const bounds = {
+      ...(entry.minInstances === undefined ? {} : { minInstances: entry.minInstances }),
+      ...(entry.maxInstances === undefined ? {} : { maxInstances: entry.maxInstances }),
+    };
+    return Object.keys(bounds).length === 0 ? p : { ...p, services: { ...p.services, [service]: { ...bounds, ...p.services[service] } } };
+  }
+
+  #scalingRun(service: string, policy: ScalingPolicy, out: Outbox, now: number): PolicyRun {
     const runId = `scaling-${tokenOf(service)}`;
     let run = this.#runs.get(runId);
     if (!run) {
-      const input = { runId, service, policy: this.#policy.scaling, forecastOnly: this.#forecastOnly };
+      const input = { runId, service, policy, forecastOnly: this.#forecastOnly };
       run = PolicyRun.start({ kind: 'scaling', runId, service, dryRun: this.#dryRun }, input, out, now);
       this.#runs.set(runId, run);
     }

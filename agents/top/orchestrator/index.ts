@@ -30,7 +30,7 @@ export default defineAgent({
   produces: [Subjects.action, Subjects.directive, Subjects.audit],
   clock: 'upstream',
   config: OrchestratorConfig,
-  async start({ agentId, bus, clock, log, nats, counters, publishDirective }, initial) {
+  async start({ agentId, bus, catalog, clock, log, nats, counters, publishDirective }, initial) {
     let config = initial;
     const kvm = new Kvm(nats);
     const lease = new Lease(await kvm.open(Buckets.lease), LEADER_LEASE_KEY, agentId, config.leaseTtlMs);
@@ -39,7 +39,7 @@ export default defineAgent({
     let directiveSeq = 0;
 
     const newBrain = (restore?: Record<string, unknown>): OrchestratorBrain => {
-      const b = createOrchestratorBrain({ dryRun: config.dryRun, forecastOnly: config.forecastOnly, restore });
+      const b = createOrchestratorBrain({ dryRun: config.dryRun, forecastOnly: config.forecastOnly, restore, catalog: (s) => catalog.get(s) });
       for (const change of config.policyChanges) b.applyDirective(change.type, change.params);
       return b;
     };

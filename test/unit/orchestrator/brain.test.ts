@@ -60,6 +60,28 @@ describe('orchestrator brain: scaling', () => {
   });
 });
 
+describe('orchestrator brain: the catalogue', () => {
+  const catalog = (entries: Record<string, { tier: string; minInstances?: number; maxInstances?: number }>) => (service: string) => {
+    const e = entries[service];
+    return e && { service, owner: 'o', criticality: 'high' as const, dependsOn: [], users: 0, billable: false, unitPrice: 0, sloLatencyMs: 300, sloErrorRate: 1, ...e };
+  };
+
+  it('brain: scales within the catalogue bounds: never below minInstances, never above maxInstances', () => {
+    const d = drive({ catalog: catalog({ db: { tier: 'data', minInstances: 2, maxInstances: 5 } }) });
+    for (let m = 0; m < 12; m++) d.minute('db', m, 2, { cpu: 5, rps: 100 });
+    expect(d.actions()).toHaveLength(0); // idle, but already at its floor
+    for (let m = 12; m < 17; m++) d.minute('db', m, 4, { cpu: 95, rps: 100 });
+    expect(d.actions()[0]).toMatchObject({ type: 'scale-out', params: { instances: 5, from: 4 } });
+  });
+
+  it('brain: a partner (a service we call but do not run) is never scaled', () => {
+    const d = drive({ catalog: catalog({ 'fx-partner': { tier: 'partner' } }) });
+    for (let m = 0; m < 10; m++) d.minute('fx-partner', m, 1, { cpu: 99, latency_ms: 8000, rps: 60 });
+    expect(d.actions()).toHaveLength(0);
+    expect(d.brain.state()).toMatchObject({ runs: [] });
+  });
+});
+
 describe('orchestrator brain: directives', () => {
   it('brain: set-trigger changes the threshold on the next evaluation and shows in state()', () => {
     const d = drive();
