@@ -69,15 +69,20 @@ export class PolicyRun {
     if (this.done) return;
     const from = this.value;
     this.#actor.send(event as never);
-    if (this.value !== from) out.audit.push(this.#audit(from, this.value, event.type, event.now, this.#describe()));
-    this.#flush(out, event.now);
+    const moved = this.value !== from;
+    if (moved) out.audit.push(this.#audit(from, this.value, event.type, event.now, this.#describe()));
+    // A TICK that fired nothing only moved the context's `now`, which is not persisted: skip the
+    // snapshot comparison, the costliest part of a run (every run gets a TICK every watermark).
+    const quietTick = event.type === 'TICK' && !moved && this.#emitted.length === 0 && !this.done;
+    this.#flush(out, event.now, quietTick);
   }
 
-  #flush(out: Outbox, now: number): void {
+  #flush(out: Outbox, now: number, skipSnapshot = false): void {
     for (const e of this.#emitted.splice(0)) {
       if (e.type === 'act') out.actions.push(this.#action(e.action, now));
       else out.audit.push(this.#audit(this.value, this.value, e.event, now, e.detail));
     }
+    if (skipSnapshot) return;
     const snap = this.done ? null : this.#persistable();
     const key = fingerprint(snap);
     if (key !== this.#persisted) {
