@@ -160,13 +160,17 @@ function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, m
 /**
  * Predictive pre-scaling: a cpu forecast (percent) or an rps forecast (projected onto cpu with
  * the latest window) that crosses the cpu trigger within the horizon, with enough confidence,
- * sizes a scale-out with the HPA formula before the peak arrives.
+ * sizes a scale-out with the HPA formula before the peak arrives. Only when the forecast sees
+ * saturation within its horizon, and the latest window still rises at half the forecast's slope
+ * or more: a step that already happened fits a line too.
  */
 export function proposePredictive(f: Forecast, w: AggWindow | null, policy: ScalingPolicy, service: string): Proposal | null {
   const p = policy.predictive;
   const cpuTrigger = Object.values(policy.triggers).find((t) => t.metric === 'cpu' && t.kind === 'horizontal' && t.enabled);
   if (!p.enabled || !cpuTrigger || !w || w.instances <= 0 || !scaleOutAllowed(w, policy)) return null;
   if (!p.metrics.includes(f.metric) || f.confidence < p.minConfidence || f.horizonS > p.horizonS) return null;
+  if (f.timeToSaturationS === null || f.timeToSaturationS > f.horizonS) return null; // a rise is not a peak
+  if ((w.metrics[f.metric]?.rate ?? 0) < 0.5 * f.slopePerS) return null;
   const cpuNow = readMetric(w, 'cpu', 'mean');
   let projected: number | undefined;
   if (f.metric === 'cpu') projected = f.predicted;

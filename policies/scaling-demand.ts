@@ -56,15 +56,19 @@ export function projectedRps(w: AggWindow, leadS: number): number | null {
 
 /**
  * The demand scale-out for the window, or null: needs a learnt capacity, the scale-out guards,
- * and the projected rps at or above `triggerUtilisation` of what the instances in place (booting
- * included) serve. Target: the projected rps at the HPA's cpu target, at most +maxUpPercent.
+ * and the rps projected `leadS` ahead at or above `triggerUtilisation` of what the instances in
+ * place (booting included) serve. Target: that rps at the HPA's cpu target, at most
+ * +maxUpPercent. While a step is in flight the caller passes `leadS` 0: a follow-up answers the
+ * load measured, not a second extrapolation of a ramp that may be ending.
  */
-export function proposeDemand(w: AggWindow, capacity: Capacity | null, policy: ScalingPolicy, limits: Limits): Proposal | null {
+export function proposeDemand(
+  w: AggWindow, capacity: Capacity | null, policy: ScalingPolicy, limits: Limits, leadS = policy.demand.leadS,
+): Proposal | null {
   const d = policy.demand;
   const per = capacity?.perInstanceRps ?? null;
   const current = w.instances;
   if (!d.enabled || per === null || per <= 0 || current <= 0 || !scaleOutAllowed(w, policy)) return null;
-  const demand = projectedRps(w, d.leadS);
+  const demand = projectedRps(w, leadS);
   if (demand === null) return null;
   const utilisation = demand / (per * current);
   if (utilisation < d.triggerUtilisation) return null;
@@ -76,7 +80,7 @@ export function proposeDemand(w: AggWindow, capacity: Capacity | null, policy: S
   const cpuNow = readMetric(w, 'cpu', 'mean') ?? null;
   return {
     type: 'scale-out', params: { instances: target, from: current }, trigger: 'demand', cooldownS: cpuTrigger?.cooldownS ?? 900,
-    reason: `rps ${round(demand)} expected in ${d.leadS} s = ${Math.round(utilisation * 100)} % of ${current} x ${round(per)} rps`,
+    reason: `rps ${round(demand)} expected in ${leadS} s = ${Math.round(utilisation * 100)} % of ${current} x ${round(per)} rps`,
     expect: 'improve', watch: [{ metric: 'cpu', stat: 'mean', threshold: cpuTrigger?.threshold ?? policy.horizontal.targetCpu, before: cpuNow }],
     beforeRps: readMetric(w, 'rps', 'mean') ?? null,
   };

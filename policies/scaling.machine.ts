@@ -111,7 +111,8 @@ export const scalingMachine = setup({
     }),
     proposeDemand: assign(({ context, event }) => {
       if (event.type !== 'EVALUATE' || event.hold) return {};
-      return { proposal: proposeDemand(event.window, context.capacity ?? null, context.policy, limitsFor(context.policy, context.service)) };
+      const leadS = context.validateUntil === null ? context.policy.demand.leadS : 0; // a step in flight: measured load only
+      return { proposal: proposeDemand(event.window, context.capacity ?? null, context.policy, limitsFor(context.policy, context.service), leadS) };
     }),
     predict: assign(({ context, event }) => {
       if (event.type !== 'FORECAST') return {};
@@ -140,9 +141,10 @@ export const scalingMachine = setup({
     recordApplied: assign(({ context }) => {
       const pending = context.pending as PendingAction;
       const change: AppliedChange = { ...(context.planned as Proposal), actionId: pending.actionId, appliedAt: context.now, samples: [] };
-      return {
-        pending: null, planned: null, change, obs: emptyObs(), size: change.params.size ?? context.size,
-        validateUntil: context.now + context.policy.validation.windowS * 1000,
+      const scaleIn = change.type === 'scale-in';
+      return { // recommendations are absolute replica counts: still valid after a scale-in, so scale-ins chain down a decay
+        pending: null, planned: null, change, obs: scaleIn ? { ...context.obs, breaches: {} } : emptyObs(), size: change.params.size ?? context.size,
+        validateUntil: context.now + (scaleIn ? context.policy.validation.scaleInWindowS : context.policy.validation.windowS) * 1000,
         cooldownUntil: context.now + change.cooldownS * 1000,
         counters: { ...context.counters, changes: context.counters.changes + 1 },
       };

@@ -61,7 +61,7 @@ export const ScalingPolicy = Type.Object({
     minInstances: Type.Integer({ minimum: 0 }),
     maxInstances: Type.Integer({ minimum: 1 }),
     scaleDownStabilizationS: Type.Integer({ minimum: 0 }),
-    scaleInCooldownS: Type.Integer({ minimum: 0 }),
+    scaleInCooldownS: Type.Integer({ minimum: 0, description: 'after a scale-in; the next one also waits for a full stabilisation window of low recommendations' }),
     maxUpPercent: Type.Number({ minimum: 0, description: 'one step adds at most max(percent, pods)' }),
     maxUpPods: Type.Integer({ minimum: 0 }),
     maxDownPercent: Type.Number({ minimum: 0, maximum: 100 }),
@@ -77,7 +77,7 @@ export const ScalingPolicy = Type.Object({
   }, { additionalProperties: false }),
   predictive: Type.Object({
     enabled: Type.Boolean(),
-    metrics: Type.Array(Type.String(), { description: 'forecast metrics that may pre-scale: cpu (percent) or rps' }),
+    metrics: Type.Array(Type.String(), { description: 'forecast metrics that may pre-scale: rps (projected onto cpu), or cpu (percent; it follows our own scaling, so a trend in it may be our doing)' }),
     horizonS: Type.Integer({ minimum: 0, description: 'act only on peaks forecast within this horizon' }),
     minConfidence: Type.Number({ minimum: 0, maximum: 1 }),
   }, { additionalProperties: false }),
@@ -91,6 +91,7 @@ export const ScalingPolicy = Type.Object({
   }, { additionalProperties: false, default: {}, description: 'demand scaling: capacity per instance learnt from healthy windows, rps projected ahead' }),
   validation: Type.Object({
     windowS: Type.Integer({ minimum: 0, description: 'how long after a change the effect is measured' }),
+    scaleInWindowS: Type.Integer({ minimum: 0, default: 120, description: 'the same after a scale-in: removed instances leave no boot transient' }),
     minImprovement: Type.Number({ minimum: 0, maximum: 1, description: 'relative improvement that counts as a success' }),
     normaliseBy: Type.Union([Type.Literal('rps'), Type.Literal('none')], { description: 'compare metric per request so a growing load is not a failure' }),
     followUpWhileBreaching: Type.Boolean({

@@ -39,10 +39,12 @@ describe('orchestrator brain: scaling', () => {
     for (let m = 0; m < 5; m++) d.minute('api', m, 4, busy);
     expect(d.actions()[0].dryRun).toBe(true);
     const f = drive({ forecastOnly: true });
-    f.minute('api', 0, 4, { cpu: 50, rps: 400 });
+    const w = win('api', 0, 4, { cpu: 50, rps: 400 });
+    w.metrics.rps.rate = 0.6; // still rising, as the forecast says
+    f.take(f.brain.onAgg(w, w.end));
     f.take(f.brain.onForecast({
-      service: 'api', metric: 'cpu', method: 'holt', current: 50, horizonS: 600, predicted: 95, slopePerS: 0.05,
-      saturation: 90, timeToSaturationS: 480, confidence: 0.9, ts: T0 + MIN,
+      service: 'api', metric: 'rps', method: 'holt', current: 400, horizonS: 600, predicted: 760, slopePerS: 0.6,
+      saturation: 720, timeToSaturationS: 480, confidence: 0.9, ts: T0 + MIN,
     }, T0 + MIN));
     expect(f.actions()).toHaveLength(0);
     expect(f.audit().find((e) => e.event === 'forecast-only')?.detail).toMatchObject({ would: { type: 'scale-out', params: { instances: 6, from: 4 } } });

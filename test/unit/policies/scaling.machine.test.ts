@@ -182,14 +182,23 @@ describe('scaling machine: vertical, predictive, policy changes', () => {
     expect(h.acts()[1]).toMatchObject({ type: 'scale-up', params: { size: 1.5, from: 1 } });
   });
 
+  /** an rps forecast: 400 now, 760 in 10 min (cpu 50 now → 95), saturating at 720 rps in 8 min */
   const forecast = (f: Partial<Forecast>): Forecast => ({
-    service: 'api', metric: 'cpu', method: 'holt', current: 50, horizonS: 600, predicted: 95, slopePerS: 0.05,
-    saturation: 90, timeToSaturationS: 480, confidence: 0.9, ts: T0 + MIN, ...f,
+    service: 'api', metric: 'rps', method: 'holt', current: 400, horizonS: 600, predicted: 760, slopePerS: 0.6,
+    saturation: 720, timeToSaturationS: 480, confidence: 0.9, ts: T0 + MIN, ...f,
   });
+
+  /** minute 0 with rps still rising at the forecast's slope (cpu following) */
+  const rising = (h: ReturnType<typeof harness>) => {
+    const w = win('api', 0, 4, { cpu: 50, rps: 400 });
+    w.metrics.rps.rate = 0.6;
+    w.metrics.cpu.rate = 0.075;
+    h.actor.send({ type: 'EVALUATE', now: w.end, window: w, policy: loadPolicy().scaling });
+  };
 
   it('scaling: forecast-only mode records what it would do and does not act', () => {
     const h = harness({ forecastOnly: true });
-    h.minute(0, 4, { cpu: 50, rps: 400 });
+    rising(h);
     h.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: forecast({}), policy: loadPolicy().scaling });
     h.actor.send({ type: 'FORECAST', now: T0 + MIN + 5, forecast: forecast({}), policy: loadPolicy().scaling });
     expect(h.acts()).toHaveLength(0);
@@ -198,20 +207,33 @@ describe('scaling machine: vertical, predictive, policy changes', () => {
     expect(h.actor.getSnapshot().context.counters.forecastOnly).toBe(1);
   });
 
-  it('scaling: pre-scales ahead of a forecast peak (cpu, or rps projected onto cpu)', () => {
+  it('scaling: pre-scales ahead of a forecast rps peak projected onto cpu; cpu forecasts only when the policy lists them', () => {
     const h = harness();
-    h.minute(0, 4, { cpu: 50, rps: 400 });
+    rising(h);
     h.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: forecast({}), policy: loadPolicy().scaling });
-    expect(h.acts()[0]).toMatchObject({ type: 'scale-out', params: { instances: 6, from: 4 } }); // ceil(4 × 95/70)
+    expect(h.acts()[0]).toMatchObject({ type: 'scale-out', params: { instances: 6, from: 4 } }); // cpu 50 × 760/400 = 95 → ceil(4 × 95/70)
     expect(h.acts()[0].reason).toMatch(/^predictive/);
-    const r = harness();
-    r.minute(0, 4, { cpu: 50, rps: 400 });
-    r.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: forecast({ metric: 'rps', current: 400, predicted: 800 }), policy: loadPolicy().scaling });
-    expect(r.acts()[0].params).toEqual({ instances: 6, from: 4 }); // cpu 50 × 2 = 100 → ceil(4 × 100/70) = 6
+    const cpuForecast = forecast({ metric: 'cpu', current: 50, predicted: 95, slopePerS: 0.075, saturation: 90 });
+    const ignored = harness();
+    rising(ignored);
+    ignored.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: cpuForecast, policy: loadPolicy().scaling });
+    expect(ignored.acts()).toHaveLength(0); // cpu follows our own scaling: by default only rps forecasts count
+    const withCpu = loadPolicy({ scaling: { predictive: { metrics: ['cpu', 'rps'] } } }).scaling;
+    const c = harness({ policy: withCpu });
+    rising(c);
+    c.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: cpuForecast, policy: withCpu });
+    expect(c.acts()[0].params).toEqual({ instances: 6, from: 4 });
     const weak = harness();
-    weak.minute(0, 4, { cpu: 50, rps: 400 });
+    rising(weak);
     weak.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: forecast({ confidence: 0.2 }), policy: loadPolicy().scaling });
     expect(weak.acts()).toHaveLength(0);
+  });
+
+  it('scaling: a forecast whose trend the latest window no longer shows (a step already taken) does not pre-scale', () => {
+    const h = harness();
+    h.minute(0, 4, { cpu: 50, rps: 400 }); // flat: rate 0
+    h.actor.send({ type: 'FORECAST', now: T0 + MIN, forecast: forecast({}), policy: loadPolicy().scaling });
+    expect(h.acts()).toHaveLength(0);
   });
 
   it('scaling: a changed threshold takes effect on the next evaluation', () => {
@@ -280,9 +302,11 @@ describe('scaling machine: demand', () => {
     ramp(h, 3, 3, { cpu: 90, mean: 200, last: 260, rate: 1 }); // 260 + 2 × 60 = 380 → 6
     h.reply('applied', T0 + 4 * MIN + 100);
     expect(h.state()).toBe('validating');
-    ramp(h, 4, 6, { cpu: 99, mean: 700, last: 1000, rate: 8 }); // 1000 + 10 × 60 = 1600 → 23, capped at maxInstances 20
+    ramp(h, 4, 6, { cpu: 99, mean: 500, last: 530, rate: 5 }); // measured 530 < 90 % of 6 × 100: the step in flight suffices
+    expect(h.acts()).toHaveLength(1);
+    ramp(h, 5, 6, { cpu: 99, mean: 900, last: 1000, rate: 7 }); // measured 1000 (no projection while validating) → 15
     expect(h.notes()).toContain('validation-outgrown');
-    expect(h.acts().map((a) => a.params)).toEqual([{ instances: 6, from: 3 }, { instances: 20, from: 6 }]);
+    expect(h.acts().map((a) => a.params)).toEqual([{ instances: 6, from: 3 }, { instances: 15, from: 6 }]);
   });
 
   it('scaling: steady load well within the learnt capacity never triggers demand scaling', () => {
