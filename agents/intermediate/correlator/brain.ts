@@ -1,6 +1,7 @@
 import type { AggWindow, Alert, Incident, IncidentPattern } from '../../../runtime/contracts/index.js';
+import { DeployCheck } from './deploy-check.js';
 import { Features, type FeatureConfig } from './features.js';
-import { onOneChain, type Topology } from './graph.js';
+import { onOneChain, type ServiceInfo, type Topology } from './graph.js';
 import { classify, type AlertFact, type PatternConfig } from './patterns.js';
 import { rankCandidates, type Candidate } from './ranking.js';
 
@@ -12,11 +13,13 @@ export interface CorrelatorConfig extends FeatureConfig, PatternConfig {
   quietS: number;
   /** An alert neither repeated nor cleared for this long counts as ended, seconds; 0 = never (default 0). */
   alertTtlS: number;
+  /** Services alerting within this long of an incident's first alert count as its onset, seconds (default 60). */
+  rootTieS: number;
 }
 
 /** The documented defaults (the agent's config schema uses the same values). */
 export const DEFAULT_CORRELATOR_CONFIG: CorrelatorConfig = {
-  windowS: 300, quietS: 180, alertTtlS: 0, deployWindowS: 600, ddosSourceShare: 50, poolHighPct: 85,
+  windowS: 300, quietS: 180, alertTtlS: 0, rootTieS: 60, deployWindowS: 600, ddosSourceShare: 50, poolHighPct: 85,
   highRpsFactor: 1.2, surgeFactor: 2, surgeHoldS: 600, historyWindows: 10,
 };
 
@@ -50,18 +53,27 @@ const MAX_RESOLVED_KEPT = 20;
 export class Correlator {
   #config: CorrelatorConfig;
   readonly #features: Features;
+  readonly #deployCheck = new DeployCheck();
   readonly #alerts = new Map<string, AlertState>();
   readonly #open = new Map<string, OpenIncident>();
   #resolved: Incident[] = [];
-  #counts = { opened: 0, resolved: 0, duplicates: 0 };
+  #counts = { opened: 0, resolved: 0, duplicates: 0, withinSlo: 0 };
 
   constructor(config: Partial<CorrelatorConfig> = {}) {
     this.#config = { ...DEFAULT_CORRELATOR_CONFIG, ...config };
     this.#features = new Features(this.#config);
   }
 
-  /** Takes one alert; returns the incidents that opened or changed because of it. */
+  /**
+   * Takes one alert; returns the incidents that opened or changed because of it. A statistical
+   * alert whose value stays within its service's SLO (latency, error rate) is counted and
+   * dropped: an anomaly that breaches nothing is no symptom, and it would name a root cause.
+   */
   alert(a: Alert, catalog: CatalogSnapshot): Incident[] {
+    if (withinSlo(a, catalog.topology(a.service))) {
+      this.#counts.withinSlo++;
+      return [];
+    }
     // one series can carry a threshold alert and a statistical one that rise and clear apart
     const key = `${a.service}|${a.instance}|${a.metric}|${a.rule}`;
     const known = this.#alerts.get(key);
@@ -88,10 +100,14 @@ export class Correlator {
     return this.#publishIfChanged(inc, a.ts, catalog);
   }
 
-  /** Takes one aggregated window; returns incidents whose pattern or root cause it changed. */
+  /**
+   * Takes one aggregated window; returns incidents whose pattern or root cause it changed, and
+   * the incident a failing deploy opens at once (deploy-check.ts).
+   */
   window(w: AggWindow, now: number, catalog: CatalogSnapshot): Incident[] {
     this.#features.update(w);
-    const out: Incident[] = [];
+    const check = this.#deployCheck.observe(w, now, catalog.topology(w.service), this.#features, this.#config.deployWindowS);
+    const out: Incident[] = check ? this.alert(check, catalog) : [];
     for (const inc of this.#sortedOpen()) {
       if (inc.serviceFirst.has(w.service)) out.push(...this.#publishIfChanged(inc, now, catalog));
     }
@@ -132,8 +148,9 @@ export class Correlator {
     this.#alerts.clear();
     this.#open.clear();
     this.#features.reset();
+    this.#deployCheck.reset();
     this.#resolved = [];
-    this.#counts = { opened: 0, resolved: 0, duplicates: 0 };
+    this.#counts = { opened: 0, resolved: 0, duplicates: 0, withinSlo: 0 };
   }
 
   /** Open incidents, the last resolved ones and counters, for `vigil inspect`. */
@@ -186,11 +203,9 @@ export class Correlator {
     const states = [...inc.alertKeys].map((k) => this.#alerts.get(k)!).sort((a, b) => a.firstTs - b.firstTs || a.key.localeCompare(b.key));
     const active = states.filter((s) => s.active);
     if (active.length > 0) inc.severity = active.some((s) => s.level === 'red') ? 'red' : 'yellow';
-    const lead = (service: string): AlertState => {
-      const own = states.filter((s) => s.service === service);
-      return own.find((s) => s.level === 'red') ?? own[0];
-    };
-    const ranked = rankCandidates([...inc.serviceFirst].map(([service, firstTs]) => ({ service, firstTs, metric: lead(service).metric })), catalog.topology, this.#features);
+    const lead = (service: string): AlertState => leadAlert(states.filter((s) => s.service === service));
+    const serviceFacts = [...inc.serviceFirst].map(([service, firstTs]) => ({ service, firstTs, metric: lead(service).metric }));
+    const ranked = rankCandidates(serviceFacts, catalog.topology, this.#features, this.#config.rootTieS);
     const root = ranked[0];
     const facts: AlertFact[] = states.map((s) => ({ service: s.service, metric: s.metric, firstTs: s.firstTs }));
     const match = classify({ services: ranked.map((c) => c.service), alerts: facts, root: root.service, now }, this.#features, catalog.topology, catalog.services, this.#config);
@@ -211,8 +226,28 @@ export class Correlator {
 
 function reasonFor(root: Candidate, n: number, evidence: string): string {
   const position = n === 1 ? 'only alerting service'
-    : root.dependents > 0 ? `most upstream of ${n} alerting services (${root.dependents} depend on it)` : `earliest of ${n} alerting services`;
+    : root.dependents > 0 ? `first to alert, most upstream of ${n} alerting services (${root.dependents} depend on it)` : `earliest of ${n} alerting services`;
   return `${position}; ${evidence}`;
+}
+
+/** Metrics that say more about a cause than a caller's latency does, most telling first. */
+const SPECIFIC = ['db_pool_usage', 'db_latency_ms', 'error_rate', 'memory', 'cpu', 'queue_depth'];
+const specificity = (metric: string): number => {
+  const i = SPECIFIC.indexOf(metric);
+  return i < 0 ? SPECIFIC.length : i;
+};
+
+/** The alert a service leads with: red before yellow, then the earliest, then the most specific metric. */
+function leadAlert(own: AlertState[]): AlertState {
+  return [...own].sort((a, b) => Number(b.level === 'red') - Number(a.level === 'red') || a.firstTs - b.firstTs
+    || specificity(a.metric) - specificity(b.metric) || a.key.localeCompare(b.key))[0];
+}
+
+/** A statistical (not threshold) alert on latency or error rate whose value is within the service's SLO. */
+function withinSlo(a: Alert, info: ServiceInfo | undefined): boolean {
+  if (a.rule === 'threshold' || a.level === 'clear') return false;
+  const slo = a.metric === 'latency_ms' ? info?.sloLatencyMs : a.metric === 'error_rate' ? info?.sloErrorRate : undefined;
+  return slo !== undefined && a.value <= slo;
 }
 
 /** Root-cause certainty (margin over the runner-up) blended with how specific the pattern is. */

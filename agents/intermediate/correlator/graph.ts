@@ -1,5 +1,5 @@
-/** What the correlator needs to know about a service from the catalogue. */
-export interface ServiceInfo { dependsOn: readonly string[]; tier: string }
+/** What the correlator needs to know about a service from the catalogue (SLOs when the catalogue has them). */
+export interface ServiceInfo { dependsOn: readonly string[]; tier: string; sloLatencyMs?: number; sloErrorRate?: number }
 
 /** Catalogue lookup (the live catalogue in the agent, a plain map in tests). */
 export type Topology = (service: string) => ServiceInfo | undefined;

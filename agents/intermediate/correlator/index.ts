@@ -19,6 +19,7 @@ export default defineAgent({
     windowS: Type.Integer({ minimum: 1, default: 300, description: 'an alert joins an incident of its dependency chain active within this window' }),
     quietS: Type.Integer({ minimum: 0, default: 180, description: 'no active alert for this long resolves the incident' }),
     alertTtlS: Type.Integer({ minimum: 0, default: 0, description: 'an alert neither repeated nor cleared for this long ends; 0 = never' }),
+    rootTieS: Type.Integer({ minimum: 0, default: 60, description: "services alerting this close to an incident's first alert are its onset: root cause among them, most upstream first" }),
     deployWindowS: Type.Integer({ minimum: 0, default: 600, description: 'deploy_version change this close before an error_rate alert = deploy regression' }),
     ddosSourceShare: Type.Number({ minimum: 0, maximum: 100, default: 50, description: 'top_sources_share (%) above which a surge is an attack' }),
     poolHighPct: Type.Number({ minimum: 0, maximum: 100, default: 85, description: 'db_pool_usage (%) counted as high' }),

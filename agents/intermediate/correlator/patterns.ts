@@ -60,12 +60,12 @@ const RULES: readonly Rule[] = [
     return a ? { pattern: 'deploy-regression', evidence: `${a.service}: error_rate alert within ${c.cfg.deployWindowS} s of a deploy_version change` } : null;
   },
   (c) => {
+    // the pool itself must be full: slow queries behind locks raise db latency with the pool half empty
     const s = c.services.find((x) => {
       const pool = c.features.lastMean(x, 'db_pool_usage');
-      const signal = c.alerting(x, 'db_pool_usage') || c.alerting(x, 'db_latency_ms') || (pool !== null && pool >= c.cfg.poolHighPct);
-      return signal && !c.alerting(x, 'cpu');
+      return (c.alerting(x, 'db_pool_usage') || (pool !== null && pool >= c.cfg.poolHighPct)) && !c.alerting(x, 'cpu');
     });
-    return s ? { pattern: 'pool-saturation', evidence: `${s}: connection pool saturated (pool or db latency) while cpu is not alerting` } : null;
+    return s ? { pattern: 'pool-saturation', evidence: `${s}: connection pool at ${c.features.lastMean(s, 'db_pool_usage')?.toFixed(0) ?? '?'} % while cpu is not alerting` } : null;
   },
   (c) => {
     const s = c.services.find((x) => ['memory', 'memory_mb'].some((m) => c.alerting(x, m) && c.features.risingSteadily(x, m)));

@@ -115,6 +115,16 @@ describe('correlator', () => {
     expect(inc.pattern).toBe('deploy-regression');
   });
 
+  it('correlator: a window breaking the error-rate SLO right after a deploy opens a deploy regression at once, and clears', () => {
+    const c = new Correlator();
+    c.window(window('api', 0, { deploy_version: stat(1), error_rate: stat(0) }), T0 + 60 * S, chain);
+    const [inc] = c.window(window('api', 1, { deploy_version: stat(1.8, { min: 1, max: 2, last: 2 }), error_rate: stat(10) }), T0 + 120 * S, chain);
+    expect(inc).toMatchObject({ pattern: 'deploy-regression', service: 'api', rootCause: { service: 'api', metric: 'error_rate' } });
+    expect(c.window(window('gateway', 1, { error_rate: stat(10) }), T0 + 120 * S, chain)).toEqual([]); // errors, no deploy: the detector's job
+    c.window(window('api', 2, { deploy_version: stat(1), error_rate: stat(0) }), T0 + 180 * S, chain);
+    expect(c.advance(T0 + 400 * S)).toEqual([expect.objectContaining({ id: inc.id, status: 'resolved' })]);
+  });
+
   it('correlator: an rps surge is a ddos when few sources dominate, a traffic surge otherwise', () => {
     for (const [share, expected] of [[80, 'ddos'], [12, 'traffic-surge']] as const) {
       const c = new Correlator();
@@ -151,6 +161,39 @@ describe('correlator', () => {
     for (let m = 0; m < 5; m++) c.window(window('billing', m, { rps: stat(100) }), T0 + (m + 1) * 60 * S, chain);
     c.window(window('billing', 5, { rps: stat(150) }), T0 + 360 * S, chain);
     expect(c.alert(alert('billing', 'cpu', T0 + 370 * S), chain)[0].pattern).toBe('saturation');
+  });
+
+  it('correlator: the root cause is among the services that alerted at the onset; a dependency alerting minutes later is a consequence', () => {
+    const c = new Correlator();
+    c.alert(alert('api', 'latency_ms', T0), chain);
+    const [late] = c.alert(alert('db', 'latency_ms', T0 + 600 * S), chain);
+    expect(late).toMatchObject({ service: 'api', rootCause: { service: 'api' }, id: `inc-api-${T0}` });
+    expect(late.candidates.map((x) => x.service)).toEqual(['api', 'db']);
+    const tie = new Correlator();
+    tie.alert(alert('api', 'latency_ms', T0), chain);
+    expect(tie.alert(alert('db', 'latency_ms', T0 + 30 * S), chain)[0].rootCause.service).toBe('db'); // same onset: most upstream
+  });
+
+  it('correlator: a statistical alert within the service SLO opens nothing and names no root cause', () => {
+    const slo = { ...chain, topology: (s: string) => ({ ...chain.topology(s)!, sloLatencyMs: 200, sloErrorRate: 1 }) };
+    const c = new Correlator();
+    const stat = (service: string, metric: string, value: number, ts: number): Alert => ({ ...alert(service, metric, ts, 'yellow'), rule: 'auto/novelty', value });
+    expect(c.alert(stat('db', 'latency_ms', 7, T0), slo)).toEqual([]);
+    expect(c.alert(stat('api', 'error_rate', 0, T0), slo)).toEqual([]);
+    expect(c.alert(stat('api', 'latency_ms', 2500, T0 + S), slo)).toHaveLength(1); // beyond the SLO: a symptom
+    expect((c.state() as { counts: { withinSlo: number } }).counts.withinSlo).toBe(2);
+  });
+
+  it('correlator: db latency with the pool half empty (locks) is a cascade led by db_latency_ms, not a pool saturation', () => {
+    const c = new Correlator();
+    c.window(window('db', 0, { db_pool_usage: stat(60), cpu: stat(10) }), T0 + 60 * S, chain);
+    c.alert(alert('gateway', 'latency_ms', T0 + 70 * S), chain);
+    c.alert(alert('api', 'latency_ms', T0 + 70 * S), chain);
+    c.alert(alert('db', 'latency_ms', T0 + 70 * S), chain);
+    const [inc] = c.alert(alert('db', 'db_latency_ms', T0 + 70 * S), chain);
+    expect(inc).toMatchObject({ pattern: 'cascade', rootCause: { service: 'db', metric: 'db_latency_ms' } });
+    const [full] = c.window(window('db', 1, { db_pool_usage: stat(100), cpu: stat(10) }), T0 + 120 * S, chain);
+    expect(full.pattern).toBe('pool-saturation');
   });
 
   it('correlator: reset forgets open incidents', () => {
