@@ -8,14 +8,18 @@ import type { CatalogueEntry, Check } from './schema.js';
 
 /**
  * The first catalogue entry (catalogue order is priority) with an `answers` rule matching the
- * incident's pattern and, when the rule names one, its root-cause metric. Entries in `exclude`
- * (already tried for this incident) are skipped. null: nothing in the catalogue answers it
- * (e.g. CPU saturation, which the scaling machine handles).
+ * incident's pattern and, when the rule names them, its root-cause metric and the root-cause
+ * service's catalogue tier (`rootTier`; a rule naming tiers never matches an unknown tier).
+ * Entries in `exclude` (already tried for this incident) are skipped. null: nothing in the
+ * catalogue answers it (e.g. CPU saturation, which the scaling machine handles).
  */
-export function selectEntry(catalogue: CatalogueEntry[], incident: Incident, exclude: readonly string[] = []): CatalogueEntry | null {
+export function selectEntry(
+  catalogue: CatalogueEntry[], incident: Incident, exclude: readonly string[] = [], rootTier?: string,
+): CatalogueEntry | null {
   const metric = bareMetric(incident.rootCause.metric);
-  return catalogue.find((e) => !exclude.includes(e.id)
-    && e.answers.some((r) => r.pattern === incident.pattern && (r.metric === undefined || r.metric === metric))) ?? null;
+  return catalogue.find((e) => !exclude.includes(e.id) && e.answers.some((r) => r.pattern === incident.pattern
+    && (r.metric === undefined || r.metric === metric)
+    && (r.tiers === undefined || (rootTier !== undefined && r.tiers.includes(rootTier))))) ?? null;
 }
 
 /** The preconditions of an entry that do not hold on the window (empty: all hold). */

@@ -6,7 +6,7 @@
  *                                     rollingBack (executed phases in reverse) → rolledBack | escalated
  *
  * Every non-final state has a deadline in context (pre-validation timeout, phase timeout,
- * post-validation window, undo timeout) and every deadline leads to another state, so a run
+ * post-validation window from the last step's effect, undo timeout) and every deadline leads to another state, so a run
  * always ends in `done`, `rolledBack` or `escalated` (final). A failed or timed-out phase is
  * retried under a new step id until the breaker opens; an undo that keeps failing is recorded
  * and the run ends `escalated`. Dry run: actions go out with dryRun, nothing counts as applied,
@@ -83,6 +83,18 @@ const due = ({ context }: { context: RemediationContext }): boolean => context.n
 const lastPhase = ({ context }: { context: RemediationContext }): boolean => context.phase + 1 >= context.entry.phases.length;
 const breakerOpens = ({ context }: { context: RemediationContext }): boolean => context.failures + 1 >= context.settings.breakerThreshold;
 
+/**
+ * When the last step took effect: the actuator's `after.effectiveAt` (a rollback deploys for a
+ * minute, a block lands in 15 s), else when its result came. Post-validation reads only windows
+ * from then on and lasts its full window after it: a window still half-broken is not a verdict.
+ */
+function effectiveSince(context: RemediationContext): number {
+  const last = context.executed.at(-1);
+  if (!last) return context.now;
+  const at = last.after.effectiveAt;
+  return typeof at === 'number' && Number.isFinite(at) ? Math.max(last.at, at) : last.at;
+}
+
 function preProblems(context: RemediationContext, event: RemediationEvent): string | null {
   if (event.type !== 'START') return null;
   if (event.requireWorthIt && event.worthIt === false) return 'the strategist judged the intervention not worth it';
@@ -146,10 +158,11 @@ export const remediationMachine = setup({
       enqueue.assign({ failures: context.failures + 1, attempt: context.attempt + 1, pending: null, reason: `phase ${context.phase + 1} ${why}` });
     }),
     openBreaker: assign(({ context }) => ({ reason: `circuit breaker open after ${context.failures} consecutive failure(s); ${context.reason}` })),
-    startValidation: assign(({ context }) => ({ samples: [], deadline: context.now + context.entry.postValidation.windowS * 1000 })),
+    startValidation: assign(({ context }) => ({
+      samples: [], deadline: Math.max(context.now, effectiveSince(context)) + context.entry.postValidation.windowS * 1000,
+    })),
     collect: assign(({ context, event }) => {
-      const since = context.executed.at(-1)?.at ?? context.now;
-      if (event.type !== 'METRICS' || event.window.start < since) return {};
+      if (event.type !== 'METRICS' || event.window.start < effectiveSince(context)) return {};
       const v = checkSample(context.entry.postValidation, event.window);
       return v === undefined ? {} : { samples: [...context.samples, v] };
     }),

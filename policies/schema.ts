@@ -138,6 +138,7 @@ export const CatalogueEntry = Type.Object({
   answers: Type.Array(Type.Object({
     pattern: IncidentPattern,
     metric: Type.Optional(Type.String({ description: 'root-cause metric required, any if absent' })),
+    tiers: Type.Optional(Type.Array(Type.String(), { description: 'catalogue tiers of the root-cause service this rule answers, any if absent' })),
   }, { additionalProperties: false }), { minItems: 1 }),
   preconditions: Type.Array(Condition, { default: [] }),
   phases: Type.Array(Phase, { minItems: 1 }),

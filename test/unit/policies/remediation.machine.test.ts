@@ -39,12 +39,14 @@ function run(e: CatalogueEntry, opts: { dryRun?: boolean; breakerThreshold?: num
 
 describe('remediation: catalogue selection', () => {
   it('remediation: each incident pattern gets the documented corrective action', () => {
-    const pick = (p: Incident['pattern'], m?: string) => selectEntry(policy.catalogue, incident(p, m))?.id ?? null;
+    const pick = (p: Incident['pattern'], m?: string, tier?: string) => selectEntry(policy.catalogue, incident(p, m), [], tier)?.id ?? null;
     expect(pick('pool-saturation', 'latency_ms')).toBe('pool-resize');
     expect(pick('deploy-regression', 'error_rate')).toBe('rollback-deploy');
     expect(pick('ddos', 'rps')).toBe('anti-ddos');
     expect(pick('memory-leak', 'memory')).toBe('restart');
-    expect(pick('dependency-timeout', 'latency_ms')).toBe('cache-fallback');
+    expect(pick('dependency-timeout', 'latency_ms', 'partner')).toBe('cache-fallback');
+    expect(pick('dependency-timeout', 'latency_ms', 'data')).toBeNull(); // a cache stands in for a partner, not for our own database
+    expect(pick('cascade', 'db_latency_ms', 'data')).toBe('kill-blocking-queries');
     expect(pick('saturation', 'cpu')).toBeNull(); // the scaling machine's job, not a remediation
     expect(pick('single', 'queue_depth')).toBe('scale-workers');
     expect(pick('cascade', 'latency_ms')).toBe('circuit-breaker');
