@@ -159,7 +159,9 @@ class Brain implements OrchestratorBrain {
   }
 
   #newDesk(state: DeskState): IncidentDesk {
-    return new IncidentDesk(state, { runs: this.#runs, policy: () => this.#policy, window: (s) => this.#windows.get(s), dryRun: this.#dryRun });
+    return new IncidentDesk(state, {
+      runs: this.#runs, policy: () => this.#policy, window: (s) => this.#windows.get(s), catalog: this.#catalog, dryRun: this.#dryRun,
+    });
   }
 
   #restore(key: string, value: unknown): void {
@@ -188,6 +190,7 @@ class Brain implements OrchestratorBrain {
       for (const run of [...this.#runs.values()]) this.#send(run, { type: 'TICK', now }, out);
     }
     body(out);
+    this.#desk.settle(this.#clock, out);
     return this.#finish(out);
   }
 

@@ -1,4 +1,4 @@
-import type { AggWindow, AuditEvent, Impact, Incident } from '../../../runtime/contracts/index.js';
+import type { AggWindow, AuditEvent, CatalogEntry, Impact, Incident } from '../../../runtime/contracts/index.js';
 import { emptyLimiter, forgetIncident, tryAcquire, type LimiterState } from '../../../policies/limiter.js';
 import { tokenOf } from '../../../policies/machine-kit.js';
 import type { RemediationOutcome } from '../../../policies/remediation.machine.js';
@@ -26,6 +26,8 @@ export interface IncidentRecord {
   tried: string[];
   impact: IncidentView['impact'];
   note: string | null;
+  /** the last update not acted on yet (see IncidentDesk.settle); absent in older snapshots */
+  latest?: Incident | null;
 }
 
 /** The part of the brain state the incident desk owns (plain JSON). */
@@ -36,11 +38,12 @@ export const emptyDesk = (): DeskState => ({ incidents: {}, limiter: emptyLimite
 
 const KEEP_RESOLVED = 100;
 
-/** What the desk borrows from the brain: the run registry, the policy in force, the latest windows. */
+/** What the desk borrows from the brain: the run registry, the policy in force, the latest windows, the catalogue. */
 export interface DeskDeps {
   runs: Map<string, PolicyRun>;
   policy(): OrchestratorPolicy;
   window(service: string): AggWindow | undefined;
+  catalog(service: string): CatalogEntry | undefined;
   dryRun: boolean;
 }
 
@@ -51,16 +54,30 @@ export interface DeskDeps {
 export class IncidentDesk {
   constructor(public state: DeskState, private readonly deps: DeskDeps) {}
 
-  /** An incident opened or was updated. */
+  /** An incident opened or was updated: escalation and monitoring at once, remediation once it settles. */
   open(incident: Incident, now: number, out: Outbox): void {
     let rec = this.state.incidents[incident.id];
     if (!rec || rec.status === 'resolved') rec = this.#create(incident, rec, now, out);
     rec.services = [...new Set([...rec.services, ...incident.services, incident.service])];
     rec.pattern = incident.pattern;
+    rec.latest = incident;
     this.#boost(rec, out);
-    const running = rec.remediations.some((r) => r.outcome === null);
-    const last = rec.remediations.at(-1);
-    if (!running && last?.outcome?.status !== 'done') this.#tryRemediation(rec, incident, now, out);
+  }
+
+  /**
+   * Remediates the open incidents whose latest update describes a tick event time has reached:
+   * the correlator sends one update per alert and window, and by then the whole tick has
+   * arrived. Acting on the first update of a tick treated a database cascade as a lone gateway.
+   */
+  settle(now: number, out: Outbox): void {
+    for (const rec of Object.values(this.state.incidents)) {
+      const incident = rec.latest;
+      if (!incident || rec.status !== 'open' || incident.ts > now) continue;
+      rec.latest = null;
+      const running = rec.remediations.some((r) => r.outcome === null);
+      const last = rec.remediations.at(-1);
+      if (!running && last?.outcome?.status !== 'done') this.#tryRemediation(rec, incident, now, out);
+    }
   }
 
   /** The incident is over (correlator or operator): runs end, monitoring comes back to normal. */
@@ -155,7 +172,7 @@ export class IncidentDesk {
   #tryRemediation(rec: IncidentRecord, incident: Incident, now: number, out: Outbox): void {
     const policy = this.deps.policy();
     if (!policy.remediation.enabled) return;
-    const entry = selectEntry(policy.catalogue, incident, rec.tried);
+    const entry = selectEntry(policy.catalogue, incident, rec.tried, this.deps.catalog(incident.service)?.tier);
     if (!entry) {
       const note = rec.tried.length === 0
         ? `no catalogue entry answers ${incident.pattern}/${incident.rootCause.metric}: capacity is the scaling machine's job, people are N1+`
@@ -164,7 +181,8 @@ export class IncidentDesk {
       rec.note = note;
       return;
     }
-    const acquired = tryAcquire(this.state.limiter, { incidentId: rec.id, service: incident.service, now }, policy.remediation);
+    const target = this.#target(incident);
+    const acquired = tryAcquire(this.state.limiter, { incidentId: rec.id, service: target, now }, policy.remediation);
     this.state.limiter = acquired.state;
     if (!acquired.ok) {
       if (rec.note !== acquired.reason) {
@@ -177,8 +195,8 @@ export class IncidentDesk {
     const runId = `rem-${rec.token}-${rec.remediations.length + 1}`;
     const { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } = policy.remediation;
     const run = PolicyRun.start(
-      { kind: 'remediation', runId, service: incident.service, incidentId: rec.id, dryRun: this.deps.dryRun },
-      { runId, incidentId: rec.id, service: incident.service, entry, dryRun: this.deps.dryRun, now,
+      { kind: 'remediation', runId, service: target, incidentId: rec.id, dryRun: this.deps.dryRun },
+      { runId, incidentId: rec.id, service: target, entry, dryRun: this.deps.dryRun, now,
         settings: { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } }, out, now,
     );
     this.deps.runs.set(runId, run);
@@ -186,9 +204,20 @@ export class IncidentDesk {
     rec.remediations.push({ runId, entry: entry.id, outcome: null });
     rec.note = null;
     this.#send(runId, {
-      type: 'START', now, window: this.deps.window(incident.service),
+      type: 'START', now, window: this.deps.window(target),
       worthIt: rec.impact?.interventionWorthIt, requireWorthIt: policy.remediation.requireWorthIt,
     }, out);
+  }
+
+  /**
+   * Where a remediation acts: the root cause, unless it is a service we call but do not run (a
+   * partner): then its first caller among the incident's services (its fallback, its breaker).
+   */
+  #target(incident: Incident): string {
+    const root = incident.service;
+    const tier = this.deps.catalog(root)?.tier;
+    if (tier === undefined || !this.deps.policy().scaling.unscaledTiers.includes(tier)) return root;
+    return incident.services.find((s) => this.deps.catalog(s)?.dependsOn.includes(root)) ?? root;
   }
 
   #send(runId: string, event: { type: string; now: number; [k: string]: unknown }, out: Outbox): void {

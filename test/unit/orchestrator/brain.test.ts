@@ -63,7 +63,7 @@ describe('orchestrator brain: scaling', () => {
 });
 
 describe('orchestrator brain: the catalogue', () => {
-  const catalog = (entries: Record<string, { tier: string; minInstances?: number; maxInstances?: number }>) => (service: string) => {
+  const catalog = (entries: Record<string, { tier: string; minInstances?: number; maxInstances?: number; dependsOn?: string[] }>) => (service: string) => {
     const e = entries[service];
     return e && { service, owner: 'o', criticality: 'high' as const, dependsOn: [], users: 0, billable: false, unitPrice: 0, sloLatencyMs: 300, sloErrorRate: 1, ...e };
   };
@@ -74,6 +74,14 @@ describe('orchestrator brain: the catalogue', () => {
     expect(d.actions()).toHaveLength(0); // idle, but already at its floor
     for (let m = 12; m < 17; m++) d.minute('db', m, 4, { cpu: 95, rps: 100 });
     expect(d.actions()[0]).toMatchObject({ type: 'scale-out', params: { instances: 5, from: 4 } });
+  });
+
+  it('brain: a partner timeout is answered at its caller: cache-fallback on api, validated on api', () => {
+    const d = drive({ catalog: catalog({ 'fx-partner': { tier: 'partner' }, api: { tier: 'app', dependsOn: ['db', 'fx-partner'] } }) });
+    d.take(d.brain.onIncident(incident('inc-p', 'dependency-timeout', {
+      service: 'fx-partner', services: ['fx-partner', 'api'], rootCause: { service: 'fx-partner', metric: 'latency_ms', reason: 'x' },
+    }), T0));
+    expect(d.actions()).toEqual([expect.objectContaining({ type: 'cache-fallback', service: 'api' })]);
   });
 
   it('brain: a partner (a service we call but do not run) is never scaled', () => {
@@ -150,6 +158,27 @@ describe('orchestrator brain: incidents', () => {
     expect(out.directives).toContainEqual({ to: { tier: 'base', kind: 'detector', agentId: 'all' }, type: 'set-sensitivity', params: { sensitivity: 0.5, service: 'db' } });
     expect(d.brain.incidents()[0].status).toBe('resolved');
     expect([...d.kv.keys()].filter((k) => k.includes('inc-1'))).toEqual([]);
+  });
+
+  it('brain: remediation waits for the tick to settle: one update per alert, the last one is acted on', () => {
+    const d = drive();
+    d.take(d.brain.advance(T0 - 10_000));
+    const first = incident('inc-c', 'single', { service: 'gateway', services: ['gateway'], rootCause: { service: 'gateway', metric: 'latency_ms', reason: 'x' } });
+    d.take(d.brain.onIncident(first, T0 - 10_000)); // the tick of T0 is still arriving
+    d.take(d.brain.onIncident({ ...first, pattern: 'cascade', service: 'db', services: ['db', 'api', 'gateway'],
+      rootCause: { service: 'db', metric: 'db_latency_ms', reason: 'x' } }, T0 - 10_000));
+    expect(d.actions()).toHaveLength(0);
+    d.take(d.brain.advance(T0));
+    expect(d.actions()).toEqual([expect.objectContaining({ type: 'kill-blocking-queries', service: 'db' })]);
+  });
+
+  it('brain: post-validation reads the windows after the step took effect (a rollback deploys for a minute)', () => {
+    const d = drive();
+    d.take(d.brain.onIncident(incident('inc-r', 'deploy-regression', { service: 'api', services: ['api'] }), T0));
+    d.reply(d.actions()[0], 'applied', T0 + 1000, { version: 'v2' }, { version: 'stable', effectiveAt: T0 + 61_000 });
+    d.minute('api', 1, 3, { error_rate: 12 }); // starts T0 + 1 min: before the rollback landed
+    for (let m = 2; m < 7; m++) d.minute('api', m, 3, { error_rate: 0 });
+    expect(d.brain.incidents()[0].remediation[0]).toMatchObject({ entry: 'rollback-deploy', outcome: { status: 'done' } });
   });
 
   it('brain: escalation follows the table; ack stops it', () => {
