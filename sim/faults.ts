@@ -20,6 +20,7 @@ export function startFault(s: ServiceState, f: FaultSpec): { kind: 'deploy'; ver
     case 'partner-timeout': s.partnerHang = { errorPct: f.errorRatePct, hangMs: f.latencyMs }; break;
     case 'node-degraded': s.nodeDegradedMs = f.latencyMs; break;
     case 'data-corruption': s.corruptionPct = f.errorRatePct; break;
+    case 'cpu-hog': s.cpuCostFactor = f.factor; break;
   }
   return null;
 }
@@ -33,6 +34,7 @@ export function endFault(s: ServiceState, f: FaultSpec): void {
     case 'partner-timeout': s.partnerHang = null; break;
     case 'node-degraded': s.nodeDegradedMs = 0; break;
     case 'data-corruption': s.corruptionPct = 0; break;
+    case 'cpu-hog': s.cpuCostFactor = 1; break;
     case 'bad-deploy': break;
   }
 }

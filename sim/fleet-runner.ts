@@ -24,6 +24,8 @@ export interface FleetRunOptions {
   onProgress?(world: World, wallSeconds: number): void;
   /** Fails when the orchestrator's watermark does not reach a tick within this long (wall ms). */
   stallTimeoutMs?: number;
+  /** Overrides the scenario's `pipeline` (ticks the simulator may run ahead of the orchestrator). */
+  pipeline?: number;
   /** Wall milliseconds to wait between ticks, to watch a run live (default 0: as fast as the fleet goes). */
   tickDelayMs?: number;
 }
@@ -60,11 +62,21 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
       },
     }));
   };
+  // Actions wait until the tick they are due at, so that when they apply depends on event time only.
+  const pending: Action[] = [];
   listen<Action>(Subjects.action.filter, Subjects.action.schema, (action) => {
     actionsReceived.push(action);
-    const result = world.apply(action, Math.max(world.now(), action.ts));
-    nc.publish(Subjects.actionResult.subject(action.actionId), JSON.stringify(result));
+    pending.push(action);
   });
+  const applyDue = (upTo: number): void => {
+    const due = pending.filter((a) => a.ts <= upTo);
+    if (due.length === 0) return;
+    pending.splice(0, pending.length, ...pending.filter((a) => a.ts > upTo));
+    for (const action of due) {
+      const result = world.apply(action, world.now());
+      nc.publish(Subjects.actionResult.subject(action.actionId), JSON.stringify(result));
+    }
+  };
   listen<Alert>(Subjects.alert.filter, Subjects.alert.schema, (alert) => {
     alerts++;
     if (detectedAt === null && alert.level === 'red' && alert.ts >= onsetTs) detectedAt = alert.ts;
@@ -82,17 +94,27 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   const t0 = performance.now();
   let lastProgress = t0;
   let leader = await currentLeader(nc);
+  const tickMs = world.tickS * 1000;
+  const ahead = Math.max(1, opts.pipeline ?? scenario.pipeline) * tickMs;
+  const stallMs = opts.stallTimeoutMs ?? 30_000;
   try {
     while (!world.done()) {
+      // Tick T may be computed once the orchestrator has seen T - pipeline ticks, and every action
+      // it issued up to then is applied first (pipeline 1: strict lock-step).
+      const next = world.now() + tickMs;
+      if (next - ahead > world.startTs) {
+        leader = await waitForOrchestrator(nc, watermarks, next - ahead, leader, stallMs);
+        applyDue(next - ahead);
+      }
       const tick = world.step();
       nc.publish(Subjects.simTick.subject(), JSON.stringify({ runId, ts: tick.ts, samples: tick.samples }));
-      leader = await waitForOrchestrator(nc, watermarks, tick.ts, leader, opts.stallTimeoutMs ?? 30_000);
       if (opts.tickDelayMs) await new Promise((r) => setTimeout(r, opts.tickDelayMs));
       if (opts.onProgress && performance.now() - lastProgress > 1000) {
         lastProgress = performance.now();
         opts.onProgress(world, (lastProgress - t0) / 1000);
       }
     }
+    leader = await waitForOrchestrator(nc, watermarks, world.now(), leader, stallMs);
   } finally {
     for (const s of subs) s.unsubscribe();
   }

@@ -72,7 +72,7 @@ export type LoadSpec = Static<typeof LoadSpec>;
 
 /** What can go wrong in the model (see faults.ts for what each changes). */
 export const FaultTypes = [
-  'bad-deploy', 'memory-leak', 'slow-queries', 'blocking-queries', 'partner-timeout', 'node-degraded', 'data-corruption',
+  'bad-deploy', 'memory-leak', 'slow-queries', 'blocking-queries', 'partner-timeout', 'node-degraded', 'data-corruption', 'cpu-hog',
 ] as const;
 export type FaultType = (typeof FaultTypes)[number];
 
@@ -86,7 +86,7 @@ export const FaultSpec = Type.Object({
   errorRatePct: Type.Number({ minimum: 0, maximum: 100, default: 10, description: 'bad-deploy, partner-timeout, data-corruption' }),
   latencyFactor: Type.Number({ minimum: 0, default: 1.2, description: 'bad-deploy: service-time multiplier' }),
   pctPerMin: Type.Number({ minimum: 0, default: 1, description: 'memory-leak: memory points per minute per instance' }),
-  factor: Type.Number({ minimum: 0, default: 2, description: 'slow-queries: service-time multiplier' }),
+  factor: Type.Number({ minimum: 0, default: 2, description: 'slow-queries: service-time multiplier; cpu-hog: CPU cost per request multiplier' }),
   latencyMs: Type.Number({ minimum: 0, default: 1000, description: 'blocking-queries, node-degraded: added latency; partner-timeout: hang time' }),
 }, { additionalProperties: false });
 export type FaultSpec = Static<typeof FaultSpec>;
@@ -124,6 +124,10 @@ export const ScenarioFile = Type.Object({
   startTs: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$', default: '2026-01-05T00:00:00Z' }),
   durationS: Type.Integer({ minimum: 1, maximum: 7 * 86_400 }),
   tickS: Type.Integer({ minimum: 1, maximum: 600, default: 10 }),
+  pipeline: Type.Integer({
+    minimum: 1, maximum: 30, default: 1,
+    description: 'ticks the simulator may run ahead of the orchestrator; an action issued at t is applied at t + (pipeline - 1) ticks',
+  }),
   sampleInstances: Type.Integer({ minimum: 0, maximum: 10, default: 2, description: 'per-instance cpu/memory for the first N; 0 = one "all" aggregate' }),
   services: Type.Array(ServiceSpec, { minItems: 1, maxItems: 200 }),
   load: LoadSpec,

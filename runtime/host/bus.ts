@@ -1,12 +1,21 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { Subjects, check, type DlqEntry, type Problem, type SubjectDef } from '../contracts/index.js';
 import { ContractError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { EpochGate } from './epoch-gate.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_DLQ_PAYLOAD = 4096;
+/** Header naming the publishing agent, `<kind>/<agentId>`: tells a receiver which epoch a message belongs to. */
+export const FROM_HEADER = 'Vigil-From';
+
+/** The event time a message carries (`ts`), or null when it has none. */
+function eventTimeOf(value: unknown): number | null {
+  const ts = (value as { ts?: unknown }).ts;
+  return typeof ts === 'number' ? ts : null;
+}
 
 /** Handler of one validated message; `tokens` are the subject's parameters (e.g. service). */
 export type Handler<S extends TSchema> = (payload: Static<S>, tokens: Record<string, string>) => void | Promise<void>;
@@ -19,14 +28,25 @@ export type Handler<S extends TSchema> = (payload: Static<S>, tokens: Record<str
  */
 export class AgentBus {
   readonly #subs: Subscription[] = [];
+  readonly #from: MsgHdrs;
+  #gate: { gate: EpochGate; upstream: ReadonlySet<string> } | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly agentId: string,
+    kind: string,
     private readonly produces: ReadonlySet<SubjectDef>,
     private readonly counters: Record<string, number>,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.#from = headers();
+    this.#from.set(FROM_HEADER, `${kind}/${agentId}`);
+  }
+
+  /** From now on, inputs wait in `gate` until event time covers them (agents on upstream watermarks). */
+  gateInputs(gate: EpochGate, upstreamKinds: readonly string[]): void {
+    this.#gate = { gate, upstream: new Set(upstreamKinds) };
+  }
 
   /** Publishes `payload` on `def` with the given subject tokens. Throws ContractError if invalid. */
   emit<S extends TSchema>(def: SubjectDef<S>, tokens: string[], payload: Static<S>): void {
@@ -42,23 +62,24 @@ export class AgentBus {
     if (!result.ok) {
       throw new ContractError(`${this.agentId}: invalid ${def.name} message: ${result.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
     }
-    this.nc.publish(def.subject(...tokens), encoder.encode(JSON.stringify(payload)));
+    this.nc.publish(def.subject(...tokens), encoder.encode(JSON.stringify(payload)), { headers: this.#from });
     this.counters.out = (this.counters.out ?? 0) + 1;
   }
 
   /** Subscribes to a whole subject family (or one concrete subject) with validation. */
-  on<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, opts: { subject?: string; queue?: string } = {}): void {
+  on<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, opts: { subject?: string; queue?: string; gated?: boolean } = {}): void {
+    const gated = opts.gated ?? true;
     const sub = this.nc.subscribe(opts.subject ?? def.filter, {
       queue: opts.queue,
       callback: (err, msg) => {
         if (err) { this.log.error({ err: errorMessage(err), subject: def.filter }, 'subscription error'); return; }
-        void this.deliver(def, handler, msg);
+        this.deliver(def, handler, msg, gated);
       },
     });
     this.#subs.push(sub);
   }
 
-  private async deliver<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, msg: Msg): Promise<void> {
+  private deliver<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, msg: Msg, gated: boolean): void {
     this.counters.in = (this.counters.in ?? 0) + 1;
     let data: unknown;
     try {
@@ -69,13 +90,29 @@ export class AgentBus {
     }
     const result = check(def.schema, data);
     if (!result.ok) { this.reject(msg, `does not match ${def.name} schema`, result.problems); return; }
+    const run = (): void => this.run(def, handler, result.value, msg);
+    if (!gated || !this.#gate) { run(); return; }
+    const [kind, source] = (msg.headers?.get(FROM_HEADER) ?? '').split('/');
+    if (source && this.#gate.upstream.has(kind)) { this.#gate.gate.holdFromAgent(source, kind, run); return; }
+    // From outside the hierarchy (the simulator's action results, an operator's test message):
+    // at its own event time if it has one, else now.
+    const ts = eventTimeOf(result.value);
+    if (ts === null) run(); else this.#gate.gate.holdUntil(ts, run);
+  }
+
+  private run<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, value: Static<S>, msg: Msg): void {
     try {
-      await handler(result.value, def.parse(msg.subject) ?? {});
+      const done = handler(value, def.parse(msg.subject) ?? {});
+      if (done instanceof Promise) done.catch((err: unknown) => this.failed(msg, err));
     } catch (err) {
-      this.counters.errors = (this.counters.errors ?? 0) + 1;
-      this.log.error({ err: errorMessage(err), subject: msg.subject }, 'handler failed');
-      this.reject(msg, `handler failed: ${errorMessage(err)}`, []);
+      this.failed(msg, err);
     }
+  }
+
+  private failed(msg: Msg, err: unknown): void {
+    this.counters.errors = (this.counters.errors ?? 0) + 1;
+    this.log.error({ err: errorMessage(err), subject: msg.subject }, 'handler failed');
+    this.reject(msg, `handler failed: ${errorMessage(err)}`, []);
   }
 
   /** Sends a rejected message to the DLQ with the reason, counts it and logs it. */

@@ -26,7 +26,7 @@ export class DirectiveDesk {
     const { tier, kind, agentId } = this.me;
     const addresses = [[tier, kind, agentId], [tier, kind, ALL], [tier, ALL, ALL], [ALL, kind, ALL], [ALL, ALL, ALL], [ALL, ALL, agentId]];
     for (const address of addresses) {
-      this.bus.on(Subjects.directive, (d) => this.receive(d), { subject: Subjects.directive.subject(...address) });
+      this.bus.on(Subjects.directive, (d) => this.receive(d), { subject: Subjects.directive.subject(...address), gated: false });
     }
   }
 

@@ -13,6 +13,7 @@ import type { AgentContext, AgentDefinition, AgentInstance } from './define-agen
 import { DirectiveDesk } from './directives.js';
 import { registerService } from './service.js';
 import { WatermarkTracker } from './watermarks.js';
+import { EpochGate } from './epoch-gate.js';
 
 export interface StartOptions {
   agentId: string;
@@ -48,7 +49,9 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   let config: Static<C> = resolveConfig(def.kind, def.config, stored, opts.config);
   const counters: Record<string, number> = { in: 0, out: 0, dlq: 0, errors: 0 };
   const clock = new EventClock();
-  const bus = new AgentBus(nc, agentId, new Set(def.produces), counters, log);
+  const bus = new AgentBus(nc, agentId, def.kind, new Set(def.produces), counters, log);
+  const gate = new EpochGate((kind) => opts.upstreamKinds.indexOf(kind));
+  if (def.clock === 'upstream') bus.gateInputs(gate, opts.upstreamKinds);
   const catalog = await watchCatalog(catalogKv, log);
   const tracker = new WatermarkTracker(opts.upstreamKinds);
 
@@ -67,10 +70,17 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   const instance: AgentInstance<Static<C>> = await def.start(ctx, config);
 
   if (def.clock === 'upstream') {
-    bus.on(Subjects.watermark, (wm) => {
-      const low = tracker.observe(wm.kind, wm.agentId, wm.ts);
-      if (low !== null && low > clock.now()) advanceClock(low);
-    });
+    // Only the upstream kinds' watermarks: every agent publishes one per tick.
+    for (const kind of opts.upstreamKinds) {
+      bus.on(Subjects.watermark, (wm) => {
+        gate.watermark(wm.agentId, wm.ts);
+        const low = tracker.observe(wm.kind, wm.agentId, wm.ts);
+        if (low !== null && low > clock.now()) {
+          gate.release(low); // the epoch's inputs, in a fixed order, at the time they were sent
+          advanceClock(low);
+        }
+      }, { subject: Subjects.watermark.match(kind), gated: false });
+    }
   }
 
   const desk = new DirectiveDesk(bus, { agentId, kind: def.kind, tier: def.tier }, log, {
@@ -79,6 +89,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
         const startTs = Number(d.params.startTs);
         if (!Number.isInteger(startTs) || startTs < 0) return { status: 'rejected', detail: 'params.startTs must be an integer ms timestamp' };
         tracker.reset();
+        gate.reset();
         clock.reset(startTs);
         instance.reset?.(startTs);
         return { status: 'applied', detail: `clock at ${new Date(startTs).toISOString()}` };

@@ -103,7 +103,9 @@ export class Supervisor {
   private spawnAgent(m: Managed): void {
     const { natsUrl, creds, home } = this.opts;
     const logFd = openSync(join(home, 'logs', `${m.agentId}.log`), 'a');
-    const child = spawn(process.execPath, [AGENT_MAIN, m.kind, m.agentId], {
+    // VIGIL_AGENT_NODE_ARGS: extra node flags for the agents (e.g. --cpu-prof to profile a run).
+    const nodeArgs = (process.env.VIGIL_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, AGENT_MAIN, m.kind, m.agentId], {
       env: {
         ...process.env, VIGIL_NATS_URL: natsUrl, VIGIL_NATS_USER: m.kind, VIGIL_NATS_PASSWORD: creds[m.kind as keyof Credentials],
         VIGIL_HEARTBEAT_MS: String(this.opts.heartbeatMs ?? 1000),

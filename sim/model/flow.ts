@@ -66,7 +66,7 @@ export function edgeFilter(s: ServiceState, legit: number, attack: number, sourc
 export function capacityOf(s: ServiceState, ready: number, gc: number): {
   capacity: number; bottleneck: Flow['bottleneck']; servers: number; cpuCap: number; serviceMs: number;
 } {
-  const cpuCost = versionBehaviour(s).latencyFactor * (1 + (gc - 1) * 0.5);
+  const cpuCost = versionBehaviour(s).latencyFactor * (1 + (gc - 1) * 0.5) * s.cpuCostFactor;
   const st = serviceTimeMs(s, gc);
   const cpuCap = (ready * s.spec.capacityRps * s.size) / cpuCost;
   // Little's law: a request holds a worker for its own time plus its dependencies' (mean ~ p95 / 2).

@@ -62,6 +62,8 @@ export interface ServiceState {
   versionNumberOf?: { version: string; n: number };
   poolSize: number | null;
   slowFactor: number;
+  /** CPU cost per request, x (a hot code path, a runaway job): 1 normally. */
+  cpuCostFactor: number;
   blockingMs: number;
   nodeDegradedMs: number;
   rerouted: boolean;
@@ -86,7 +88,7 @@ export function createServiceState(spec: ServiceSpec, rng: Rng, startMs: number)
     size: spec.size, workers: spec.workers ?? Math.max(1, Math.round(spec.capacityRps)),
     version: spec.version, stableVersion: spec.version, previousVersion: null,
     versions: new Map([[spec.version, { errorPct: 0, latencyFactor: 1 }]]),
-    poolSize: spec.pool?.size ?? null, slowFactor: 1, blockingMs: 0, nodeDegradedMs: 0, rerouted: false,
+    poolSize: spec.pool?.size ?? null, slowFactor: 1, cpuCostFactor: 1, blockingMs: 0, nodeDegradedMs: 0, rerouted: false,
     corruptionPct: 0, partnerHang: null, leakPctPerMin: 0, breakerOpen: false, fallback: false,
     blockedSources: null, rateLimitRps: null, queue: 0, depLatencySmoothed: 0,
     last: emptyView(),

@@ -23,8 +23,9 @@ export function registerSim(program: Command): void {
     .option('--baseline', 'also run it with no automation and with an HPA-style scaler, side by side')
     .option('--stall-timeout <ms>', 'fail when the fleet makes no progress for this long', '30000')
     .option('--tick-delay <ms>', 'wall time between ticks, to watch a run live', '0')
+    .option('--pipeline <ticks>', "ticks the simulator may run ahead of the orchestrator (default: the scenario's, usually 1)")
     .option('--json', 'print one JSON object')
-    .action(async (name: string, opts: { seed?: string; baseline?: boolean; stallTimeout: string; tickDelay: string; json?: boolean }, cmd: Command) => {
+    .action(async (name: string, opts: { seed?: string; baseline?: boolean; stallTimeout: string; tickDelay: string; pipeline?: string; json?: boolean }, cmd: Command) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new ConfigError(`--seed ${opts.seed}: must be an integer`);
       const scenario = loadScenario(name, { seed });
@@ -42,6 +43,7 @@ export function registerSim(program: Command): void {
         seed,
         stallTimeoutMs: Number(opts.stallTimeout),
         tickDelayMs: Number(opts.tickDelay),
+        pipeline: opts.pipeline === undefined ? undefined : Number(opts.pipeline),
         onProgress: (world, wallSeconds) => {
           if (!progress) return;
           const line = formatProgress({ scenario: scenario.name, elapsedS: (world.now() - world.startTs) / 1000, totalS: scenario.durationS, wallSeconds, metrics: world.metrics() });
