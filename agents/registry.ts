@@ -33,3 +33,8 @@ export function upstreamKinds(def: AgentDefinition): AgentKind[] {
   const consumed = new Set(def.consumes);
   return agentDefinitions.filter((d) => d !== def && d.produces.some((s) => consumed.has(s))).map((d) => d.kind);
 }
+
+/** Kinds that consume what this kind produces: they follow its watermarks. */
+export function downstreamKinds(def: AgentDefinition): AgentKind[] {
+  return agentDefinitions.filter((d) => d !== def && upstreamKinds(d).includes(def.kind)).map((d) => d.kind);
+}

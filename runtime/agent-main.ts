@@ -5,7 +5,7 @@
  * VIGIL_NATS_URL, VIGIL_NATS_USER, VIGIL_NATS_PASSWORD; VIGIL_AGENT_CONFIG (JSON overrides),
  * VIGIL_LOG_LEVEL. Exit codes: 0 clean stop, 78 configuration error, 1 anything else.
  */
-import { definitionOf, upstreamKinds } from '../agents/registry.js';
+import { definitionOf, downstreamKinds, upstreamKinds } from '../agents/registry.js';
 import { ConfigError, errorMessage } from './errors.js';
 import { createLogger } from './log.js';
 import { DEFAULT_NATS_URL } from './nats/connect.js';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
   const agent = await startAgent(def, {
-    agentId, log, upstreamKinds: upstreamKinds(def), config: overrides,
+    agentId, log, upstreamKinds: upstreamKinds(def), announceWatermarks: downstreamKinds(def).length > 0, config: overrides,
     nats: { url: process.env.VIGIL_NATS_URL ?? DEFAULT_NATS_URL, user: process.env.VIGIL_NATS_USER ?? kind, password: process.env.VIGIL_NATS_PASSWORD },
     heartbeatMs: Number(process.env.VIGIL_HEARTBEAT_MS ?? 1000),
   });

@@ -21,6 +21,8 @@ export interface StartOptions {
   log: Logger;
   /** Kinds whose watermarks drive this agent's clock (from the registry). */
   upstreamKinds: readonly string[];
+  /** Whether any agent follows this one's watermarks (default true); none does for the analyst. */
+  announceWatermarks?: boolean;
   /** Configuration overrides on top of the defaults and the stored configuration. */
   config?: unknown;
   heartbeatMs?: number;
@@ -55,9 +57,10 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   const catalog = await watchCatalog(catalogKv, log);
   const tracker = new WatermarkTracker(opts.upstreamKinds);
 
+  const announce = opts.announceWatermarks ?? true;
   const advanceClock = (ts: number): void => {
     if (clock.advance(ts)) instance.onWatermark?.(ts);
-    bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now() });
+    if (announce) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now() });
   };
   const ctx: AgentContext = {
     agentId, kind: def.kind, tier: def.tier, bus, clock, log, catalog, counters, advanceClock, nats: nc,
@@ -134,7 +137,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     const hb = heartbeat();
     bus.publish(Subjects.heartbeat, [agentId], hb);
     // Re-announce the watermark so that a restarted downstream agent catches up without new input.
-    if (clock.now() > 0) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now() });
+    if (announce && clock.now() > 0) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now() });
     const entry: RegistryEntry = {
       agentId, kind: def.kind, tier: def.tier, pid: process.pid, host: hostname(), startedAt,
       lastHeartbeat: hb.wallTs, status: hb.status, eventTs: hb.eventTs, lagMs: hb.lagMs,

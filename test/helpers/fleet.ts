@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { agentKinds } from '../../agents/registry.js';
 import { createLogger } from '../../runtime/log.js';
@@ -56,4 +58,21 @@ export function runCli(nats: { home: string; url: string }, args: string[], time
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`vigil ${args.join(' ')} timed out; stderr: ${stderr}`)); }, timeoutMs);
     child.on('exit', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
   });
+}
+
+/**
+ * One fleet (and an operator connection) for the whole test file: started before the first
+ * test, stopped after the last. Read `fleet` and `nc` inside tests only.
+ */
+export function useTestFleet(opts: Parameters<typeof startTestFleet>[0] = {}): { readonly fleet: TestFleet; readonly nc: NatsConnection } {
+  const ctx = {} as { fleet: TestFleet; nc: NatsConnection };
+  beforeAll(async () => {
+    ctx.fleet = await startTestFleet(opts);
+    ctx.nc = await ctx.fleet.nats.connect('operator');
+  }, 60_000);
+  afterAll(async () => {
+    await ctx.nc?.close();
+    await ctx.fleet?.stop();
+  });
+  return ctx;
 }

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { agentDefinitions } from '../../agents/registry.js';
 import { Buckets, Subjects, type DlqEntry } from '../../runtime/contracts/index.js';
-import { startTestFleet, type TestFleet } from '../helpers/fleet.js';
+import { useTestFleet, type TestFleet } from '../helpers/fleet.js';
 import { REPO_ROOT } from '../helpers/nats-server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -28,16 +28,10 @@ function microSchema(name: string): object {
 }
 
 describe('fleet: nine agent processes on a real nats-server', () => {
+  const shared = useTestFleet();
   let fleet: TestFleet;
   let nc: NatsConnection;
-  beforeAll(async () => {
-    fleet = await startTestFleet();
-    nc = await fleet.nats.connect('operator');
-  }, 60_000);
-  afterAll(async () => {
-    await nc?.close();
-    await fleet?.stop();
-  });
+  beforeAll(() => { ({ fleet, nc } = shared); });
 
   it('vigil ps: every agent is listed healthy with its pid', async () => {
     const { code, stdout } = await fleet.cli('ps', '--json');

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Subjects, type Action, type AuditEvent } from '../../runtime/contracts/index.js';
 import { currentLeader } from '../../runtime/nats/leader.js';
-import { startTestFleet, type TestFleet } from '../helpers/fleet.js';
+import { useTestFleet, type TestFleet } from '../helpers/fleet.js';
 import { REPO_ROOT } from '../helpers/nats-server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -25,16 +25,10 @@ function spawnOrchestrator(fleet: TestFleet, id: string): ChildProcess {
 }
 
 describe('orchestrator: durable runs on a real fleet', () => {
+  const shared = useTestFleet();
   let fleet: TestFleet;
   let nc: NatsConnection;
-  beforeAll(async () => {
-    fleet = await startTestFleet();
-    nc = await fleet.nats.connect('operator');
-  }, 60_000);
-  afterAll(async () => {
-    await nc?.close();
-    await fleet?.stop();
-  });
+  beforeAll(() => { ({ fleet, nc } = shared); });
 
   it('orchestrator: a directive changing a trigger threshold shows in inspect and is used by the next evaluation', async () => {
     const cpuActions = async (threshold: number): Promise<Action[]> => {
