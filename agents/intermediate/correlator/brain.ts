@@ -65,9 +65,11 @@ export class Correlator {
   }
 
   /**
-   * Takes one alert; returns the incidents that opened or changed because of it. A statistical
-   * alert whose value stays within its service's SLO (latency, error rate) is counted and
-   * dropped: an anomaly that breaches nothing is no symptom, and it would name a root cause.
+   * Takes one alert; returns the incidents that opened or changed because of it. A yellow alert
+   * (statistical, or the seed's global 200 ms warning) whose value stays within its service's
+   * SLO (latency, error rate) is counted and dropped: a warning that breaches nothing is no
+   * symptom, and it would open incidents and name root causes (a 7 ms anomaly on a database, a
+   * checkout whose normal 300 ms is within its 400 ms SLO). Red alerts always count.
    */
   alert(a: Alert, catalog: CatalogSnapshot): Incident[] {
     if (withinSlo(a, catalog.topology(a.service))) {
@@ -243,9 +245,9 @@ function leadAlert(own: AlertState[]): AlertState {
     || specificity(a.metric) - specificity(b.metric) || a.key.localeCompare(b.key))[0];
 }
 
-/** A statistical (not threshold) alert on latency or error rate whose value is within the service's SLO. */
+/** A yellow alert (a warning, threshold or statistical) on latency or error rate whose value is within the service's SLO. */
 function withinSlo(a: Alert, info: ServiceInfo | undefined): boolean {
-  if (a.rule === 'threshold' || a.level === 'clear') return false;
+  if (a.level !== 'yellow') return false;
   const slo = a.metric === 'latency_ms' ? info?.sloLatencyMs : a.metric === 'error_rate' ? info?.sloErrorRate : undefined;
   return slo !== undefined && a.value <= slo;
 }

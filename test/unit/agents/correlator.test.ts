@@ -174,14 +174,16 @@ describe('correlator', () => {
     expect(tie.alert(alert('db', 'latency_ms', T0 + 30 * S), chain)[0].rootCause.service).toBe('db'); // same onset: most upstream
   });
 
-  it('correlator: a statistical alert within the service SLO opens nothing and names no root cause', () => {
+  it('correlator: a yellow alert within the service SLO opens nothing and names no root cause; red always counts', () => {
     const slo = { ...chain, topology: (s: string) => ({ ...chain.topology(s)!, sloLatencyMs: 200, sloErrorRate: 1 }) };
     const c = new Correlator();
     const stat = (service: string, metric: string, value: number, ts: number): Alert => ({ ...alert(service, metric, ts, 'yellow'), rule: 'auto/novelty', value });
     expect(c.alert(stat('db', 'latency_ms', 7, T0), slo)).toEqual([]);
     expect(c.alert(stat('api', 'error_rate', 0, T0), slo)).toEqual([]);
+    expect(c.alert({ ...alert('api', 'latency_ms', T0, 'yellow'), value: 190 }, slo)).toEqual([]); // the 200 ms warning, SLO 200
     expect(c.alert(stat('api', 'latency_ms', 2500, T0 + S), slo)).toHaveLength(1); // beyond the SLO: a symptom
-    expect((c.state() as { counts: { withinSlo: number } }).counts.withinSlo).toBe(2);
+    expect(c.alert({ ...alert('billing', 'latency_ms', T0 + S), value: 150 }, slo)).toHaveLength(1); // red
+    expect((c.state() as { counts: { withinSlo: number } }).counts.withinSlo).toBe(3);
   });
 
   it('correlator: db latency with the pool half empty (locks) is a cascade led by db_latency_ms, not a pool saturation', () => {
