@@ -4,12 +4,16 @@
  */
 import type { AggWindow, Forecast } from '../runtime/contracts/index.js';
 import { desiredReplicas } from './hpa.js';
-import { conditionHolds, readMetric } from './metric-read.js';
+import { compare, conditionHolds, readMetric } from './metric-read.js';
 import { proposeDemand, scaleOutAllowed, type Capacity } from './scaling-demand.js';
-import type { ScalingPolicy, Stat, Trigger } from './schema.js';
+import type { Condition, ScalingPolicy, Stat, Trigger } from './schema.js';
 
 /** A metric the validation watches after a change, with its value before the change. */
-export interface Watch { metric: string; stat: Stat; threshold: number; before: number | null }
+export interface Watch {
+  metric: string; stat: Stat; threshold: number; before: number | null;
+  /** the trigger's onlyIf: over the threshold counts only while these hold (a scale-in is judged as the trigger would fire) */
+  onlyIf?: Condition[];
+}
 
 /** A change the machine wants to make. `params` are absolute targets, with `from` to undo. */
 export interface Proposal {
@@ -149,7 +153,7 @@ function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, m
   const target = Math.max(highest, floor, min);
   if (target >= current) return null;
   const watch = enabled(policy).filter(([, t]) => t.kind === 'horizontal')
-    .map(([, t]) => ({ metric: t.metric, stat: t.stat, threshold: t.threshold, before: readMetric(w, t.metric, t.stat) ?? null }));
+    .map(([, t]) => ({ metric: t.metric, stat: t.stat, threshold: t.threshold, before: readMetric(w, t.metric, t.stat) ?? null, onlyIf: t.onlyIf }));
   return {
     type: 'scale-in', params: { instances: target, from: current }, trigger: 'scale-in', cooldownS: policy.horizontal.scaleInCooldownS,
     reason: `every recommendation of the last ${stabS} s was <= ${highest} < ${current} instances`,
@@ -196,8 +200,10 @@ export interface Sample { values: Record<string, number>; rps: number | null }
 export function sampleOf(w: AggWindow, watch: Watch[]): Sample {
   const values: Record<string, number> = {};
   for (const m of watch) {
-    const v = readMetric(w, m.metric, m.stat);
-    if (v !== undefined) values[m.metric] = v;
+    for (const [metric, stat] of [[m.metric, m.stat] as const, ...(m.onlyIf ?? []).map((c) => [c.metric, c.stat] as const)]) {
+      const v = readMetric(w, metric, stat);
+      if (v !== undefined && !(metric in values)) values[metric] = v;
+    }
   }
   return { values, rps: readMetric(w, 'rps', 'mean') ?? null };
 }
@@ -229,7 +235,11 @@ export function judge(p: Pick<Proposal, 'expect' | 'watch' | 'beforeRps'>, sampl
     const after = avg(vals);
     detail[m.metric] = { before: m.before, after: round(after), threshold: m.threshold };
     if (p.expect === 'hold') {
-      if (after > m.threshold) return { verdict: 'rollback', detail: { ...detail, reason: `${m.metric} ${round(after)} > ${m.threshold} after the change` } };
+      const counts = (m.onlyIf ?? []).every((c) => {
+        const cv = settled.map((x) => x.values[c.metric]).filter((v): v is number => v !== undefined);
+        return cv.length === 0 ? c.ifMissing === 'pass' : compare(avg(cv), c.op, c.value);
+      });
+      if (after > m.threshold && counts) return { verdict: 'rollback', detail: { ...detail, reason: `${m.metric} ${round(after)} > ${m.threshold} after the change` } };
       continue;
     }
     if (after <= m.threshold || m.before === null) continue;

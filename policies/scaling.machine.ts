@@ -194,9 +194,11 @@ export const scalingMachine = setup({
     recordRolledBack: assign(({ context, event }) => {
       const c = context.change as AppliedChange;
       const ok = event.type === 'RESULT' && succeeded(event);
+      // an undone change waits the longest cooldown: the reading that proposed it was wrong, retrying soon would flap
+      const waitS = Math.max(c.cooldownS, ...Object.values(context.policy.triggers).map((t) => t.cooldownS));
       return {
         pending: null, obs: emptyObs(), size: ok && c.params.size !== undefined ? c.params.from : context.size,
-        cooldownUntil: Math.max(context.cooldownUntil ?? 0, context.now + c.cooldownS * 1000),
+        cooldownUntil: Math.max(context.cooldownUntil ?? 0, context.now + waitS * 1000),
         counters: { ...context.counters, rollbacks: context.counters.rollbacks + 1, failures: context.counters.failures + (ok ? 0 : 1) },
       };
     }),
@@ -290,9 +292,7 @@ export const scalingMachine = setup({
 });
 
 /** A predictive proposal in forecast-only mode: record it (once per target and cooldown), do not act. */
-function forecastOnly({ context }: { context: ScalingContext }): boolean {
-  return context.forecastOnly && context.proposal?.trigger === 'predictive';
-}
+function forecastOnly({ context }: { context: ScalingContext }): boolean { return context.forecastOnly && context.proposal?.trigger === 'predictive'; }
 
 function freshNote({ context }: { context: ScalingContext }): boolean {
   return freshForecastNote(context.lastNote, context.proposal as Proposal, context.now);

@@ -169,6 +169,27 @@ describe('scaling machine: horizontal triggers', () => {
   });
 });
 
+describe('scaling machine: judging a scale-in', () => {
+  const scaledIn = (after: Record<string, number>) => {
+    const h = harness();
+    for (let m = 0; m < 5; m++) h.minute(m, 2, { cpu: 30, latency_ms: 175, rps: 60 });
+    expect(h.acts()[0]).toMatchObject({ type: 'scale-in', params: { instances: 1, from: 2 } });
+    h.reply('applied', T0 + 5 * MIN + 100);
+    for (let m = 5; m < 8; m++) h.minute(m, 1, after);
+    return h;
+  };
+
+  it('scaling: a scale-in is judged as its triggers would fire: dependency latency with a calm CPU keeps it', () => {
+    expect(scaledIn({ cpu: 62, latency_ms: 206, rps: 60 }).notes()).toContain('validation-kept');
+  });
+
+  it('scaling: a scale-in that overloads the CPU is rolled back', () => {
+    const h = scaledIn({ cpu: 85, latency_ms: 260, rps: 60 });
+    expect(h.notes()).toContain('validation-rollback');
+    expect(h.acts()[1]).toMatchObject({ type: 'scale-out', params: { instances: 2, from: 1 } });
+  });
+});
+
 describe('scaling machine: vertical, predictive, policy changes', () => {
   it('scaling: vertical and horizontal never both at once: one change, then the other after cooldown', () => {
     const h = harness();
