@@ -74,6 +74,11 @@ export interface OrchestratorBrain {
   incidents(): IncidentView[];
   ack(incidentId: string, now: number): OrchestratorOutput;
   resolve(incidentId: string, now: number): OrchestratorOutput;
+  /**
+   * Before a new run (begin-run): the directives restoring normal monitoring of every service an
+   * incident still boosts, so that no boost outlives its run (the next run would detect more).
+   */
+  releaseMonitoring(): OrchestratorOutput;
   /** JSON for `vigil inspect orchestrator` */
   state(): unknown;
 }

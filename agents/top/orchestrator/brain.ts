@@ -19,6 +19,7 @@ import { setPolicyPath, setTrigger } from '../../../policies/policy-edit.js';
 import type { OrchestratorPolicy, ScalingPolicy } from '../../../policies/schema.js';
 import { Outbox, type IncidentView, type OrchestratorBrain, type OrchestratorOptions, type OrchestratorOutput } from './brain-types.js';
 import { IncidentDesk, emptyDesk, type DeskState } from './incident-runs.js';
+import { releaseAll } from './monitoring-boost.js';
 import { PolicyRun } from './policy-run.js';
 
 export type { BrainDirective, IncidentView, OrchestratorBrain, OrchestratorOptions, OrchestratorOutput } from './brain-types.js';
@@ -134,6 +135,13 @@ class Brain implements OrchestratorBrain {
 
   resolve(incidentId: string, now: number): OrchestratorOutput {
     return this.#call(now, (out) => this.#desk.resolve(incidentId, now, out, 'operator'));
+  }
+
+  releaseMonitoring(): OrchestratorOutput {
+    const out = new Outbox();
+    out.directives.push(...releaseAll(this.#desk.state.boosts, this.#policy.remediation.monitoring));
+    this.#desk.state.boosts = {};
+    return this.#finish(out);
   }
 
   state(): unknown {

@@ -83,6 +83,7 @@ export default defineAgent({
       inspect: () => ({ leader: lease.isLeader(), dryRun: config.dryRun, forecastOnly: config.forecastOnly, brain: brain?.state() ?? null }),
       onWatermark: (ts) => whenLeader((b) => b.advance(ts)),
       reset: () => {
+        if (brain) publish(brain.releaseMonitoring()); // boosts of incidents left open must not carry into the new run
         snapshots.clear();
         if (brain) brain = newBrain();
       },

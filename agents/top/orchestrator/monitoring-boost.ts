@@ -42,3 +42,9 @@ export function release(boosts: Boosts, incidentId: string, m: RemediationSettin
   }
   return { boosts: next, directives: out };
 }
+
+/** A new run starts: restore normal monitoring of every service still boosted (its incident never resolved). */
+export function releaseAll(boosts: Boosts, m: RemediationSettings['monitoring']): BrainDirective[] {
+  return Object.entries(boosts).filter(([, holders]) => holders.length > 0)
+    .flatMap(([service]) => directives(service, m.normalSensitivity, m.normalIntervalS));
+}

@@ -181,6 +181,17 @@ describe('orchestrator brain: incidents', () => {
     expect(d.brain.incidents()[0].remediation[0]).toMatchObject({ entry: 'rollback-deploy', outcome: { status: 'done' } });
   });
 
+  it('brain: before a new run, every boost of an incident left open is released', () => {
+    const d = drive();
+    d.take(d.brain.onIncident(incident('inc-1', 'saturation', { rootCause: { service: 'db', metric: 'cpu', reason: 'x' } }), T0));
+    const out = d.take(d.brain.releaseMonitoring());
+    expect(out.directives).toEqual(expect.arrayContaining([
+      { to: { tier: 'base', kind: 'detector', agentId: 'all' }, type: 'set-sensitivity', params: { sensitivity: 0.5, service: 'db' } },
+      { to: { tier: 'base', kind: 'detector', agentId: 'all' }, type: 'set-sensitivity', params: { sensitivity: 0.5, service: 'api' } },
+    ]));
+    expect(d.brain.releaseMonitoring().directives).toEqual([]);
+  });
+
   it('brain: escalation follows the table; ack stops it', () => {
     const d = drive();
     d.take(d.brain.onIncident(incident('inc-1', 'saturation', { rootCause: { service: 'db', metric: 'cpu', reason: 'x' } }), T0));
