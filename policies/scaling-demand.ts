@@ -55,32 +55,38 @@ export function projectedRps(w: AggWindow, leadS: number): number | null {
 }
 
 /**
- * The demand scale-out for the window, or null: needs a learnt capacity, the scale-out guards,
- * and the rps projected `leadS` ahead at or above `triggerUtilisation` of what the instances in
- * place (booting included) serve. Target: that rps at the HPA's cpu target, at most
- * +maxUpPercent. While a step is in flight the caller passes `leadS` 0: a follow-up answers the
- * load measured, not a second extrapolation of a ramp that may be ending.
+ * The demand scale-out for the window, or null. Demand is the rps projected `leadS` ahead over
+ * what the instances in place (booting included) serve at the learnt capacity (at or above
+ * `triggerUtilisation`) or, with `measuredCpu`, a window mean CPU at or above `saturationCpu`
+ * (saturated whatever the rps: a hot code path, demand already measured). With the scale-out
+ * guards, the target is that demand at the HPA's cpu target, at most +maxUpPercent.
+ * While a step is in flight the caller passes `leadS` 0 and no CPU (booting instances read no
+ * CPU yet): a follow-up answers the load measured, not a second extrapolation.
  */
 export function proposeDemand(
-  w: AggWindow, capacity: Capacity | null, policy: ScalingPolicy, limits: Limits, leadS = policy.demand.leadS,
+  w: AggWindow, capacity: Capacity | null, policy: ScalingPolicy, limits: Limits, leadS = policy.demand.leadS, measuredCpu = true,
 ): Proposal | null {
   const d = policy.demand;
   const per = capacity?.perInstanceRps ?? null;
   const current = w.instances;
-  if (!d.enabled || per === null || per <= 0 || current <= 0 || !scaleOutAllowed(w, policy)) return null;
-  const demand = projectedRps(w, leadS);
-  if (demand === null) return null;
-  const utilisation = demand / (per * current);
-  if (utilisation < d.triggerUtilisation) return null;
-  const desired = Math.ceil(demand / (per * (policy.horizontal.targetCpu / 100)));
+  if (!d.enabled || current <= 0 || !scaleOutAllowed(w, policy)) return null;
+  const demand = per !== null && per > 0 ? projectedRps(w, leadS) : null;
+  const cpuNow = readMetric(w, 'cpu', 'mean') ?? null;
+  const byRps = demand === null ? 0 : demand / ((per as number) * current);
+  const byCpu = measuredCpu && cpuNow !== null && cpuNow >= d.saturationCpu ? cpuNow / 100 : 0;
+  if (byRps < d.triggerUtilisation && byCpu === 0) return null;
+  const utilisation = Math.max(byRps, byCpu);
+  const desired = Math.ceil(current * utilisation / (policy.horizontal.targetCpu / 100));
   const step = Math.max(Math.ceil(current * (1 + d.maxUpPercent / 100)), current + policy.horizontal.maxUpPods);
   const target = Math.min(desired, step, limits.max);
   if (target <= current) return null;
   const cpuTrigger = Object.values(policy.triggers).find((t) => t.metric === 'cpu' && t.kind === 'horizontal');
-  const cpuNow = readMetric(w, 'cpu', 'mean') ?? null;
+  const why = byRps >= byCpu
+    ? `rps ${round(demand as number)} expected in ${leadS} s = ${Math.round(byRps * 100)} % of ${current} x ${round(per as number)} rps`
+    : `cpu ${round(cpuNow as number)} % saturates ${current} instances`;
   return {
     type: 'scale-out', params: { instances: target, from: current }, trigger: 'demand', cooldownS: cpuTrigger?.cooldownS ?? 900,
-    reason: `rps ${round(demand)} expected in ${leadS} s = ${Math.round(utilisation * 100)} % of ${current} x ${round(per)} rps`,
+    reason: why,
     expect: 'improve', watch: [{ metric: 'cpu', stat: 'mean', threshold: cpuTrigger?.threshold ?? policy.horizontal.targetCpu, before: cpuNow }],
     beforeRps: readMetric(w, 'rps', 'mean') ?? null,
   };

@@ -111,8 +111,9 @@ export const scalingMachine = setup({
     }),
     proposeDemand: assign(({ context, event }) => {
       if (event.type !== 'EVALUATE' || event.hold) return {};
-      const leadS = context.validateUntil === null ? context.policy.demand.leadS : 0; // a step in flight: measured load only
-      return { proposal: proposeDemand(event.window, context.capacity ?? null, context.policy, limitsFor(context.policy, context.service), leadS) };
+      const settled = context.validateUntil === null; // else a step in flight: measured rps only
+      const leadS = settled ? context.policy.demand.leadS : 0;
+      return { proposal: proposeDemand(event.window, context.capacity ?? null, context.policy, limitsFor(context.policy, context.service), leadS, settled) };
     }),
     predict: assign(({ context, event }) => {
       if (event.type !== 'FORECAST') return {};

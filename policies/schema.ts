@@ -85,6 +85,7 @@ export const ScalingPolicy = Type.Object({
     enabled: Type.Boolean({ default: true }),
     triggerUtilisation: Type.Number({ exclusiveMinimum: 0, default: 0.9, description: 'scale out at once when the projected rps reaches this share of the capacity in place (booting instances included)' }),
     leadS: Type.Integer({ minimum: 0, default: 60, description: 'how far ahead the rps trend of the window is projected' }),
+    saturationCpu: Type.Number({ minimum: 0, maximum: 100, default: 95, description: 'a window mean cpu this high is saturation: scale at once by the HPA formula, whatever the rps' }),
     maxUpPercent: Type.Number({ minimum: 0, default: 700, description: 'one demand step adds at most this percentage (or maxUpPods): a surge needs one big step, instances boot slowly' }),
     learnCpuMin: Type.Number({ minimum: 0, maximum: 100, default: 20, description: 'rps per instance is learnt only from windows with mean cpu in [learnCpuMin, learnCpuMax]' }),
     learnCpuMax: Type.Number({ minimum: 0, maximum: 100, default: 85 }),

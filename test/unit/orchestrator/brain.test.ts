@@ -181,6 +181,14 @@ describe('orchestrator brain: incidents', () => {
     expect(d.brain.incidents()[0].remediation[0]).toMatchObject({ entry: 'rollback-deploy', outcome: { status: 'done' } });
   });
 
+  it('brain: no circuit breaker for a latency its own hot CPU explains (the scaling machine answers it)', () => {
+    const d = drive();
+    d.minute('api', 0, 3, { cpu: 96, latency_ms: 900, rps: 180 });
+    d.take(d.brain.onIncident(incident('inc-h', 'single', { service: 'api', services: ['api'], rootCause: { service: 'api', metric: 'latency_ms', reason: 'x' } }), T0 + MIN));
+    expect(d.actions().filter((a) => a.type === 'circuit-breaker')).toEqual([]);
+    expect(d.brain.incidents()[0].remediation[0]).toMatchObject({ entry: 'circuit-breaker', outcome: { status: 'escalated' } });
+  });
+
   it('brain: before a new run, every boost of an incident left open is released', () => {
     const d = drive();
     d.take(d.brain.onIncident(incident('inc-1', 'saturation', { rootCause: { service: 'db', metric: 'cpu', reason: 'x' } }), T0));

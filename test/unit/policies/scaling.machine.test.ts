@@ -330,6 +330,14 @@ describe('scaling machine: demand', () => {
     expect(h.acts().map((a) => a.params)).toEqual([{ instances: 6, from: 3 }, { instances: 15, from: 6 }]);
   });
 
+  it('scaling: a saturated CPU (>= 95 %) with unchanged traffic scales out at once by the HPA formula', () => {
+    const h = harness();
+    for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 60, rps: 180 });
+    h.minute(3, 3, { cpu: 96, rps: 180 });
+    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 5, from: 3 } })]); // ceil(3 × 96/70)
+    expect(h.acts()[0].reason).toMatch(/^demand: cpu 96 % saturates 3 instances/);
+  });
+
   it('scaling: steady load well within the learnt capacity never triggers demand scaling', () => {
     const h = harness();
     for (let m = 0; m < 20; m++) h.minute(m, 5, { cpu: 67, rps: 500 });
