@@ -34,6 +34,8 @@ export interface AgentContext {
   clock: Clock;
   log: Logger;
   catalog: CatalogView;
+  /** False while NATS is unreachable (the client reconnects by itself): time to buffer. */
+  connected(): boolean;
   /** The raw connection, for agents that need KV buckets or requests beyond the bus (the orchestrator). */
   nats: NatsConnection;
   /**

@@ -57,6 +57,13 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   const catalog = await watchCatalog(catalogKv, log);
   const tracker = new WatermarkTracker(opts.upstreamKinds);
 
+  let connected = true;
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'disconnect') { connected = false; log.warn({ server: s.server }, 'NATS unreachable: reconnecting'); }
+      if (s.type === 'reconnect') { connected = true; log.info({ server: s.server }, 'NATS reachable again'); }
+    }
+  })();
   const announce = opts.announceWatermarks ?? true;
   const advanceClock = (ts: number): void => {
     if (clock.advance(ts)) instance.onWatermark?.(ts);
@@ -64,6 +71,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   };
   const ctx: AgentContext = {
     agentId, kind: def.kind, tier: def.tier, bus, clock, log, catalog, counters, advanceClock, nats: nc,
+    connected: () => connected,
     saveState: async (key, value) => { await stateKv.put(`${agentId}.${key}`, JSON.stringify(value)); },
     loadState: async <T>(key: string) => (await readJson(stateKv, `${agentId}.${key}`)) as T | undefined,
     publishDirective: (to, directive) => {

@@ -4,6 +4,7 @@ import { Subjects, check, describeProblems, type Sample } from '../../../runtime
 import { defineAgent } from '../../../runtime/host/define-agent.js';
 import { errorMessage } from '../../../runtime/errors.js';
 import { byService, CounterRates, HostMetrics, scrapeTarget, type ScrapeTarget } from './sources.js';
+import { SampleBuffer } from './buffer.js';
 
 const Target = Type.Object({
   service: Type.String({ pattern: '^[A-Za-z0-9_-]+$' }),
@@ -24,6 +25,7 @@ export const CollectorConfig = Type.Object({
   targets: Type.Array(Target, { default: [] }),
   targetsFile: Type.Optional(Type.String({ description: 'JSON file with more targets, re-read every collection' })),
   scrapeTimeoutMs: Type.Integer({ minimum: 100, default: 2000 }),
+  bufferSamples: Type.Integer({ minimum: 0, default: 100_000, description: 'samples kept while NATS is unreachable (oldest dropped first)' }),
 }, { additionalProperties: false });
 type CollectorConfig = Static<typeof CollectorConfig>;
 
@@ -36,15 +38,26 @@ export default defineAgent({
   produces: [Subjects.raw],
   clock: 'self',
   config: CollectorConfig,
-  start({ bus, log, counters, advanceClock, agentId }, initial) {
+  start({ bus, log, counters, advanceClock, agentId, connected }, initial) {
     let config = initial;
     let timer: NodeJS.Timeout | undefined;
     const rates = new CounterRates();
     const host = new HostMetrics();
     const lastErrors: string[] = [];
+    const buffer = new SampleBuffer(initial.bufferSamples);
 
-    const publish = (samples: Sample[]): void => {
-      for (const [service, list] of byService(samples)) bus.emit(Subjects.raw, [service], { service, samples: list });
+    const publish = (fresh: Sample[]): void => {
+      if (!connected()) {
+        buffer.push(fresh);
+        counters.buffered = buffer.size();
+        counters.bufferDropped = buffer.dropped();
+        return;
+      }
+      const samples = buffer.size() > 0 ? [...buffer.drain(), ...fresh] : fresh;
+      counters.buffered = 0;
+      for (const [service, list] of byService(samples)) {
+        for (let i = 0; i < list.length; i += 5000) bus.emit(Subjects.raw, [service], { service, samples: list.slice(i, i + 5000) });
+      }
       counters.samples = (counters.samples ?? 0) + samples.length;
     };
     const noteError = (msg: string): void => {
@@ -84,7 +97,10 @@ export default defineAgent({
     schedule();
 
     return {
-      inspect: () => ({ mode: config.mode, intervalS: config.intervalS, targets: allTargets(config, () => {}).map((t) => t.url), lastErrors }),
+      inspect: () => ({
+        mode: config.mode, intervalS: config.intervalS, targets: allTargets(config, () => {}).map((t) => t.url),
+        buffered: buffer.size(), bufferDropped: buffer.dropped(), lastErrors,
+      }),
       directive: (d) => {
         if (d.type !== 'set-interval') return { status: 'rejected', detail: `collector does not handle ${d.type}` };
         const intervalS = Number(d.params.intervalS);
