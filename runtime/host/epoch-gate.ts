@@ -17,6 +17,7 @@ export class EpochGate {
   readonly #open = new Map<string, Held[]>();
   readonly #closed: Held[] = [];
   readonly #lastWatermark = new Map<string, number>();
+  #low = Number.NEGATIVE_INFINITY;
   #seq = 0;
 
   constructor(private readonly rankOf: (kind: string) => number) {}
@@ -30,6 +31,7 @@ export class EpochGate {
 
   /** Holds a message from outside the hierarchy until event time reaches `ts`. */
   holdUntil(ts: number, deliver: () => void): void {
+    if (ts <= this.#low) { deliver(); return; } // its time has come already
     this.#closed.push({ end: ts, rank: -1, seq: this.#seq++, deliver });
   }
 
@@ -47,6 +49,7 @@ export class EpochGate {
 
   /** Delivers, in order, every held message whose epoch ended at or before `low`. */
   release(low: number): void {
+    this.#low = Math.max(this.#low, low);
     const due = this.#closed.filter((h) => h.end <= low);
     if (due.length === 0) return;
     const keep = this.#closed.filter((h) => h.end > low);
@@ -68,5 +71,6 @@ export class EpochGate {
     this.#open.clear();
     this.#closed.length = 0;
     this.#lastWatermark.clear();
+    this.#low = Number.NEGATIVE_INFINITY;
   }
 }

@@ -31,7 +31,7 @@ export async function startTestFleet(opts: { scale?: Partial<Record<string, numb
   await supervisor.start();
   const expected = agents.reduce((n, a) => n + a.count, 0);
   const operator = await nats.connect('operator');
-  await waitForFleet(operator, expected, 30_000);
+  await waitForFleet(operator, expected, 60_000);
   const { readRegistry } = await import('../../runtime/nats/registry.js');
   return {
     nats, supervisor,
@@ -69,7 +69,7 @@ export function useTestFleet(opts: Parameters<typeof startTestFleet>[0] = {}): {
   beforeAll(async () => {
     ctx.fleet = await startTestFleet(opts);
     ctx.nc = await ctx.fleet.nats.connect('operator');
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await ctx.nc?.close();
     await ctx.fleet?.stop();

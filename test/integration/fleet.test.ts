@@ -73,6 +73,16 @@ describe('fleet: nine agent processes on a real nats-server', () => {
     expect(stored.rules.cpu).toMatchObject({ yellow: 75, red: 92 });
   });
 
+  it('vigil directive set-sensitivity: the detector operating point changes live', async () => {
+    const before = JSON.parse((await fleet.cli('inspect', 'detector', '--json')).stdout)[0].state as { sensitivity: number; scoreThreshold: number };
+    const res = await fleet.cli('directive', 'set-sensitivity', '--to', 'detector', '--sensitivity', '0.9', '--json');
+    expect(res.code, res.stdout + res.stderr).toBe(0);
+    const after = JSON.parse((await fleet.cli('inspect', 'detector', '--json')).stdout)[0].state as { sensitivity: number; scoreThreshold: number };
+    expect(after.sensitivity).toBe(0.9);
+    expect(after.scoreThreshold).toBeLessThan(before.scoreThreshold);
+    expect((await fleet.cli('directive', 'set-sensitivity', '--to', 'detector', '--sensitivity', String(before.sensitivity))).code).toBe(0);
+  });
+
   it('vigil directive: an invalid parameter is rejected by the agent and the command fails', async () => {
     const res = await fleet.cli('directive', 'set-sensitivity', '--to', 'detector', '--sensitivity', '3');
     expect(res.code).not.toBe(0);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Subjects, type Action, type AuditEvent } from '../../runtime/contracts/index.js';
+import { Subjects, type Action, type AuditEvent, type Incident } from '../../runtime/contracts/index.js';
 import { currentLeader } from '../../runtime/nats/leader.js';
 import { useTestFleet, type TestFleet } from '../helpers/fleet.js';
 import { REPO_ROOT } from '../helpers/nats-server.js';
@@ -47,6 +47,38 @@ describe('orchestrator: durable runs on a real fleet', () => {
     expect(await cpuActions(99)).toEqual([]);
     expect((await cpuActions(55)).length).toBeGreaterThan(0);
     expect((await fleet.cli('directive', 'set-trigger', '--to', 'orchestrator', '--trigger', 'cpu_high', '--threshold', '70')).code).toBe(0);
+  }, 120_000);
+
+  it('vigil incident ls / ack / resolve, vigil audit: an incident goes through acknowledgement and resolution', async () => {
+    const run = await fleet.cli('sim', 'run', 'cpu-spike', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const [orchestrator] = JSON.parse((await fleet.cli('inspect', 'orchestrator', '--json')).stdout) as { state: { brain: { clock: number } } }[];
+    const now = orchestrator.state.brain.clock;
+    const incident: Incident = {
+      id: 'inc-cli-test', service: 'api', status: 'open', services: ['api'], alertIds: ['a-1'], metrics: ['api.error_rate'],
+      rootCause: { service: 'api', metric: 'error_rate', reason: 'test' }, candidates: [{ service: 'api', score: 1 }],
+      pattern: 'single', severity: 'red', score: 0.9, confidence: 0.9, openedAt: now, ts: now,
+    };
+    nc.publish(Subjects.incident.subject('api'), JSON.stringify(incident));
+    const listed = await waitFor('the incident in vigil incident ls', async () => {
+      const ls = await fleet.cli('incident', 'ls', '--json');
+      return (JSON.parse(ls.stdout) as { id: string; status: string; level: string }[]).find((i) => i.id === 'inc-cli-test');
+    }, 15_000, 200);
+    expect(listed).toMatchObject({ status: 'open', level: 'N0' });
+    const ack = await fleet.cli('incident', 'ack', 'inc-cli-test', '--json');
+    expect(ack.code, ack.stderr).toBe(0);
+    expect(JSON.parse(ack.stdout)).toMatchObject({ id: 'inc-cli-test', status: 'acknowledged' });
+    const resolved = await fleet.cli('incident', 'resolve', 'inc-cli-test', '--json');
+    expect(resolved.code, resolved.stderr).toBe(0);
+    expect(JSON.parse(resolved.stdout)).toMatchObject({ id: 'inc-cli-test', status: 'resolved' });
+    const audit = await waitFor('audit events of the incident', async () => {
+      const res = await fleet.cli('audit', 'inc-cli-test', '--json');
+      const events = JSON.parse(res.stdout) as { event: string }[];
+      return events.length >= 2 ? events : undefined;
+    }, 10_000, 300);
+    expect(audit.length).toBeGreaterThanOrEqual(2);
+    const unknown = await fleet.cli('incident', 'ack', 'inc-does-not-exist');
+    expect(unknown.code).not.toBe(0);
   }, 120_000);
 
   it('orchestrator: kill -9 while a remediation is validating; the restarted one finishes or rolls back, each action applied once', async () => {

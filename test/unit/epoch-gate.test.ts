@@ -46,6 +46,8 @@ describe('EpochGate', () => {
     expect(seen).toEqual([]);
     gate.release(20);
     expect(seen).toEqual(['result@20', 'agg']);
+    gate.holdUntil(15, () => seen.push('late@15'));
+    expect(seen).toEqual(['result@20', 'agg', 'late@15']);
     gate.reset();
     expect(gate.size()).toBe(0);
   });
