@@ -93,9 +93,12 @@ export class Correlator {
       Object.assign(known, { level: a.level, rule: a.rule, lastTs: a.ts, active: true });
     } else {
       inc = this.#findIncident(a.service, a.ts, catalog) ?? this.#openIncident(a);
-      this.#alerts.set(key, { key, service: a.service, metric: a.metric, level: a.level, rule: a.rule, firstTs: a.ts, lastTs: a.ts, active: true, incidentId: inc.id });
+      // onset = when the condition began (`since`), not when a rule's hold let the alert out: a CPU
+      // held 5 minutes must not look later than a latency its saturation caused
+      const began = Math.min(a.since, a.ts);
+      this.#alerts.set(key, { key, service: a.service, metric: a.metric, level: a.level, rule: a.rule, firstTs: began, lastTs: a.ts, active: true, incidentId: inc.id });
       inc.alertKeys.add(key);
-      if (!inc.serviceFirst.has(a.service)) inc.serviceFirst.set(a.service, a.ts);
+      inc.serviceFirst.set(a.service, Math.min(inc.serviceFirst.get(a.service) ?? began, began));
     }
     if (!inc.alertIds.includes(a.id) && inc.alertIds.length < MAX_ALERT_IDS) inc.alertIds.push(a.id);
     inc.lastActiveTs = Math.max(inc.lastActiveTs, a.ts);

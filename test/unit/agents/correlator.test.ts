@@ -174,6 +174,14 @@ describe('correlator', () => {
     expect(tie.alert(alert('db', 'latency_ms', T0 + 30 * S), chain)[0].rootCause.service).toBe('db'); // same onset: most upstream
   });
 
+  it('correlator: onset is when a condition began: a CPU held 5 minutes before alerting still comes first', () => {
+    const c = new Correlator();
+    c.alert({ ...alert('gateway', 'latency_ms', T0 + 130 * S), since: T0 + 130 * S }, chain);
+    const [inc] = c.alert({ ...alert('db', 'cpu', T0 + 300 * S), since: T0 }, chain);
+    expect(inc.rootCause.service).toBe('db');
+    expect(inc.candidates.map((x) => x.service)).toEqual(['db', 'gateway']);
+  });
+
   it('correlator: a yellow alert within the service SLO opens nothing and names no root cause; red always counts', () => {
     const slo = { ...chain, topology: (s: string) => ({ ...chain.topology(s)!, sloLatencyMs: 200, sloErrorRate: 1 }) };
     const c = new Correlator();
