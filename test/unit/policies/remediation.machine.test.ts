@@ -50,6 +50,7 @@ describe('remediation: catalogue selection', () => {
     expect(pick('saturation', 'cpu')).toBeNull(); // the scaling machine's job, not a remediation
     expect(pick('single', 'queue_depth')).toBe('scale-workers');
     expect(pick('cascade', 'latency_ms')).toBe('circuit-breaker');
+    expect(pick('cascade', 'cpu')).toBeNull(); // a saturated root: the scaling machine's job
     expect(pick('single', 'error_rate')).toBe('isolate-data');
     expect(selectEntry(policy.catalogue, incident('ddos'), ['anti-ddos'])).toBeNull();
   });
