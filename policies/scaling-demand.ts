@@ -46,11 +46,17 @@ export function scaleOutAllowed(w: AggWindow | null, policy: ScalingPolicy): boo
   return w !== null && policy.horizontal.scaleOutGuards.every((c) => conditionHolds(w, c));
 }
 
-/** The rps expected `leadS` ahead: the larger of the window's last reading and mean, plus the rising trend. */
+/**
+ * The rps expected `leadS` ahead: the larger of the window's last reading and mean, plus the
+ * rising trend. The trend inside the window ((last - mean) over half a window) sees a ramp that
+ * started in it at its true slope, but one noisy last sample moves it too; twice the rate
+ * between window means agrees with it on a real ramp and stays near zero on noise: the smaller
+ * of the two is the slope.
+ */
 export function projectedRps(w: AggWindow, leadS: number): number | null {
   const rps = w.metrics.rps;
   if (!rps) return null;
-  const slope = Math.max(0, rps.rate, (rps.last - rps.mean) / (w.windowS / 2));
+  const slope = Math.max(0, Math.min((rps.last - rps.mean) / (w.windowS / 2), 2 * rps.rate));
   return Math.max(rps.last, rps.mean) + slope * leadS;
 }
 
