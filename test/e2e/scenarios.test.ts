@@ -81,6 +81,7 @@ describe('e2e: issue 5 targets through the fleet', () => {
     const rollbacks = r.runs.vigil.actions.filter((a) => a.type === 'rollback-deploy');
     expect(rollbacks.map((a) => a.service)).toEqual(['api']);
     expect(rollbacks[0].t - onsetS).toBeLessThanOrEqual(300);
+    expect(r.runs.vigil.rollbacks).toBe(0); // no decision had to be undone
     expect(r.runs.vigil.rootCause).toBe('api');
     expect(r.runs.vigil.timeToMitigateS).not.toBeNull();
     expect(r.impacts).toBeGreaterThan(0); // the incident reached the strategist too
@@ -92,6 +93,7 @@ describe('e2e: issue 5 targets through the fleet', () => {
     expect(named(r, 'pool-resize')).toContain('pool-resize db');
     expect(named(r, 'scale-out')).toEqual([]);
     expect(r.runs.vigil.timeToMitigateS).not.toBeNull();
+    expect(r.runs.vigil.rollbacks).toBe(0);
     expect(forbidden(r)).toEqual([]);
   }, 60_000);
 
@@ -100,6 +102,7 @@ describe('e2e: issue 5 targets through the fleet', () => {
     expect(r.incidents.map((i) => i.rootCause)).toEqual(['db']);
     expect(r.runs.vigil.rootCause).toBe('db');
     expect(named(r, 'kill-blocking-queries')).toEqual(['kill-blocking-queries db']);
+    expect(r.runs.vigil.timeToMitigateS).not.toBeNull();
     expect(forbidden(r)).toEqual([]);
   }, 60_000);
 
