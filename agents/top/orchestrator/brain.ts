@@ -194,8 +194,12 @@ class Brain implements OrchestratorBrain {
     const out = new Outbox();
     // Deadlines only fall due when event time moves: many messages share one event time.
     if (now > this.#clock) {
+      // A run hears TICK when one of its deadlines fell due, and at least once a minute of event time.
+      const sweep = Math.floor(now / 60_000) > Math.floor(this.#clock / 60_000);
       this.#clock = now;
-      for (const run of [...this.#runs.values()]) this.#send(run, { type: 'TICK', now }, out);
+      for (const run of [...this.#runs.values()]) {
+        if (sweep || run.nextDue() <= now) this.#send(run, { type: 'TICK', now }, out);
+      }
     }
     body(out);
     this.#desk.settle(this.#clock, out);

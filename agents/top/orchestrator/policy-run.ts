@@ -27,6 +27,8 @@ export class PolicyRun {
   readonly #actor: AnyRunActor;
   readonly #emitted: PolicyEmitted[] = [];
   #persisted = '';
+  readonly #ids = new WeakMap<object, number>();
+  #nextId = 0;
 
   private constructor(readonly meta: RunMeta, actor: AnyRunActor) {
     this.#actor = actor;
@@ -52,7 +54,7 @@ export class PolicyRun {
     const meta: RunMeta = { kind: v.kind, runId: v.runId, service: v.service, dryRun: v.dryRun === true, ...(v.incidentId ? { incidentId: v.incidentId } : {}) };
     const machine = MACHINES[meta.kind] as AnyStateMachine;
     const run = new PolicyRun(meta, createActor(machine, { snapshot: v.snapshot as never }) as AnyRunActor);
-    run.#persisted = fingerprint(run.#persistable());
+    run.#persisted = run.#fingerprint();
     return run;
   }
 
@@ -63,6 +65,17 @@ export class PolicyRun {
   get context(): any { return this.#actor.getSnapshot().context; }
   get output(): unknown { return this.#actor.getSnapshot().output; }
   get pending(): PendingAction | null { return (this.context as { pending?: PendingAction | null }).pending ?? null; }
+
+  /**
+   * The earliest event time at which a TICK can change this run: its nearest deadline
+   * (action timeout, end of validation or cooldown, next escalation). Before it, a TICK would
+   * only move the context's clock, so the brain skips it (the costliest part of a long run).
+   */
+  nextDue(): number {
+    const c = this.context as Record<string, unknown> & { pending?: { deadline?: number } | null };
+    const times = [c.deadline, c.pending?.deadline, c.validateUntil, c.cooldownUntil, c.nextAt].filter((t): t is number => typeof t === 'number');
+    return times.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...times);
+  }
 
   /** Sends one event; whatever it caused lands in `out`. Events to a finished run are ignored. */
   send(event: { type: string; now: number }, out: Outbox): void {
@@ -83,12 +96,30 @@ export class PolicyRun {
       else out.audit.push(this.#audit(this.value, this.value, e.event, now, e.detail));
     }
     if (skipSnapshot) return;
-    const snap = this.done ? null : this.#persistable();
-    const key = fingerprint(snap);
+    const key = this.done ? 'null' : this.#fingerprint();
     if (key !== this.#persisted) {
       this.#persisted = key;
-      out.snapshots.push({ key: this.meta.runId, value: snap });
+      out.snapshots.push({ key: this.meta.runId, value: this.done ? null : this.#persistable() });
     }
+  }
+
+  /**
+   * What decides whether the snapshot must be written again: state and context, but for the
+   * context's `now` (every TICK moves it; a restored run catches up on its first TICK) and with
+   * the large read-only inputs (policy, catalogue entry, escalation table) compared by identity.
+   */
+  #fingerprint(): string {
+    const snap = this.#actor.getSnapshot() as { value: unknown; status: string; context: Record<string, unknown> };
+    const context: Record<string, unknown> = { ...snap.context, now: 0 };
+    for (const field of STATIC_INPUTS) if (context[field] !== undefined) context[field] = this.#identity(context[field]);
+    return JSON.stringify([snap.value, snap.status, context]);
+  }
+
+  #identity(value: unknown): string {
+    if (typeof value !== 'object' || value === null) return String(value);
+    let id = this.#ids.get(value);
+    if (id === undefined) this.#ids.set(value, (id = ++this.#nextId));
+    return `#${id}`;
   }
 
   #persistable(): PersistedRun {
@@ -123,12 +154,5 @@ export class PolicyRun {
   }
 }
 
-/**
- * What decides whether a snapshot must be written again: everything but the context's `now`,
- * which every TICK moves (a restored run catches up on its first TICK anyway).
- */
-function fingerprint(run: PersistedRun | null): string {
-  if (!run) return 'null';
-  const snap = run.snapshot as { context?: Record<string, unknown> };
-  return JSON.stringify({ ...run, snapshot: { ...snap, context: { ...snap.context, now: 0 } } });
-}
+/** Context fields that hold read-only inputs, compared by identity in the fingerprint. */
+const STATIC_INPUTS = ['policy', 'entry', 'settings', 'table'] as const;
