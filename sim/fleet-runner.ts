@@ -49,6 +49,10 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   const incidents = new Map<string, Incident>();
   const actionsReceived: Action[] = [];
   let detectedAt: number | null = null;
+  /** The earliest reaction after the onset, whatever order the messages arrive in. */
+  const detected = (ts: number): void => {
+    if (ts >= onsetTs && (detectedAt === null || ts < detectedAt)) detectedAt = ts;
+  };
   let alerts = 0;
   let impacts = 0;
   const watermarks = new WatermarkBoard();
@@ -67,6 +71,8 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   listen<Action>(Subjects.action.filter, Subjects.action.schema, (action) => {
     actionsReceived.push(action);
     pending.push(action);
+    // Acting ahead of any alert (a forecast, a demand surge) counts as detecting, as the HPA's first decision does.
+    if (!action.dryRun) detected(action.ts);
   });
   const applyDue = (upTo: number): void => {
     const due = pending.filter((a) => a.ts <= upTo);
@@ -79,12 +85,12 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   };
   listen<Alert>(Subjects.alert.filter, Subjects.alert.schema, (alert) => {
     alerts++;
-    if (detectedAt === null && alert.level === 'red' && alert.ts >= onsetTs) detectedAt = alert.ts;
+    if (alert.level === 'red') detected(alert.ts);
   });
   listen<unknown>(Subjects.impact.filter, Subjects.impact.schema, () => { impacts++; });
   listen<Incident>(Subjects.incident.filter, Subjects.incident.schema, (incident) => {
     incidents.set(incident.id, incident);
-    if (detectedAt === null && incident.ts >= onsetTs) detectedAt = incident.ts;
+    detected(incident.ts);
   });
   listen<{ agentId: string; ts: number }>(Subjects.watermark.match('orchestrator'), Subjects.watermark.schema, (wm) => {
     watermarks.set(wm.agentId, wm.ts);

@@ -30,7 +30,17 @@ export class DirectiveDesk {
     }
   }
 
-  private async receive(d: Directive): Promise<void> {
+  #queue: Promise<void> = Promise.resolve();
+
+  /** Directives are applied one at a time, in arrival order: each sees the config the previous one left. */
+  private receive(d: Directive): Promise<void> {
+    this.#queue = this.#queue.then(() => this.handle(d)).catch((err: unknown) => {
+      this.log.error({ err: errorMessage(err), directiveId: d.directiveId }, 'directive not acknowledged');
+    });
+    return this.#queue;
+  }
+
+  private async handle(d: Directive): Promise<void> {
     const previous = this.#answered.get(d.directiveId);
     if (previous) { this.bus.publish(Subjects.ack, [d.directiveId], previous); return; }
     let outcome: DirectiveOutcome;
