@@ -80,7 +80,9 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
     pending.splice(0, pending.length, ...pending.filter((a) => a.ts > upTo));
     for (const action of due) {
       const result = world.apply(action, world.now());
-      nc.publish(Subjects.actionResult.subject(action.actionId), JSON.stringify(result));
+      // The orchestrator learns the result with the next tick: stamped then, it is handled at the
+      // same point of its clock however far along it already is.
+      nc.publish(Subjects.actionResult.subject(action.actionId), JSON.stringify({ ...result, ts: world.now() + tickMs }));
     }
   };
   listen<Alert>(Subjects.alert.filter, Subjects.alert.schema, (alert) => {
@@ -92,8 +94,8 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
     incidents.set(incident.id, incident);
     detected(incident.ts);
   });
-  listen<{ agentId: string; ts: number }>(Subjects.watermark.match('orchestrator'), Subjects.watermark.schema, (wm) => {
-    watermarks.set(wm.agentId, wm.ts);
+  listen<{ agentId: string; ts: number; run: string }>(Subjects.watermark.match('orchestrator'), Subjects.watermark.schema, (wm) => {
+    if (wm.run === runId) watermarks.set(wm.agentId, wm.ts);
   });
   await nc.flush();
 

@@ -55,7 +55,8 @@ export const Watermark = Type.Object({
   agentId: Token,
   kind: Type.Union([AgentKind, Type.Literal('sim')]),
   ts: EventTime,
-}, { additionalProperties: false, $id: 'vigil.watermark.v1' });
+  run: Type.String({ maxLength: 128, description: "the simulated run (begin-run's runId) this clock belongs to; '' live" }),
+}, { additionalProperties: false, $id: 'vigil.watermark.v2' });
 export type Watermark = Static<typeof Watermark>;
 
 /** vigil.sim.tick: the simulator's readings for one tick; the collector's sim source. */

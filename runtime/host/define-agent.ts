@@ -62,8 +62,11 @@ export interface AgentInstance<C = unknown> {
   directive?(d: Directive): DirectiveOutcome<C> | Promise<DirectiveOutcome<C>>;
   /** A new configuration was validated (set-config or another directive's `config`). */
   reconfigure?(config: C): void;
-  /** begin-run: forget everything learnt; event time restarts at `startTs`. */
-  reset?(startTs: number): void;
+  /**
+   * begin-run: forget everything learnt; event time restarts at `startTs`. May return a new
+   * configuration, for settings that only make sense within a run (monitoring boosts).
+   */
+  reset?(startTs: number): C | void;
   /** Extra endpoints, keyed by endpoint name. */
   endpoints?: Record<string, ExtraEndpoint>;
   /** `degraded` with a reason when the agent works but not fully. */

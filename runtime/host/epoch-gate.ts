@@ -17,6 +17,8 @@ export class EpochGate {
   readonly #open = new Map<string, Held[]>();
   readonly #closed: Held[] = [];
   readonly #lastWatermark = new Map<string, number>();
+  /** Every epoch end announced and not yet stepped through. */
+  readonly #ends = new Set<number>();
   #low = Number.NEGATIVE_INFINITY;
   #seq = 0;
 
@@ -33,6 +35,7 @@ export class EpochGate {
   holdUntil(ts: number, deliver: () => void): void {
     if (ts <= this.#low) { deliver(); return; } // its time has come already
     this.#closed.push({ end: ts, rank: -1, seq: this.#seq++, deliver });
+    this.#ends.add(ts);
   }
 
   /** `source` published a watermark: the messages it sent before belong to the epoch ending at `ts`. */
@@ -40,6 +43,7 @@ export class EpochGate {
     // A watermark announced again (with each heartbeat) closes nothing: later messages belong to the next epoch.
     if (ts <= (this.#lastWatermark.get(source) ?? Number.NEGATIVE_INFINITY)) return;
     this.#lastWatermark.set(source, ts);
+    this.#ends.add(ts);
     const list = this.#open.get(source);
     if (!list || list.length === 0) return;
     for (const h of list) h.end = ts;
@@ -59,6 +63,17 @@ export class EpochGate {
     for (const h of due) h.deliver();
   }
 
+  /**
+   * The epoch ends up to `low`, ascending, forgotten once returned: the host steps its clock
+   * through each of them, so timers and messages see the same times however many epochs one
+   * watermark covered.
+   */
+  stepsUpTo(low: number): number[] {
+    const steps = [...this.#ends].filter((e) => e <= low).sort((a, b) => a - b);
+    for (const e of steps) this.#ends.delete(e);
+    return steps;
+  }
+
   /** How many messages wait (for health and lag). */
   size(): number {
     let n = this.#closed.length;
@@ -71,6 +86,7 @@ export class EpochGate {
     this.#open.clear();
     this.#closed.length = 0;
     this.#lastWatermark.clear();
+    this.#ends.clear();
     this.#low = Number.NEGATIVE_INFINITY;
   }
 }

@@ -9,7 +9,7 @@ import { connectNats, type NatsTarget } from '../nats/connect.js';
 import { AgentBus } from './bus.js';
 import { watchCatalog } from './catalog.js';
 import { resolveConfig } from './config.js';
-import type { AgentContext, AgentDefinition, AgentInstance } from './define-agent.js';
+import type { AgentContext, AgentDefinition, AgentInstance, DirectiveOutcome } from './define-agent.js';
 import { DirectiveDesk } from './directives.js';
 import { registerService } from './service.js';
 import { WatermarkTracker } from './watermarks.js';
@@ -58,6 +58,8 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   const tracker = new WatermarkTracker(opts.upstreamKinds);
 
   let connected = true;
+  /** The simulated run the clock belongs to (begin-run); '' when live. */
+  let run = '';
   void (async () => {
     for await (const s of nc.status()) {
       if (s.type === 'disconnect') { connected = false; log.warn({ server: s.server }, 'NATS unreachable: reconnecting'); }
@@ -67,7 +69,19 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   const announce = opts.announceWatermarks ?? true;
   const advanceClock = (ts: number): void => {
     if (clock.advance(ts)) instance.onWatermark?.(ts);
-    if (announce) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now() });
+    if (announce) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now(), run });
+  };
+  /**
+   * One epoch, ending at `end`: timers due by then fire, the epoch's inputs are handled at its
+   * end time (so whatever they produce is stamped no later than the watermark that follows
+   * it), then onWatermark, then the watermark goes downstream.
+   */
+  const stepTo = (end: number): void => {
+    if (end <= clock.now()) { gate.release(end); return; }
+    clock.advance(end);
+    gate.release(end);
+    instance.onWatermark?.(end);
+    if (announce) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: end, run });
   };
   const ctx: AgentContext = {
     agentId, kind: def.kind, tier: def.tier, bus, clock, log, catalog, counters, advanceClock, nats: nc,
@@ -84,11 +98,19 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     // Only the upstream kinds' watermarks: every agent publishes one per tick.
     for (const kind of opts.upstreamKinds) {
       bus.on(Subjects.watermark, (wm) => {
+        if (wm.run !== run) {
+          // A process that has not moved its clock yet (restarted mid-run) joins the run it hears;
+          // otherwise a watermark of another run (sent before its agent took the begin-run) means nothing.
+          if (clock.now() !== 0) { counters.staleWatermarks = (counters.staleWatermarks ?? 0) + 1; return; }
+          run = wm.run;
+        }
         gate.watermark(wm.agentId, wm.ts);
         const low = tracker.observe(wm.kind, wm.agentId, wm.ts);
         if (low !== null && low > clock.now()) {
-          gate.release(low); // the epoch's inputs, in a fixed order, at the time they were sent
-          advanceClock(low);
+          // Step through every epoch the low watermark now covers, so that what an agent does
+          // never depends on how many epochs one watermark happened to cover.
+          for (const end of gate.stepsUpTo(low)) stepTo(end);
+          stepTo(low);
         }
       }, { subject: Subjects.watermark.match(kind), gated: false });
     }
@@ -96,25 +118,45 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
 
   const desk = new DirectiveDesk(bus, { agentId, kind: def.kind, tier: def.tier }, log, {
     apply: async (d: Directive) => {
-      if (d.type === 'begin-run') {
-        const startTs = Number(d.params.startTs);
-        if (!Number.isInteger(startTs) || startTs < 0) return { status: 'rejected', detail: 'params.startTs must be an integer ms timestamp' };
-        tracker.reset();
-        gate.reset();
-        clock.reset(startTs);
-        instance.reset?.(startTs);
-        return { status: 'applied', detail: `clock at ${new Date(startTs).toISOString()}` };
+      // A directive that names the event time it takes effect at waits for it on this agent's
+      // clock, so that where it lands among the inputs does not depend on delivery timing.
+      const at = d.params.effectiveAt;
+      if (typeof at === 'number' && d.type !== 'begin-run' && at > clock.now()) {
+        clock.at(at, () => {
+          applyDirective(d).then(
+            (o) => log.info({ directiveId: d.directiveId, status: o.status, detail: o.detail }, 'scheduled directive applied'),
+            (err) => log.error({ directiveId: d.directiveId, err: errorMessage(err) }, 'scheduled directive failed'),
+          );
+        });
+        return { status: 'applied', detail: `takes effect at ${new Date(at).toISOString()}` };
       }
-      if (d.type === 'set-config') return applyConfig(d.params.patch);
-      if (!instance.directive) return { status: 'rejected', detail: `${def.kind} does not handle ${d.type}` };
-      const outcome = await instance.directive(d);
-      if (outcome.status === 'applied' && outcome.config !== undefined) {
-        const applied = await applyConfig(outcome.config, true);
-        return { ...applied, detail: outcome.detail ?? applied.detail };
-      }
-      return outcome;
+      return applyDirective(d);
     },
   });
+  async function applyDirective(d: Directive): Promise<DirectiveOutcome> {
+    if (d.type === 'begin-run') {
+      const startTs = Number(d.params.startTs);
+      if (!Number.isInteger(startTs) || startTs < 0) return { status: 'rejected', detail: 'params.startTs must be an integer ms timestamp' };
+      run = String(d.params.runId ?? '');
+      tracker.reset();
+      gate.reset();
+      clock.reset(startTs);
+      const runConfig = instance.reset?.(startTs);
+      if (runConfig) await applyConfig(runConfig, true);
+      return { status: 'applied', detail: `clock at ${new Date(startTs).toISOString()}` };
+    }
+    if (d.type === 'set-config') return applyConfig(d.params.patch);
+    if (!instance.directive) return { status: 'rejected', detail: `${def.kind} does not handle ${d.type}` };
+    // No await before the configuration changes: a scheduled directive must take effect
+    // synchronously inside the clock step that fired it.
+    const maybe = instance.directive(d);
+    const outcome = maybe instanceof Promise ? await maybe : maybe;
+    if (outcome.status === 'applied' && outcome.config !== undefined) {
+      const applied = await applyConfig(outcome.config, true);
+      return { ...applied, detail: outcome.detail ?? applied.detail };
+    }
+    return outcome;
+  }
   async function applyConfig(patch: unknown, replace = false): Promise<{ status: 'applied' | 'rejected'; detail?: string }> {
     try {
       config = replace ? resolveConfig(def.kind, def.config, patch) : resolveConfig(def.kind, def.config, config, patch);
@@ -145,7 +187,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     const hb = heartbeat();
     bus.publish(Subjects.heartbeat, [agentId], hb);
     // Re-announce the watermark so that a restarted downstream agent catches up without new input.
-    if (announce && clock.now() > 0) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now() });
+    if (announce && clock.now() > 0) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now(), run });
     const entry: RegistryEntry = {
       agentId, kind: def.kind, tier: def.tier, pid: process.pid, host: hostname(), startedAt,
       lastHeartbeat: hb.wallTs, status: hb.status, eventTs: hb.eventTs, lagMs: hb.lagMs,

@@ -51,4 +51,14 @@ describe('EpochGate', () => {
     gate.reset();
     expect(gate.size()).toBe(0);
   });
+
+  it('epoch gate: steps through every epoch end a jump of the low watermark covers', () => {
+    const gate = new EpochGate(rank);
+    gate.watermark('aggregator-1', 10);
+    gate.watermark('aggregator-1', 20);
+    gate.watermark('aggregator-1', 30);
+    gate.holdUntil(25, () => undefined);
+    expect(gate.stepsUpTo(25)).toEqual([10, 20, 25]);
+    expect(gate.stepsUpTo(40)).toEqual([30]);
+  });
 });

@@ -41,7 +41,11 @@ export default defineAgent({
     });
     return {
       inspect: () => core.state(),
-      reset: () => { core = new DetectorCore(config); },
+      // Per-service boosts belong to the incidents of a run: a new run starts without them.
+      reset: () => {
+        core = new DetectorCore({ ...config, serviceSensitivity: {} });
+        return Object.keys(config.serviceSensitivity).length > 0 ? { ...config, serviceSensitivity: {} } : undefined;
+      },
       reconfigure: (next) => { config = next; core.reconfigure(next); },
       directive: (d) => {
         if (d.type === 'set-threshold') return setThreshold(config, d.params);

@@ -101,8 +101,13 @@ class Brain implements OrchestratorBrain {
     });
   }
 
+  /**
+   * Event time reached `now`: every input of the epoch has been handled (the host delivers an
+   * epoch's inputs before its watermark), so the incidents updated in it are settled and can be
+   * remediated as a whole.
+   */
   advance(now: number): OrchestratorOutput {
-    return this.#call(now, () => undefined);
+    return this.#call(now, (out) => this.#desk.settle(now, out, true));
   }
 
   resume(now: number): OrchestratorOutput {
@@ -202,7 +207,9 @@ class Brain implements OrchestratorBrain {
       }
     }
     body(out);
-    this.#desk.settle(this.#clock, out);
+    // An incident updated in this very epoch waits for the epoch's end (advance): the host hands
+    // an epoch's inputs over one by one, and the first update of a tick is not the whole story.
+    this.#desk.settle(this.#clock, out, false);
     return this.#finish(out);
   }
 

@@ -65,14 +65,15 @@ export class IncidentDesk {
   }
 
   /**
-   * Remediates the open incidents whose latest update describes a tick event time has reached:
+   * Remediates the open incidents whose latest update describes a tick event time has passed
+   * (or reached, once the epoch ended):
    * the correlator sends one update per alert and window, and by then the whole tick has
    * arrived. Acting on the first update of a tick treated a database cascade as a lone gateway.
    */
-  settle(now: number, out: Outbox): void {
+  settle(now: number, out: Outbox, epochEnded: boolean): void {
     for (const rec of Object.values(this.state.incidents)) {
       const incident = rec.latest;
-      if (!incident || rec.status !== 'open' || incident.ts > now) continue;
+      if (!incident || rec.status !== 'open' || incident.ts > now || (incident.ts === now && !epochEnded)) continue;
       rec.latest = null;
       const running = rec.remediations.some((r) => r.outcome === null);
       const last = rec.remediations.at(-1);

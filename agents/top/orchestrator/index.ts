@@ -8,6 +8,9 @@ import { createOrchestratorBrain, type OrchestratorBrain, type OrchestratorOutpu
 import { fanOutDirective } from './directive-fanout.js';
 import { SnapshotStore } from './snapshot-store.js';
 
+/** How long after the orchestrator's decision its own directives take effect (event time). */
+const DIRECTIVE_DELAY_MS = 60_000;
+
 const PolicyChange = Type.Object({ type: Type.String(), params: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false });
 
 export const OrchestratorConfig = Type.Object({
@@ -47,7 +50,10 @@ export default defineAgent({
       for (const a of out.actions) bus.emit(Subjects.action, [a.service], a);
       for (const e of out.audit) bus.emit(Subjects.audit, [e.runId], e);
       for (const d of out.directives) {
-        publishDirective(d.to, { directiveId: `${agentId}-${clock.now()}-${++directiveSeq}`, type: d.type, params: d.params, issuedBy: agentId, ts: clock.now() });
+        // Monitoring changes take effect a minute of event time later on the agents' own clocks:
+        // deterministic whatever the delivery delay (lower tiers run at most a few ticks ahead).
+        const params = { ...d.params, effectiveAt: clock.now() + DIRECTIVE_DELAY_MS };
+        publishDirective(d.to, { directiveId: `${agentId}-${clock.now()}-${++directiveSeq}`, type: d.type, params, issuedBy: agentId, ts: clock.now() });
       }
       snapshots.write(out.snapshots);
       counters.actions = (counters.actions ?? 0) + out.actions.length;

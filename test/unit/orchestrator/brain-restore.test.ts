@@ -36,7 +36,7 @@ describe('orchestrator brain: snapshot → restore → resume', () => {
 
   it('brain restore: a remediation resumes its step, ignores the repeated result, and escalation deadlines still fire', () => {
     const d = drive();
-    d.take(d.brain.onIncident(incident('inc-1', 'ddos', { service: 'api', services: ['api'] }), T0));
+    d.incidentEpoch(incident('inc-1', 'ddos', { service: 'api', services: ['api'] }), T0);
     const p0 = d.actions()[0];
     expect(p0.actionId).toBe('rem-inc-1-1_p0');
     d.restart();
@@ -54,7 +54,7 @@ describe('orchestrator brain: snapshot → restore → resume', () => {
 
   it('brain restore: a long downtime re-publishes the pending step instead of counting it as failed', () => {
     const d = drive();
-    d.take(d.brain.onIncident(incident('inc-1', 'deploy-regression'), T0));
+    d.incidentEpoch(incident('inc-1', 'deploy-regression'), T0);
     d.restart();
     const out = d.take(d.brain.resume(T0 + 3 * 3_600_000));
     expect(out.actions.map((a) => a.actionId)).toEqual(['rem-inc-1-1_p0']);

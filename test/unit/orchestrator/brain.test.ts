@@ -78,9 +78,9 @@ describe('orchestrator brain: the catalogue', () => {
 
   it('brain: a partner timeout is answered at its caller: cache-fallback on api, validated on api', () => {
     const d = drive({ catalog: catalog({ 'fx-partner': { tier: 'partner' }, api: { tier: 'app', dependsOn: ['db', 'fx-partner'] } }) });
-    d.take(d.brain.onIncident(incident('inc-p', 'dependency-timeout', {
+    d.incidentEpoch(incident('inc-p', 'dependency-timeout', {
       service: 'fx-partner', services: ['fx-partner', 'api'], rootCause: { service: 'fx-partner', metric: 'latency_ms', reason: 'x' },
-    }), T0));
+    }), T0);
     expect(d.actions()).toEqual([expect.objectContaining({ type: 'cache-fallback', service: 'api' })]);
   });
 
@@ -124,7 +124,7 @@ describe('orchestrator brain: incidents', () => {
   it('brain: pool saturation resizes the pool (+50 %) and holds scaling on the service: no scale-out', () => {
     const d = drive();
     d.minute('db', 0, 4, { latency_ms: 600, db_pool_usage: 98, rps: 300 });
-    const out = d.take(d.brain.onIncident(incident('inc-1', 'pool-saturation'), T0 + MIN));
+    const out = d.incidentEpoch(incident('inc-1', 'pool-saturation'), T0 + MIN);
     expect(out.actions).toEqual([expect.objectContaining({ actionId: 'rem-inc-1-1_p0', type: 'pool-resize', service: 'db', params: { factor: 1.5 } })]);
     d.reply(out.actions[0], 'applied', T0 + MIN + 500, { size: 20 }, { size: 30 });
     for (let m = 1; m < 6; m++) d.minute('db', m, 4, { latency_ms: 600, db_pool_usage: 98, rps: 300 });
@@ -137,9 +137,9 @@ describe('orchestrator brain: incidents', () => {
 
   it('brain: a DDoS is answered by rate-limit then block-ips; a deploy regression by rollback-deploy', () => {
     const d = drive();
-    d.take(d.brain.onIncident(incident('inc-d', 'ddos', { service: 'api', services: ['api'] }), T0));
+    d.incidentEpoch(incident('inc-d', 'ddos', { service: 'api', services: ['api'] }), T0);
     d.reply(d.actions()[0], 'applied', T0 + 1000);
-    d.take(d.brain.onIncident(incident('inc-r', 'deploy-regression', { service: 'web', services: ['web'] }), T0 + 2000));
+    d.incidentEpoch(incident('inc-r', 'deploy-regression', { service: 'web', services: ['web'] }), T0 + 2000);
     expect(d.actions().map((a) => [a.actionId, a.type])).toEqual([
       ['rem-inc-d-1_p0', 'rate-limit'], ['rem-inc-d-1_p1', 'block-ips'], ['rem-inc-r-1_p0', 'rollback-deploy'],
     ]);
@@ -147,7 +147,7 @@ describe('orchestrator brain: incidents', () => {
 
   it('brain: a failed remediation is rolled back and escalates to N1 at once; resolve restores monitoring', () => {
     const d = drive();
-    d.take(d.brain.onIncident(incident('inc-1', 'pool-saturation'), T0));
+    d.incidentEpoch(incident('inc-1', 'pool-saturation'), T0);
     d.reply(d.actions()[0], 'applied', T0 + 1000, { size: 20 }, { size: 30 });
     for (let m = 0; m < 6; m++) d.minute('db', m, 4, { latency_ms: 700, rps: 300 });
     expect(d.actions().at(-1)).toMatchObject({ actionId: 'rem-inc-1-1_u0', type: 'pool-resize', params: { size: 20, from: 30 }, compensates: 'rem-inc-1-1_p0' });
@@ -165,8 +165,8 @@ describe('orchestrator brain: incidents', () => {
     d.take(d.brain.advance(T0 - 10_000));
     const first = incident('inc-c', 'single', { service: 'gateway', services: ['gateway'], rootCause: { service: 'gateway', metric: 'latency_ms', reason: 'x' } });
     d.take(d.brain.onIncident(first, T0 - 10_000)); // the tick of T0 is still arriving
-    d.take(d.brain.onIncident({ ...first, pattern: 'cascade', service: 'db', services: ['db', 'api', 'gateway'],
-      rootCause: { service: 'db', metric: 'db_latency_ms', reason: 'x' } }, T0 - 10_000));
+    d.incidentEpoch({ ...first, pattern: 'cascade', service: 'db', services: ['db', 'api', 'gateway'],
+      rootCause: { service: 'db', metric: 'db_latency_ms', reason: 'x' } }, T0 - 10_000);
     expect(d.actions()).toHaveLength(0);
     d.take(d.brain.advance(T0));
     expect(d.actions()).toEqual([expect.objectContaining({ type: 'kill-blocking-queries', service: 'db' })]);
@@ -174,7 +174,7 @@ describe('orchestrator brain: incidents', () => {
 
   it('brain: post-validation reads the windows after the step took effect (a rollback deploys for a minute)', () => {
     const d = drive();
-    d.take(d.brain.onIncident(incident('inc-r', 'deploy-regression', { service: 'api', services: ['api'] }), T0));
+    d.incidentEpoch(incident('inc-r', 'deploy-regression', { service: 'api', services: ['api'] }), T0);
     d.reply(d.actions()[0], 'applied', T0 + 1000, { version: 'v2' }, { version: 'stable', effectiveAt: T0 + 61_000 });
     d.minute('api', 1, 3, { error_rate: 12 }); // starts T0 + 1 min: before the rollback landed
     for (let m = 2; m < 7; m++) d.minute('api', m, 3, { error_rate: 0 });
@@ -184,14 +184,14 @@ describe('orchestrator brain: incidents', () => {
   it('brain: no circuit breaker for a latency its own hot CPU explains (the scaling machine answers it)', () => {
     const d = drive();
     d.minute('api', 0, 3, { cpu: 96, latency_ms: 900, rps: 180 });
-    d.take(d.brain.onIncident(incident('inc-h', 'single', { service: 'api', services: ['api'], rootCause: { service: 'api', metric: 'latency_ms', reason: 'x' } }), T0 + MIN));
+    d.incidentEpoch(incident('inc-h', 'single', { service: 'api', services: ['api'], rootCause: { service: 'api', metric: 'latency_ms', reason: 'x' } }), T0 + MIN);
     expect(d.actions().filter((a) => a.type === 'circuit-breaker')).toEqual([]);
     expect(d.brain.incidents()[0].remediation[0]).toMatchObject({ entry: 'circuit-breaker', outcome: { status: 'escalated' } });
   });
 
   it('brain: before a new run, every boost of an incident left open is released', () => {
     const d = drive();
-    d.take(d.brain.onIncident(incident('inc-1', 'saturation', { rootCause: { service: 'db', metric: 'cpu', reason: 'x' } }), T0));
+    d.incidentEpoch(incident('inc-1', 'saturation', { rootCause: { service: 'db', metric: 'cpu', reason: 'x' } }), T0);
     const out = d.take(d.brain.releaseMonitoring());
     expect(out.directives).toEqual(expect.arrayContaining([
       { to: { tier: 'base', kind: 'detector', agentId: 'all' }, type: 'set-sensitivity', params: { sensitivity: 0.5, service: 'db' } },
@@ -202,7 +202,7 @@ describe('orchestrator brain: incidents', () => {
 
   it('brain: escalation follows the table; ack stops it', () => {
     const d = drive();
-    d.take(d.brain.onIncident(incident('inc-1', 'saturation', { rootCause: { service: 'db', metric: 'cpu', reason: 'x' } }), T0));
+    d.incidentEpoch(incident('inc-1', 'saturation', { rootCause: { service: 'db', metric: 'cpu', reason: 'x' } }), T0);
     expect(d.audit().some((e) => e.event === 'no-remediation')).toBe(true);
     d.take(d.brain.advance(T0 + 15 * MIN));
     expect(d.brain.incidents()[0].level).toBe('N1');
@@ -217,8 +217,8 @@ describe('orchestrator brain: incidents', () => {
 
   it('brain: remediation never loops: per-service hourly limit refuses and escalates', () => {
     const d = drive({ policy: { remediation: { maxPerServicePerHour: 1 } } });
-    d.take(d.brain.onIncident(incident('inc-1', 'ddos'), T0));
-    d.take(d.brain.onIncident(incident('inc-2', 'ddos'), T0 + MIN));
+    d.incidentEpoch(incident('inc-1', 'ddos'), T0);
+    d.incidentEpoch(incident('inc-2', 'ddos'), T0 + MIN);
     expect(new Set(d.actions().map((a) => a.runId))).toEqual(new Set(['rem-inc-1-1']));
     expect(d.audit().find((e) => e.event === 'remediation-refused')?.detail?.reason).toBe('service db: 1 attempt(s) in the last hour, limit 1');
     expect(d.brain.incidents().find((i) => i.id === 'inc-2')?.level).toBe('N1');

@@ -27,6 +27,12 @@ export function drive(options: OrchestratorOptions = {}) {
     audit: () => log.flatMap((o) => o.audit),
     directives: () => log.flatMap((o) => o.directives),
     take,
+    /** An incident update arrives and its epoch ends (the host then calls advance): what both produced. */
+    incidentEpoch(i: Incident, now: number): OrchestratorOutput {
+      const a = take(brain.onIncident(i, now));
+      const b = take(brain.advance(now));
+      return { actions: [...a.actions, ...b.actions], audit: [...a.audit, ...b.audit], directives: [...a.directives, ...b.directives], snapshots: [...a.snapshots, ...b.snapshots] };
+    },
     /** minute m's window for a service arrives at its end */
     minute(service: string, m: number, instances: number, values: Record<string, number>) {
       const w = win(service, m, instances, values);
