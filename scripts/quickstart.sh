@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh
 npx vigil down >/dev/null 2>&1 || true
 npx vigil up --detach
-npx vigil sim run "${1:-cpu-spike}"
+npx vigil sim run "${1:-cpu-spike}" --baseline
 echo
 echo "The fleet is still running: try 'npx vigil ps', 'npx vigil inspect detector', 'npx vigil down'."
