@@ -77,6 +77,12 @@ const resultIs = (...statuses: string[]) => ({ context, event }: { context: Scal
   event.type === 'RESULT' && answers(context.pending, event) && statuses.includes(event.result.status);
 
 /** The scaling machine (see the file comment); emits `act` per change, resend and rollback, `note` for verdicts and forecast-only. */
+/** idle and breaching both watch windows and forecasts the same way. */
+const observing = {
+  EVALUATE: { actions: ['setNow', 'setPolicy', 'observe', 'propose'] },
+  FORECAST: { actions: ['setNow', 'setPolicy', 'predict'] },
+} as const;
+
 export const scalingMachine = setup({
   types: { context: {} as ScalingContext, events: {} as ScalingEvent, input: {} as ScalingInput, emitted: {} as PolicyEmitted },
   guards: {
@@ -221,10 +227,7 @@ export const scalingMachine = setup({
   },
   states: {
     idle: {
-      on: {
-        EVALUATE: { actions: ['setNow', 'setPolicy', 'observe', 'propose'] },
-        FORECAST: { actions: ['setNow', 'setPolicy', 'predict'] },
-      },
+      on: observing,
       always: [
         { guard: and([forecastOnly, freshNote]), actions: ['noteForecastOnly', 'recordForecastOnly'] },
         { guard: forecastOnly, actions: 'dropProposal' },
@@ -233,10 +236,7 @@ export const scalingMachine = setup({
       ],
     },
     breaching: {
-      on: {
-        EVALUATE: { actions: ['setNow', 'setPolicy', 'observe', 'propose'] },
-        FORECAST: { actions: ['setNow', 'setPolicy', 'predict'] },
-      },
+      on: observing,
       always: [
         { guard: and([forecastOnly, freshNote]), actions: ['noteForecastOnly', 'recordForecastOnly'] },
         { guard: forecastOnly, actions: 'dropProposal' },

@@ -67,24 +67,24 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     }
   })();
   const announce = opts.announceWatermarks ?? true;
-  const advanceClock = (ts: number): void => {
-    if (clock.advance(ts)) instance.onWatermark?.(ts);
-    if (announce) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now(), run });
+  const announceWatermark = (ts: number): void => {
+    if (announce) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts, run });
   };
   /**
    * One epoch, ending at `end`: timers due by then fire, the epoch's inputs are handled at its
    * end time (so whatever they produce is stamped no later than the watermark that follows
-   * it), then onWatermark, then the watermark goes downstream.
+   * it), then onWatermark, then the watermark goes downstream. The collector, whose clock
+   * follows its own source, steps through here too (its inputs are never held).
    */
   const stepTo = (end: number): void => {
     if (end <= clock.now()) { gate.release(end); return; }
     clock.advance(end);
     gate.release(end);
     instance.onWatermark?.(end);
-    if (announce) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: end, run });
+    announceWatermark(end);
   };
   const ctx: AgentContext = {
-    agentId, kind: def.kind, tier: def.tier, bus, clock, log, catalog, counters, advanceClock, nats: nc,
+    agentId, kind: def.kind, tier: def.tier, bus, clock, log, catalog, counters, advanceClock: stepTo, nats: nc,
     connected: () => connected,
     saveState: async (key, value) => { await stateKv.put(`${agentId}.${key}`, JSON.stringify(value)); },
     loadState: async <T>(key: string) => (await readJson(stateKv, `${agentId}.${key}`)) as T | undefined,
@@ -187,7 +187,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     const hb = heartbeat();
     bus.publish(Subjects.heartbeat, [agentId], hb);
     // Re-announce the watermark so that a restarted downstream agent catches up without new input.
-    if (announce && clock.now() > 0) bus.publish(Subjects.watermark, [def.kind, agentId], { agentId, kind: def.kind, ts: clock.now(), run });
+    if (clock.now() > 0) announceWatermark(clock.now());
     const entry: RegistryEntry = {
       agentId, kind: def.kind, tier: def.tier, pid: process.pid, host: hostname(), startedAt,
       lastHeartbeat: hb.wallTs, status: hb.status, eventTs: hb.eventTs, lagMs: hb.lagMs,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { agentDefinitions, agentKinds } from '../../../agents/registry.js';
 import {
-  ALL, DirectiveReport, DirectiveTypes, check, describeProblems,
+  ALL, DirectiveTypes, Token, check, describeProblems,
   type DirectiveRequest, type DirectiveTarget, type DirectiveType,
 } from '../../contracts/index.js';
 import { ConfigError, errorMessage } from '../../errors.js';
@@ -76,7 +76,7 @@ export function parseTarget(to: string): DirectiveTarget {
   const kind = agentKinds.find((k) => to === k || to.startsWith(`${k}-`));
   if (!kind) throw new ConfigError(`--to ${to}: not a tier (${TIERS.join(', ')}), a kind (${agentKinds.join(', ')}) or an agent id (<kind>-<n>)`);
   const tier = agentDefinitions.find((d) => d.kind === kind)!.tier;
-  const result = check(DirectiveReport.properties.addressed.items, to);
+  const result = check(Token, to);
   if (!result.ok) throw new ConfigError(describeProblems(`--to ${to}`, result.problems));
   return { tier, kind, agentId: to === kind ? ALL : to };
 }
