@@ -3,7 +3,7 @@
  * row at a time, writes NAB-style result files and scores them with NAB's rules.
  * Labels are read only here, for scoring, never by the detector.
  */
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, realpath, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import {
   createDetector, DETECTOR_NAMES, sensitivityForThreshold, thresholdForSensitivity, type DetectorName,
@@ -112,7 +112,11 @@ async function writeResult(path: string, timestamps: string[], values: number[],
   await writeFile(path, `${lines.join('\n')}\n`);
 }
 
-/** Every `*.csv` under `dir`, recursively, sorted by relative path. Throws naming `dir` if it is not a folder. */
+/**
+ * Every `*.csv` under `dir`, recursively and following symbolic links (to folders and to
+ * files), sorted by relative path. A folder reached twice through links (a cycle) is
+ * walked once. Throws naming the path if `dir` is not a folder or a link dangles.
+ */
 export async function findCsvFiles(dir: string): Promise<string[]> {
   let info;
   try {
@@ -121,10 +125,28 @@ export async function findCsvFiles(dir: string): Promise<string[]> {
     throw new Error(`data folder ${dir} does not exist`, { cause: err });
   }
   if (!info.isDirectory()) throw new Error(`data folder ${dir} is not a directory`);
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.csv'))
-    // `parentPath` is Node >= 20.12; earlier 20.x releases call it `path`.
-    .map((e) => join((e as { parentPath?: string }).parentPath ?? (e as unknown as { path: string }).path, e.name))
-    .sort((a, b) => relative(dir, a).split(sep).join('/').localeCompare(relative(dir, b).split(sep).join('/')));
+  const found: string[] = [];
+  await walk(dir, new Set<string>(), found);
+  const key = (p: string): string => relative(dir, p).split(sep).join('/');
+  return found.sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+async function walk(folder: string, visited: Set<string>, found: string[]): Promise<void> {
+  const real = await realpath(folder);
+  if (visited.has(real)) return;
+  visited.add(real);
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await stat(path).catch((err: unknown) => {
+        throw new Error(`data folder: symbolic link ${path} points nowhere`, { cause: err });
+      });
+      isDir = target.isDirectory();
+      isFile = target.isFile();
+    }
+    if (isDir) await walk(path, visited, found);
+    else if (isFile && entry.name.toLowerCase().endsWith('.csv')) found.push(path);
+  }
 }

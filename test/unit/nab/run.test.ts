@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,34 @@ describe('runNab', () => {
     expect(lines[0]).toBe('timestamp,value,anomaly_score');
     expect(lines).toHaveLength(401);
     expect(Number(lines[301].split(',')[2])).toBeGreaterThanOrEqual(report.threshold);
+  });
+
+  it('runNab: follows symbolic links to category folders and files in the data folder', async () => {
+    await mkdir(join(dir, 'linked/real/tiny'), { recursive: true });
+    await writeFile(join(dir, 'linked/real/tiny/spiky.csv'), csv(300));
+    await mkdir(join(dir, 'linked/data'), { recursive: true });
+    // A linked category folder and, inside a real folder, a linked file.
+    await symlink(join(dir, 'linked/real/tiny'), join(dir, 'linked/data/tiny'), 'dir');
+    const report = await runNab({ data: join(dir, 'linked/data'), labels: join(dir, 'labels.json'), out: join(dir, 'out-linked') });
+    expect(report.perFile.map((f) => f.file)).toEqual(['tiny/spiky.csv']);
+    await mkdir(join(dir, 'linked/data2/tiny'), { recursive: true });
+    await symlink(join(dir, 'linked/real/tiny/spiky.csv'), join(dir, 'linked/data2/tiny/spiky.csv'), 'file');
+    await writeFile(join(dir, 'linked/data2/tiny/calm.csv'), csv());
+    const report2 = await runNab({ data: join(dir, 'linked/data2'), labels: join(dir, 'labels.json'), out: join(dir, 'out-linked2') });
+    expect(report2.perFile.map((f) => f.file)).toEqual(['tiny/calm.csv', 'tiny/spiky.csv']);
+  });
+
+  it('runNab: a dangling link or a link cycle in the data folder is an error naming it', async () => {
+    await mkdir(join(dir, 'bad/data/tiny'), { recursive: true });
+    await writeFile(join(dir, 'bad/data/tiny/calm.csv'), csv());
+    await symlink(join(dir, 'bad/nowhere.csv'), join(dir, 'bad/data/tiny/gone.csv'));
+    await expect(runNab({ data: join(dir, 'bad/data'), labels: join(dir, 'labels.json'), out: join(dir, 'out-bad') }))
+      .rejects.toThrow(/gone\.csv/);
+    await mkdir(join(dir, 'cycle/data/tiny'), { recursive: true });
+    await writeFile(join(dir, 'cycle/data/tiny/calm.csv'), csv());
+    await symlink(join(dir, 'cycle/data'), join(dir, 'cycle/data/tiny/loop'), 'dir');
+    const report = await runNab({ data: join(dir, 'cycle/data'), labels: join(dir, 'labels.json'), out: join(dir, 'out-cycle') });
+    expect(report.perFile.map((f) => f.file)).toEqual(['tiny/calm.csv']);
   });
 
   it('runNab: a data file missing from the labels is an error naming it', async () => {
