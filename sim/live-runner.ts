@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { ALL, Buckets, Subjects } from '../runtime/contracts/index.js';
+import { ALL, Buckets, Subjects, type CleanBatch } from '../runtime/contracts/index.js';
 import { applyDirective } from '../runtime/nats/directive-client.js';
 import { runLoad, type LoadResult } from './live/load.js';
 import { repoRoot } from './scenario-loader.js';
@@ -41,9 +41,9 @@ export async function runLive(nc: NatsConnection, scenario: Scenario): Promise<L
   const metrics = new Set<string>();
   const subs = [
     nc.subscribe(Subjects.clean.subject(live.service), { callback: (_e, m) => {
-      const batch = m.json<{ samples: { metric: string }[] }>();
-      counts.samples += batch.samples.length;
-      for (const s of batch.samples) metrics.add(s.metric);
+      const batch = m.json<CleanBatch>();
+      counts.samples += batch.value.length;
+      for (const metric of batch.metrics) metrics.add(metric);
     } }),
     nc.subscribe(Subjects.agg.subject(live.service), { callback: () => { counts.agg++; } }),
     nc.subscribe(Subjects.alert.subject(live.service), { callback: () => { counts.alerts++; } }),

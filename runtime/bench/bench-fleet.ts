@@ -49,7 +49,9 @@ export class BenchFleet {
 
   /** Spawns one agent process of `kind` (id `<kind>-1`). */
   spawnAgent(kind: Role): void {
-    this.agents.push(spawn(process.execPath, [join(PACKAGE_ROOT, 'dist', 'runtime', 'agent-main.js'), kind], {
+    // VIGIL_BENCH_PROFILE=<dir>: every agent writes a CPU profile there (open it in Chrome DevTools).
+    const profile = process.env.VIGIL_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.VIGIL_BENCH_PROFILE}`] : [];
+    this.agents.push(spawn(process.execPath, [...profile, join(PACKAGE_ROOT, 'dist', 'runtime', 'agent-main.js'), kind], {
       env: { ...process.env, VIGIL_NATS_URL: this.url, VIGIL_NATS_USER: kind, VIGIL_NATS_PASSWORD: this.creds[kind], VIGIL_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
     }));

@@ -5,7 +5,7 @@
  * payloads on the same server in the same run, and their ratio. Loopback only, bounded.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Subjects, type Sample, type Watermark } from '../contracts/index.js';
+import { Subjects, rawBatches, type Sample, type Watermark } from '../contracts/index.js';
 import { BenchFleet } from './bench-fleet.js';
 
 const SERVICES = 20;
@@ -28,11 +28,7 @@ function tick(i: number): { runId: string; ts: number; samples: Sample[] } {
 
 /** Raw NATS: the same payloads (one per service per tick) from one connection to a subscriber on another. */
 async function rawNats(pub: NatsConnection, sub: NatsConnection): Promise<{ msgsPerS: number; samplesPerS: number }> {
-  const payloads = Array.from({ length: 50 }, (_, i) => tick(i)).flatMap((t) => {
-    const bySvc = new Map<string, Sample[]>();
-    for (const s of t.samples) bySvc.set(s.service, [...(bySvc.get(s.service) ?? []), s]);
-    return [...bySvc].map(([service, samples]) => JSON.stringify({ service, samples }));
-  });
+  const payloads = Array.from({ length: 50 }, (_, i) => tick(i)).flatMap((t) => rawBatches(t.samples, 5000).map((b) => JSON.stringify(b)));
   const total = TICKS * SERVICES;
   let received = 0;
   const done = new Promise<void>((resolve) => {

@@ -13,11 +13,31 @@ export const Sample = Type.Object({
 }, { additionalProperties: false, $id: 'vigil.sample.v1' });
 export type Sample = Static<typeof Sample>;
 
-/** vigil.raw.<service>: a collector's batch for one service. */
+/** Most samples one data batch carries (collectors split bigger readings). */
+export const MAX_BATCH_SAMPLES = 10_000;
+const Indexes = (what: string) => Type.Array(Type.Integer({ minimum: 0 }), { maxItems: MAX_BATCH_SAMPLES, description: `per sample: index into ${what}` });
+const Values = Type.Array(Type.Number(), { maxItems: MAX_BATCH_SAMPLES, description: 'per sample: the value (finite)' });
+const Times = Type.Array(EventTime, { maxItems: MAX_BATCH_SAMPLES, description: 'per sample: event time, ms' });
+const Instances = Type.Array(Token, { maxItems: MAX_BATCH_SAMPLES, description: 'table of instance names' });
+const MetricNames = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 256, description: 'table of metric names' });
+
+/**
+ * vigil.raw.<service>: a collector's batch for one service, columnar (README "Data on the
+ * wire"): tables of instances and metrics (each metric with its unit, '' when none), then one
+ * array per column, sample i being (instances[instance[i]], metrics[metric[i]], value[i], ts[i]).
+ * Encoded once per hop, validated once per batch (contracts/columns.ts adds the checks a JSON
+ * Schema cannot say: equal lengths, indexes in range, finite values).
+ */
 export const RawBatch = Type.Object({
   service: Token,
-  samples: Type.Array(Sample, { maxItems: 10_000 }),
-}, { additionalProperties: false, $id: 'vigil.raw-batch.v1' });
+  instances: Instances,
+  metrics: MetricNames,
+  units: Type.Array(Type.Union([Type.Literal(''), ...RawUnits.map((u) => Type.Literal(u))]), { maxItems: 256, description: 'unit of each metrics entry' }),
+  instance: Indexes('instances'),
+  metric: Indexes('metrics'),
+  value: Values,
+  ts: Times,
+}, { additionalProperties: false, $id: 'vigil.raw-batch.v2' });
 export type RawBatch = Static<typeof RawBatch>;
 
 /** Service metadata from the catalogue, attached by the filter. */
@@ -39,12 +59,17 @@ export const CleanSample = Type.Object({
 }, { additionalProperties: false, $id: 'vigil.clean-sample.v1' });
 export type CleanSample = Static<typeof CleanSample>;
 
-/** vigil.clean.<service>: normalised, enriched samples for one service. */
+/** vigil.clean.<service>: normalised, enriched samples for one service, columnar like RawBatch (no units: canonical). */
 export const CleanBatch = Type.Object({
   service: Token,
   meta: ServiceMeta,
-  samples: Type.Array(CleanSample, { maxItems: 10_000 }),
-}, { additionalProperties: false, $id: 'vigil.clean-batch.v1' });
+  instances: Instances,
+  metrics: MetricNames,
+  instance: Indexes('instances'),
+  metric: Indexes('metrics'),
+  value: Values,
+  ts: Times,
+}, { additionalProperties: false, $id: 'vigil.clean-batch.v2' });
 export type CleanBatch = Static<typeof CleanBatch>;
 
 /**

@@ -7,3 +7,4 @@ export * from './control.js';
 export * from './subjects.js';
 export * from './stores.js';
 export * from './validate.js';
+export * from './columns.js';

@@ -3,6 +3,13 @@ import type { Static, TSchema } from '@sinclair/typebox';
 
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 const compiledWithDefaults = new WeakMap<TSchema, ValidateFunction>();
+/** Checks a JSON Schema cannot express (equal column lengths, finite values), run after the schema passed. */
+const refinements = new WeakMap<TSchema, (value: never) => Problem[]>();
+
+/** Adds a check to `schema` that runs, once the schema passed, wherever the schema is checked. */
+export function refine<S extends TSchema>(schema: S, problems: (value: Static<S>) => Problem[]): void {
+  refinements.set(schema, problems as (value: never) => Problem[]);
+}
 
 /** One problem found in a value: where (JSON pointer) and what. */
 export interface Problem { path: string; message: string }
@@ -33,7 +40,9 @@ function toProblems(errors: ErrorObject[] | null | undefined): Problem[] {
 /** Validates a value against a schema (compiled once per schema). Never throws. */
 export function check<S extends TSchema>(schema: S, value: unknown): Checked<Static<S>> {
   const fn = validatorFor(schema, false);
-  return fn(value) ? { ok: true, value: value as Static<S> } : { ok: false, problems: toProblems(fn.errors) };
+  if (!fn(value)) return { ok: false, problems: toProblems(fn.errors) };
+  const extra = refinements.get(schema)?.(value as never);
+  return extra && extra.length > 0 ? { ok: false, problems: extra } : { ok: true, value: value as Static<S> };
 }
 
 /**

@@ -112,9 +112,11 @@ describe('fleet: nine agent processes on a real nats-server', () => {
     // The filter keeps going: a valid batch comes out clean.
     const clean: unknown[] = [];
     const cleanSub = nc.subscribe(Subjects.clean.subject('api'), { callback: (_e, m) => { clean.push(m.json()); } });
-    nc.publish(Subjects.raw.subject('api'), JSON.stringify({ service: 'api', samples: [{ service: 'api', instance: 'i-1', metric: 'cpu', value: 0.5, unit: 'ratio', ts: 1_700_000_000_000 }] }));
+    nc.publish(Subjects.raw.subject('api'), JSON.stringify({
+      service: 'api', instances: ['i-1'], metrics: ['cpu'], units: ['ratio'], instance: [0], metric: [0], value: [0.5], ts: [1_700_000_000_000],
+    }));
     await waitFor('a clean batch after the bad ones', () => clean.length > 0);
-    expect(clean[0]).toMatchObject({ service: 'api', samples: [{ metric: 'cpu', value: 50 }] });
+    expect(clean[0]).toMatchObject({ service: 'api', metrics: ['cpu'], value: [50] });
     cleanSub.unsubscribe();
   });
 

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from '@sinclair/typebox';
-import { Subjects, check, describeProblems, type Sample } from '../../../runtime/contracts/index.js';
+import { Subjects, check, describeProblems, rawBatches, type Sample } from '../../../runtime/contracts/index.js';
 import { defineAgent } from '../../../runtime/host/define-agent.js';
 import { errorMessage } from '../../../runtime/errors.js';
-import { byService, CounterRates, HostMetrics, scrapeTarget, type ScrapeTarget } from './sources.js';
+import { CounterRates, HostMetrics, scrapeTarget, type ScrapeTarget } from './sources.js';
 import { SampleBuffer } from './buffer.js';
+
+/** Samples per published batch at most (well under the contract's MAX_BATCH_SAMPLES and the server's max_payload). */
+const BATCH_SAMPLES = 5000;
 
 const Target = Type.Object({
   service: Type.String({ pattern: '^[A-Za-z0-9_-]+$' }),
@@ -55,9 +58,7 @@ export default defineAgent({
       }
       const samples = buffer.size() > 0 ? [...buffer.drain(), ...fresh] : fresh;
       counters.buffered = 0;
-      for (const [service, list] of byService(samples)) {
-        for (let i = 0; i < list.length; i += 5000) bus.emit(Subjects.raw, [service], { service, samples: list.slice(i, i + 5000) });
-      }
+      for (const batch of rawBatches(samples, BATCH_SAMPLES)) bus.emit(Subjects.raw, [batch.service], batch);
       counters.samples = (counters.samples ?? 0) + samples.length;
     };
     const noteError = (msg: string): void => {

@@ -2,16 +2,6 @@ import { cpus, freemem, totalmem } from 'node:os';
 import type { Sample } from '../../../runtime/contracts/index.js';
 import { mapToMetrics, parsePrometheusText, type MetricMap } from './prometheus.js';
 
-/** Groups samples by service, in the order services first appear. */
-export function byService(samples: readonly Sample[]): Map<string, Sample[]> {
-  const groups = new Map<string, Sample[]>();
-  for (const s of samples) {
-    const list = groups.get(s.service);
-    if (list) list.push(s); else groups.set(s.service, [s]);
-  }
-  return groups;
-}
-
 /** Counter -> rate conversion for scraped counters (requests, errors), per target. */
 export class CounterRates {
   readonly #last = new Map<string, { value: number; ts: number }>();

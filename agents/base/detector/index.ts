@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Subjects } from '../../../runtime/contracts/index.js';
+import { Subjects, cleanSamples } from '../../../runtime/contracts/index.js';
 import { defineAgent, type DirectiveOutcome } from '../../../runtime/host/define-agent.js';
 import { errorMessage } from '../../../runtime/errors.js';
 import { DEFAULT_SENSITIVITY, DETECTOR_NAMES, normaliseRule } from './brains/index.js';
@@ -36,8 +36,8 @@ export default defineAgent({
     let config = initial;
     let core = new DetectorCore(config);
     bus.on(Subjects.clean, (batch) => {
-      for (const alert of core.observe(batch.samples)) bus.emit(Subjects.alert, [alert.service], alert);
-      counters.samples = (counters.samples ?? 0) + batch.samples.length;
+      for (const alert of core.observe(cleanSamples(batch))) bus.emit(Subjects.alert, [alert.service], alert);
+      counters.samples = (counters.samples ?? 0) + batch.value.length;
     });
     return {
       inspect: () => core.state(),

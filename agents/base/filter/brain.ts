@@ -1,4 +1,6 @@
-import { Metrics, type CatalogEntry, type CleanSample, type MetricName, type Sample, type ServiceMeta } from '../../../runtime/contracts/index.js';
+import {
+  BatchBuilder, Metrics, rawSampleAt, type CatalogEntry, type CleanBatch, type MetricName, type RawBatch, type RawUnit, type Sample, type ServiceMeta,
+} from '../../../runtime/contracts/index.js';
 
 /** A sample the filter refused, with the reason (it goes to the DLQ). */
 export interface Rejected { sample: Sample; reason: string }
@@ -6,21 +8,20 @@ export interface Rejected { sample: Sample; reason: string }
 const PERCENT_SLACK = 0.5; // rounding in exporters can give 100.2 %
 
 /** Converts a raw value to the canonical unit of its metric, or explains why it cannot. */
-export function normalise(sample: Sample): { value: number } | { reason: string } {
-  const { value, unit, metric } = sample;
+export function normalise(metric: string, value: number, unit: RawUnit | '' | undefined): { value: number } | { reason: string } {
   if (!Number.isFinite(value)) return { reason: `value is not a finite number` };
   const canonical = (Metrics as Record<string, { unit: string }>)[metric]?.unit;
   let v = value;
   if (canonical === 'percent') {
     if (unit === 'ratio') v = value * 100;
-    else if (unit !== undefined && unit !== 'percent') return { reason: `unit '${unit}' cannot be a percentage (${metric})` };
+    else if (unit && unit !== 'percent') return { reason: `unit '${unit}' cannot be a percentage (${metric})` };
     if (v < 0 || v > 100 + PERCENT_SLACK) return { reason: `${metric} = ${v} % is outside 0-100` };
     return { value: Math.min(v, 100) };
   }
   if (canonical === 'ms') {
     if (unit === 's') v = value * 1000;
     else if (unit === 'us') v = value / 1000;
-    else if (unit !== undefined && unit !== 'ms') return { reason: `unit '${unit}' is not a duration (${metric})` };
+    else if (unit && unit !== 'ms') return { reason: `unit '${unit}' is not a duration (${metric})` };
   }
   if (canonical !== undefined && v < 0) return { reason: `${metric} = ${v} cannot be negative` };
   return { value: v };
@@ -36,19 +37,20 @@ export function metaFor(entry: CatalogEntry | undefined): ServiceMeta {
 }
 
 /**
- * Cleans one raw batch: canonical units, finite in-range values, samples of other services
- * than the batch's refused. Pure; the agent publishes `clean` and DLQs `rejected`.
+ * Cleans one raw batch column by column: canonical units, finite in-range values. Pure; the
+ * agent publishes `clean` (null when nothing survived) and DLQs `rejected`.
  */
-export function cleanBatch(service: string, samples: readonly Sample[]): { clean: CleanSample[]; rejected: Rejected[] } {
-  const clean: CleanSample[] = [];
+export function cleanBatch(raw: RawBatch, meta: ServiceMeta): { clean: CleanBatch | null; rejected: Rejected[] } {
+  const out = new BatchBuilder(raw.service);
   const rejected: Rejected[] = [];
-  for (const sample of samples) {
-    if (sample.service !== service) { rejected.push({ sample, reason: `sample of service '${sample.service}' in the batch of '${service}'` }); continue; }
-    const result = normalise(sample);
-    if ('reason' in result) { rejected.push({ sample, reason: result.reason }); continue; }
-    clean.push({ service, instance: sample.instance, metric: sample.metric, value: result.value, ts: sample.ts });
+  for (let i = 0; i < raw.value.length; i++) {
+    const m = raw.metric[i];
+    const metric = raw.metrics[m];
+    const result = normalise(metric, raw.value[i], raw.units[m]);
+    if ('reason' in result) { rejected.push({ sample: rawSampleAt(raw, i), reason: result.reason }); continue; }
+    out.add(raw.instances[raw.instance[i]], metric, result.value, raw.ts[i]);
   }
-  return { clean, rejected };
+  return { clean: out.size > 0 ? out.clean(meta) : null, rejected };
 }
 
 export type { MetricName };

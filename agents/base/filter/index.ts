@@ -14,13 +14,16 @@ export default defineAgent({
   config: Type.Object({}, { additionalProperties: false }),
   start({ bus, catalog, counters }) {
     bus.on(Subjects.raw, (batch, { service }) => {
-      const { clean, rejected } = cleanBatch(service ?? batch.service, batch.samples);
-      for (const r of rejected) {
-        bus.dlq(Subjects.raw.subject(batch.service), r.sample, r.reason);
+      if (service !== undefined && service !== batch.service) {
+        bus.dlq(Subjects.raw.subject(service), { service: batch.service }, `batch of service '${batch.service}' on the subject of '${service}'`);
+        return;
       }
+      const { clean, rejected } = cleanBatch(batch, metaFor(catalog.get(batch.service)));
+      for (const r of rejected) bus.dlq(Subjects.raw.subject(batch.service), r.sample, r.reason);
       counters.rejected = (counters.rejected ?? 0) + rejected.length;
-      counters.samples = (counters.samples ?? 0) + clean.length;
-      if (clean.length > 0) bus.emit(Subjects.clean, [batch.service], { service: batch.service, meta: metaFor(catalog.get(batch.service)), samples: clean });
+      if (!clean) return;
+      counters.samples = (counters.samples ?? 0) + clean.value.length;
+      bus.emit(Subjects.clean, [batch.service], clean);
     });
     return { inspect: () => ({ samples: counters.samples ?? 0, rejected: counters.rejected ?? 0, catalogue: catalog.all().length }) };
   },

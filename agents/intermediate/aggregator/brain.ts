@@ -51,9 +51,11 @@ export class Aggregator {
   /** Adds a clean batch's samples to their windows. Samples of closed windows are counted as late. */
   observe(batch: CleanBatch): void {
     const s = this.#service(batch.service);
-    for (const sample of batch.samples) {
-      if (!s.short.add(sample)) this.#late++;
-      s.long.add(sample);
+    for (let i = 0; i < batch.value.length; i++) {
+      const instance = batch.instances[batch.instance[i]];
+      const metric = batch.metrics[batch.metric[i]];
+      if (!s.short.add(instance, metric, batch.value[i], batch.ts[i])) this.#late++;
+      s.long.add(instance, metric, batch.value[i], batch.ts[i]);
     }
   }
 

@@ -20,7 +20,7 @@ export default defineAgent({
     const brain = new Aggregator(config);
     bus.on(Subjects.clean, (batch) => {
       brain.observe(batch);
-      counters.samples = (counters.samples ?? 0) + batch.samples.length;
+      counters.samples = (counters.samples ?? 0) + batch.value.length;
     });
     bus.on(Subjects.alert, (alert) => brain.alert(alert));
     return {

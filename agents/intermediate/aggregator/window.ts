@@ -1,5 +1,5 @@
 import { quantileSorted } from 'simple-statistics';
-import type { CleanSample, MetricWindow } from '../../../runtime/contracts/index.js';
+import type { MetricWindow } from '../../../runtime/contracts/index.js';
 
 /** The instance token detectors and collectors use for a service-level series. */
 export const SERVICE_LEVEL_INSTANCE = 'all';
@@ -34,20 +34,20 @@ export class WindowSeries {
   }
 
   /** Adds a sample; returns false when its window is already closed (a late sample, dropped). */
-  add(sample: CleanSample): boolean {
-    if (sample.ts < this.#closedUpTo) return false;
-    const start = Math.floor(sample.ts / this.#sizeMs) * this.#sizeMs;
+  add(instance: string, metric: string, value: number, ts: number): boolean {
+    if (ts < this.#closedUpTo) return false;
+    const start = Math.floor(ts / this.#sizeMs) * this.#sizeMs;
     let w = this.#open.get(start);
     if (!w) {
       w = { start, end: start + this.#sizeMs, metrics: new Map(), instances: new Set() };
       this.#open.set(start, w);
     }
-    w.instances.add(sample.instance);
-    const acc = w.metrics.get(sample.metric);
-    if (!acc) w.metrics.set(sample.metric, { values: [sample.value], last: sample.value, lastTs: sample.ts });
+    w.instances.add(instance);
+    const acc = w.metrics.get(metric);
+    if (!acc) w.metrics.set(metric, { values: [value], last: value, lastTs: ts });
     else {
-      acc.values.push(sample.value);
-      if (sample.ts >= acc.lastTs) { acc.last = sample.value; acc.lastTs = sample.ts; }
+      acc.values.push(value);
+      if (ts >= acc.lastTs) { acc.last = value; acc.lastTs = ts; }
     }
     return true;
   }

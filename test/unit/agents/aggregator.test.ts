@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Aggregator } from '../../../agents/intermediate/aggregator/brain.js';
-import type { Alert, CleanBatch } from '../../../runtime/contracts/index.js';
+import { BatchBuilder, type Alert, type CleanBatch } from '../../../runtime/contracts/index.js';
 
 const T0 = 1_700_000_100_000; // a multiple of 300 s
 const meta = { tier: 'app', owner: 'team', criticality: 'high' as const, dependsOn: [] };
 
 function batch(service: string, samples: Array<[instance: string, metric: string, value: number, ts: number]>): CleanBatch {
-  return { service, meta, samples: samples.map(([instance, metric, value, ts]) => ({ service, instance, metric, value, ts })) };
+  const b = new BatchBuilder(service);
+  for (const [instance, metric, value, ts] of samples) b.add(instance, metric, value, ts);
+  return b.clean(meta);
 }
 
 function alert(instance: string, metric: string, level: Alert['level'], ts: number): Alert {
