@@ -8,7 +8,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import {
   createDetector, DETECTOR_NAMES, sensitivityForThreshold, thresholdForSensitivity, type DetectorName,
 } from '../../agents/base/detector/brains/index.js';
-import { readNabCsv } from './csv.js';
+import { readNabCsv, type NabSeries } from './csv.js';
 import { NAB_PROFILES, PROFILE_NAMES, normalise, probationaryPeriod, scoreFile, type NabProfileName } from './score.js';
 import { loadLabels, windowRows, type RowWindow } from './windows.js';
 
@@ -59,19 +59,9 @@ export async function runNab(options: NabOptions): Promise<NabReport> {
   }
   const threshold = options.threshold ?? thresholdForSensitivity(0.5);
   const out = options.out ?? 'nab-results';
-  const files = await findCsvFiles(options.data);
-  if (files.length === 0) throw new Error(`no CSV file under ${options.data}`);
-  const labels = await loadLabels(options.labels);
   const perFile: NabFileReport[] = [];
   const raw = Object.fromEntries(PROFILE_NAMES.map((p) => [p, 0])) as Record<NabProfileName, number>;
-  for (const path of files) {
-    const category = basename(dirname(path));
-    const name = basename(path);
-    const key = `${category}/${name}`;
-    const windowsOf = labels[key];
-    if (!windowsOf) throw new Error(`${path}: no entry "${key}" in labels file ${options.labels}`);
-    const series = await readNabCsv(path);
-    const windows = windowRows(series.timestamps, windowsOf, key);
+  for await (const { key, category, name, series, windows } of nabFiles(options.data, options.labels)) {
     const scores = scoreSeries(detector, series.values, series.times, threshold, options.seed ?? 1);
     await writeResult(join(out, category, `${detector}_${name}`), series.timestamps, series.values, scores);
     perFile.push(fileReport(key, scores, windows, threshold));
@@ -83,6 +73,32 @@ export async function runNab(options: NabOptions): Promise<NabReport> {
     detector, files: perFile.length, windows, rows: perFile.reduce((a, f) => a + f.rows, 0), threshold, ...scores,
     seconds: (performance.now() - started) / 1000, perFile,
   };
+}
+
+/** One labelled data file of a NAB folder. */
+export interface NabFile {
+  /** `<category>/<file>.csv`, the key of the labels file. */
+  key: string;
+  category: string;
+  name: string;
+  series: NabSeries;
+  windows: RowWindow[];
+}
+
+/** Every data file under `data` with its windows, in path order; throws naming a file missing from the labels. */
+export async function* nabFiles(data: string, labelsPath: string): AsyncGenerator<NabFile> {
+  const files = await findCsvFiles(data);
+  if (files.length === 0) throw new Error(`no CSV file under ${data}`);
+  const labels = await loadLabels(labelsPath);
+  for (const path of files) {
+    const category = basename(dirname(path));
+    const name = basename(path);
+    const key = `${category}/${name}`;
+    const windowsOf = labels[key];
+    if (!windowsOf) throw new Error(`${path}: no entry "${key}" in labels file ${labelsPath}`);
+    const series = await readNabCsv(path);
+    yield { key, category, name, series, windows: windowRows(series.timestamps, windowsOf, key) };
+  }
 }
 
 /**

@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander';
 import { DETECTOR_NAMES } from '../../../agents/base/detector/brains/index.js';
+import { runNabCv, type NabCvReport } from '../../nab/cv-run.js';
 import { runNab, type NabReport } from '../../nab/run.js';
+import type { NabProfileName } from '../../nab/score.js';
 
 interface NabCommandOptions {
   data: string;
@@ -12,6 +14,7 @@ interface NabCommandOptions {
   detector: string;
   out: string;
   json?: boolean;
+  cv?: boolean;
 }
 
 /** Adds `nab --data <dir> --labels <file> [--detector auto] [--out nab-results] [--json]` to `program`. */
@@ -23,9 +26,12 @@ export function registerNabCommand(program: Command): void {
     .option('--detector <name>', `detector: ${DETECTOR_NAMES.join(', ')}`, 'auto')
     .option('--out <dir>', 'folder for the per-file result CSVs', 'nab-results')
     .option('--json', 'print one JSON object instead of a summary')
+    .option('--cv', 'also choose the auto ensemble\'s weights and threshold leaving one category out, and print the held-out scores')
     .action(async (opts: NabCommandOptions) => {
       const report = await runNab({ data: opts.data, labels: opts.labels, detector: opts.detector, out: opts.out });
-      process.stdout.write(opts.json ? `${JSON.stringify(summary(report))}\n` : formatReport(report, opts.out));
+      const cv = opts.cv ? await runNabCv(opts.data, opts.labels) : undefined;
+      if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary(report), ...(cv ? { cv: cvSummary(cv) } : {}) })}\n`);
+      else process.stdout.write(formatReport(report, opts.out) + (cv ? formatCv(cv) : ''));
     });
 }
 
@@ -47,6 +53,41 @@ export function formatReport(r: NabReport, out: string): string {
     `  reward_low_FP_rate  ${r.reward_low_FP_rate.toFixed(2)}`,
     `  reward_low_FN_rate  ${r.reward_low_FN_rate.toFixed(2)}`,
     `scored in ${r.seconds.toFixed(1)} s; result files in ${out}`,
+    '',
+  ].join('\n');
+}
+
+type Scores = Record<NabProfileName, number>;
+
+/** The `cv` object of `vigil nab --cv --json`. */
+export function cvSummary(r: NabCvReport): Record<string, unknown> {
+  const profiles = (s: Scores): Record<string, number> => ({
+    standard: round(s.standard), reward_low_FP_rate: round(s.reward_low_FP_rate), reward_low_FN_rate: round(s.reward_low_FN_rate),
+  });
+  return {
+    heldOut: profiles(r.cv),
+    folds: r.cv.folds.map((f) => ({ category: f.category, files: f.files, windows: f.windows, chosen: f.chosen, heldOut: profiles(f.heldOut) })),
+    chosenOnAll: r.cv.full,
+    shipped: { weights: r.shipped.weights, threshold: r.shipped.threshold, ...profiles(r.shipped.scores) },
+    candidates: r.candidates, seconds: round(r.seconds),
+  };
+}
+
+/** The leave-one-category-out table printed by `vigil nab --cv`. */
+export function formatCv(r: NabCvReport): string {
+  const row = (name: string, s: Scores, extra = ''): string =>
+    `  ${name.padEnd(24)} ${s.standard.toFixed(2).padStart(7)} ${s.reward_low_FP_rate.toFixed(2).padStart(7)} ${s.reward_low_FN_rate.toFixed(2).padStart(7)}  ${extra}`;
+  const weights = (w: Record<string, number | undefined>): string =>
+    Object.entries(w).filter(([, v]) => (v ?? 0) > 0).map(([k, v]) => `${k} ${v}`).join(', ');
+  return [
+    '',
+    `leave-one-category-out (auto ensemble, ${r.candidates} candidates: weights x thresholds, chosen on the other categories by standard score):`,
+    `  ${'held-out category'.padEnd(24)} ${'std'.padStart(7)} ${'lowFP'.padStart(7)} ${'lowFN'.padStart(7)}  chosen without it`,
+    ...r.cv.folds.map((f) => row(f.category, f.heldOut, `t ${f.chosen.threshold}; ${weights(f.chosen.weights)}${f.windows === 0 ? ' (no windows: raw false-positive cost)' : ''}`)),
+    row('cross-validated (pooled)', r.cv),
+    row('shipped, on every file', r.shipped.scores, `t ${r.shipped.threshold}; ${weights(r.shipped.weights)}`),
+    `  chosen on every file: t ${r.cv.full.threshold}; ${weights(r.cv.full.weights)}`,
+    `cross-validated in ${r.seconds.toFixed(1)} s`,
     '',
   ].join('\n');
 }

@@ -18,7 +18,7 @@ const drift = noisy(2000, 50, 2, 7, (i) => i * 0.002);
 const flat = series(2000, () => 5);
 const flatThenStep = series(2000, (i) => (i < 1500 ? 5 : 6));
 
-describe.each(['auto', 'novelty', 'seasonal', 'zscore', 'ewma', 'mad', 'iforest'] as DetectorName[])('%s brain', (name) => {
+describe.each(['auto', 'novelty', 'seasonal', 'change', 'likelihood', 'zscore', 'ewma', 'mad', 'iforest'] as DetectorName[])('%s brain', (name) => {
   it(`${name}: a flat line never flags`, () => {
     expect(alerts(scores(name, flat), T)).toEqual([]);
   });

@@ -104,4 +104,39 @@ describe('runNab', () => {
     expect(parsed).toMatchObject({ files: 2, windows: 1, threshold: thresholdForSensitivity(0.5) });
     for (const k of ['standard', 'reward_low_FP_rate', 'reward_low_FN_rate']) expect(typeof parsed[k]).toBe('number');
   });
+
+  it('nab command: --cv --json adds the held-out scores of each category and the pooled cross-validated score', async () => {
+    await mkdir(join(dir, 'cv/one'), { recursive: true });
+    await mkdir(join(dir, 'cv/two'), { recursive: true });
+    await writeFile(join(dir, 'cv/one/a.csv'), csv(300));
+    await writeFile(join(dir, 'cv/two/b.csv'), csv(250));
+    await writeFile(join(dir, 'cv-labels.json'), JSON.stringify({
+      'one/a.csv': [[`${t(280)}.000000`, `${t(320)}.000000`]],
+      'two/b.csv': [[`${t(230)}.000000`, `${t(270)}.000000`]],
+    }));
+    const program = new Command().exitOverride();
+    registerNabCommand(program);
+    const chunks: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((c: string) => { chunks.push(c); return true; }) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(['node', 'vigil', 'nab', '--data', join(dir, 'cv'), '--labels', join(dir, 'cv-labels.json'), '--out', join(dir, 'out-cv'), '--cv', '--json']);
+    } finally {
+      process.stdout.write = write;
+    }
+    const parsed = JSON.parse(chunks.join('')) as { files: number; cv: { heldOut: Record<string, number>; folds: { category: string; windows: number }[]; shipped: { threshold: number } } };
+    expect(parsed.files).toBe(2);
+    expect(parsed.cv.folds.map((f) => [f.category, f.windows])).toEqual([['one', 1], ['two', 1]]);
+    expect(parsed.cv.heldOut.standard).toBeGreaterThan(90);
+    expect(parsed.cv.shipped.threshold).toBe(thresholdForSensitivity(0.5));
+  });
+
+  it('nab command: --cv with a single category is an error that says why', async () => {
+    await expect(runNabCvOnly(join(dir, 'data'))).rejects.toThrow(/at least two categories/);
+  });
 });
+
+async function runNabCvOnly(data: string): Promise<unknown> {
+  const { runNabCv } = await import('../../../runtime/nab/cv-run.js');
+  return runNabCv(data, join(dir, 'labels.json'));
+}

@@ -5,13 +5,15 @@
  * `thresholdForSensitivity(sensitivity)`, and calls `setSensitivity` on directives.
  */
 import { EnsembleModel } from './auto.js';
+import { ChangeModel } from './change.js';
 import { EwmaModel } from './ewma.js';
 import { GatedBrain } from './gate.js';
 import { IsolationForestModel } from './iforest.js';
+import { LikelihoodModel } from './likelihood.js';
 import { MadModel } from './mad.js';
 import { NoveltyModel } from './novelty.js';
 import { SeasonalModel } from './seasonal.js';
-import { DETECTOR_NAMES, type DetectorBrain, type DetectorName, type DetectorOptions, type ScoringModel } from './types.js';
+import { DETECTOR_NAMES, type ComponentName, type DetectorBrain, type DetectorName, type DetectorOptions, type ScoringModel } from './types.js';
 import { ZScoreModel } from './zscore.js';
 
 export * from './types.js';
@@ -24,6 +26,8 @@ export { MadModel, type MadOptions } from './mad.js';
 export { SeasonalModel, type SeasonalOptions } from './seasonal.js';
 export { IsolationForestModel, type IsolationForestOptions } from './iforest.js';
 export { NoveltyModel, type NoveltyOptions } from './novelty.js';
+export { ChangeModel, type ChangeOptions } from './change.js';
+export { LikelihoodModel, normalTail, type LikelihoodOptions } from './likelihood.js';
 export { EnsembleModel, type EnsembleMember } from './auto.js';
 export { mulberry32, withRandom } from './prng.js';
 export * from './threshold-rules.js';
@@ -36,18 +40,25 @@ export * from './threshold-rules.js';
  * 0): added at 0.3 each cost 0.4-0.9 standard points on NAB, more at higher weights
  * (runtime/nab/README.md). They remain available on their own.
  */
-export const AUTO_WEIGHTS: Readonly<Record<Exclude<DetectorName, 'auto'>, number>> = {
+export const AUTO_WEIGHTS: Readonly<Record<ComponentName, number>> = {
   novelty: 1,
   seasonal: 1,
+  change: 0,
+  likelihood: 0,
   zscore: 0.3,
   ewma: 0,
   mad: 0,
   iforest: 0,
 };
 
+/** Every component name, in documentation order. */
+export const AUTO_COMPONENTS = DETECTOR_NAMES.filter((n): n is ComponentName => n !== 'auto');
+
 /** A fresh scoring model (no gate) for a component name. */
-export function createModel(name: Exclude<DetectorName, 'auto'>, options: DetectorOptions = {}): ScoringModel {
+export function createModel(name: ComponentName, options: DetectorOptions = {}): ScoringModel {
   switch (name) {
+    case 'change': return new ChangeModel();
+    case 'likelihood': return new LikelihoodModel();
     case 'zscore': return new ZScoreModel();
     case 'ewma': return new EwmaModel();
     case 'mad': return new MadModel();
@@ -69,6 +80,7 @@ export function createDetector(name: DetectorName, options: DetectorOptions = {}
   if (name !== 'auto') return new GatedBrain(name, createModel(name, options), options);
   const members = Object.entries(AUTO_WEIGHTS)
     .filter(([, weight]) => weight > 0)
-    .map(([component, weight]) => ({ model: createModel(component as Exclude<DetectorName, 'auto'>, options), weight }));
+    .map(([component, weight]) => ({ model: createModel(component as ComponentName, options), weight }));
   return new GatedBrain('auto', new EnsembleModel(members), options);
 }
+export { RollingStats, SlidingExtremes, SortedWindow } from './rolling.js';

@@ -13,7 +13,7 @@
  * No labels are read at run time: the brains only see this constant. In envelope
  * terms: 4.6 % of the past range beyond the most extreme value seen.
  */
-export const NAB_THRESHOLD = 0.615;
+export const NAB_THRESHOLD = 0.62;
 
 /** Default sensitivity (seed 002). */
 export const DEFAULT_SENSITIVITY = 0.5;
