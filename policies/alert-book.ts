@@ -9,6 +9,7 @@
  */
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { Alert } from '../runtime/contracts/index.js';
+import { own } from '../runtime/dict.js';
 import {
   OPEN_STATES, alertLifecycleMachine, type AlertLifecycleContext, type AlertLifecycleEvent,
 } from './alert-lifecycle.machine.js';
@@ -59,7 +60,7 @@ function silenceFor(book: AlertBook, service: string, metric: string): Silence |
  */
 export function observeAlert(book: AlertBook, alert: Alert, now: number, closeAfterS?: number): { book: AlertBook; id: string | null } {
   const key = dedupKey(alert);
-  const openId = book.open[key];
+  const openId = own(book.open, key);
   if (alert.level === 'clear') return { book: openId ? apply(book, openId, { type: 'RESOLVE', now }) : book, id: openId ?? null };
   if (openId) return { book: apply(book, openId, { type: 'REPEAT', now, level: alert.level }), id: openId };
   const [snap] = initialTransition(alertLifecycleMachine, { alertId: alert.id, key, level: alert.level, now, closeAfterS });

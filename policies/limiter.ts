@@ -3,6 +3,8 @@
  * remediation can never loop. Pure: the state is explicit, plain JSON, persisted by its owner.
  */
 
+import { dict, own } from '../runtime/dict.js';
+
 export interface LimiterState {
   /** incident id → attempts started */
   perIncident: Record<string, number>;
@@ -25,9 +27,10 @@ const HOUR = 3_600_000;
 export function tryAcquire(
   state: LimiterState, req: { incidentId: string; service: string; now: number }, limits: Limits,
 ): { ok: true; state: LimiterState } | { ok: false; reason: string; state: LimiterState } {
-  const recent = (state.perService[req.service] ?? []).filter((t) => t > req.now - HOUR);
-  const pruned: LimiterState = { perIncident: { ...state.perIncident }, perService: { ...state.perService, [req.service]: recent } };
-  const done = state.perIncident[req.incidentId] ?? 0;
+  const recent = (own(state.perService, req.service) ?? []).filter((t) => t > req.now - HOUR);
+  const pruned: LimiterState = { perIncident: dict(state.perIncident), perService: dict(state.perService) };
+  pruned.perService[req.service] = recent;
+  const done = own(state.perIncident, req.incidentId) ?? 0;
   if (done >= limits.maxAttemptsPerIncident) {
     return { ok: false, reason: `incident ${req.incidentId}: ${done} attempt(s), limit ${limits.maxAttemptsPerIncident}`, state: pruned };
   }
@@ -41,7 +44,7 @@ export function tryAcquire(
 
 /** Forgets a closed incident's count (its service history stays for the hourly limit). */
 export function forgetIncident(state: LimiterState, incidentId: string): LimiterState {
-  const perIncident = { ...state.perIncident };
+  const perIncident = dict(state.perIncident);
   delete perIncident[incidentId];
   return { ...state, perIncident };
 }

@@ -1,5 +1,6 @@
 import type { AggWindow } from '../runtime/contracts/index.js';
 import type { Comparison, Condition, Stat } from './schema.js';
+import { own } from '../runtime/dict.js';
 
 /**
  * Reads `stat` of `metric` from a window; `instances` reads the window's instance count.
@@ -8,7 +9,7 @@ import type { Comparison, Condition, Stat } from './schema.js';
 export function readMetric(window: AggWindow | undefined, metric: string, stat: Stat = 'mean'): number | undefined {
   if (!window) return undefined;
   if (metric === 'instances' && !window.metrics.instances) return window.instances;
-  const m = window.metrics[metric];
+  const m = own(window.metrics, metric);
   const v = m?.[stat];
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }

@@ -5,6 +5,7 @@
 import { ActionTypes, type ActionType, type AggWindow, type Incident } from '../runtime/contracts/index.js';
 import { bareMetric, compare, conditionHolds, readMetric } from './metric-read.js';
 import type { CatalogueEntry, Check } from './schema.js';
+import { dict } from '../runtime/dict.js';
 
 /**
  * The first catalogue entry (catalogue order is priority) with an `answers` rule matching the
@@ -30,7 +31,7 @@ export function failedPreconditions(entry: CatalogueEntry, window: AggWindow | u
 
 /** The values a receipt records before acting: every metric's mean and the instance count. */
 export function stateOf(window: AggWindow | undefined): { metrics: Record<string, number>; instances: number | null } {
-  const metrics: Record<string, number> = {};
+  const metrics: Record<string, number> = dict();
   for (const [k, m] of Object.entries(window?.metrics ?? {})) metrics[k] = m.mean;
   return { metrics, instances: window?.instances ?? null };
 }

@@ -7,6 +7,7 @@ import { desiredReplicas } from './hpa.js';
 import { compare, conditionHolds, readMetric } from './metric-read.js';
 import { proposeDemand, scaleOutAllowed, type Capacity } from './scaling-demand.js';
 import type { Condition, ScalingPolicy, Stat, Trigger } from './schema.js';
+import { dict, own } from '../runtime/dict.js';
 
 /** A metric the validation watches after a change, with its value before the change. */
 export interface Watch {
@@ -40,7 +41,7 @@ export interface Limits { min: number; max: number; maxSize: number }
 
 /** Instance and size limits of a service (per-service overrides over the horizontal/vertical ones). */
 export function limitsFor(policy: ScalingPolicy, service: string): Limits {
-  const o = policy.services[service] ?? {};
+  const o = own(policy.services, service) ?? {};
   return {
     min: o.minInstances ?? policy.horizontal.minInstances,
     max: o.maxInstances ?? policy.horizontal.maxInstances,
@@ -53,13 +54,13 @@ const enabled = (policy: ScalingPolicy): [string, Trigger][] =>
 
 /** Updates breach streaks (a trigger breaches when over its threshold and its `onlyIf` holds) and the scale-in history. */
 export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, service: string): Observation {
-  const breaches: Record<string, number> = {};
+  const breaches: Record<string, number> = dict();
   let over = false;
   for (const [name, t] of enabled(policy)) {
     const v = readMetric(w, t.metric, t.stat);
     if (v === undefined || v <= t.threshold) continue;
     over ||= t.kind === 'horizontal';
-    if (t.onlyIf.every((c) => conditionHolds(w, c))) breaches[name] = prev.breaches[name] ?? w.start;
+    if (t.onlyIf.every((c) => conditionHolds(w, c))) breaches[name] = own(prev.breaches, name) ?? w.start;
   }
   const cpu = readMetric(w, 'cpu', 'mean');
   const { min, max } = limitsFor(policy, service);
@@ -198,11 +199,11 @@ export interface Sample { values: Record<string, number>; rps: number | null }
 
 /** What a post-change window says about the watched metrics (and the load, rps). */
 export function sampleOf(w: AggWindow, watch: Watch[]): Sample {
-  const values: Record<string, number> = {};
+  const values: Record<string, number> = dict();
   for (const m of watch) {
     for (const [metric, stat] of [[m.metric, m.stat] as const, ...(m.onlyIf ?? []).map((c) => [c.metric, c.stat] as const)]) {
       const v = readMetric(w, metric, stat);
-      if (v !== undefined && !(metric in values)) values[metric] = v;
+      if (v !== undefined && !Object.hasOwn(values, metric)) values[metric] = v;
     }
   }
   return { values, rps: readMetric(w, 'rps', 'mean') ?? null };

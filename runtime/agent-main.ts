@@ -3,7 +3,7 @@
  * The entry point of one agent process: `node dist/runtime/agent-main.js <kind> [agentId]`.
  * NATS address and credentials come from the environment (set by the supervisor):
  * VIGIL_NATS_URL, VIGIL_NATS_USER, VIGIL_NATS_PASSWORD; VIGIL_AGENT_CONFIG (JSON overrides),
- * VIGIL_LOG_LEVEL. Exit codes: 0 clean stop, 78 configuration error, 1 anything else.
+ * VIGIL_LOG_LEVEL, VIGIL_MAX_SKEW_MS (how far ahead of the agent's clock an event time may be). Exit codes: 0 clean stop, 78 configuration error, 1 anything else.
  */
 import { definitionOf, downstreamKinds, upstreamKinds } from '../agents/registry.js';
 import { ConfigError, errorMessage } from './errors.js';
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     agentId, log, upstreamKinds: upstreamKinds(def), announceWatermarks: downstreamKinds(def).length > 0, config: overrides,
     nats: { url: process.env.VIGIL_NATS_URL ?? DEFAULT_NATS_URL, user: process.env.VIGIL_NATS_USER ?? kind, password: process.env.VIGIL_NATS_PASSWORD },
     heartbeatMs: Number(process.env.VIGIL_HEARTBEAT_MS ?? 1000),
+    maxSkewMs: process.env.VIGIL_MAX_SKEW_MS ? Number(process.env.VIGIL_MAX_SKEW_MS) : undefined,
   });
   shutdown = (signal: string): void => {
     log.info({ signal }, 'stopping');

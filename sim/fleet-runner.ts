@@ -16,6 +16,8 @@ export interface FleetRun {
   impacts: number;
   incidents: Incident[];
   actionsReceived: Action[];
+  /** Messages on the subjects the run listens to that were not JSON or not the contract (skipped). */
+  ignoredMessages: number;
 }
 
 export interface FleetRunOptions {
@@ -57,12 +59,16 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   let impacts = 0;
   const watermarks = new WatermarkBoard();
   const subs: Subscription[] = [];
+  let ignored = 0;
   const listen = <T>(subject: string, schema: Parameters<typeof check>[0], fn: (m: T, subject: string) => void): void => {
     subs.push(nc.subscribe(subject, {
       callback: (err, msg) => {
         if (err) return;
-        const result = check(schema, JSON.parse(decoder.decode(msg.data)));
-        if (result.ok) fn(result.value as T, msg.subject);
+        // A message that is not JSON, or not the contract, is no part of the run: skip it.
+        let body: unknown;
+        try { body = JSON.parse(decoder.decode(msg.data)); } catch { ignored++; return; }
+        const result = check(schema, body);
+        if (result.ok) fn(result.value as T, msg.subject); else ignored++;
       },
     }));
   };
@@ -131,7 +137,7 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   const rootCause = (afterOnset[0] ?? all[0])?.rootCause.service ?? null;
   return {
     report: runReportFrom(world, { detectedAt, rootCause }),
-    world, wallSeconds: (performance.now() - t0) / 1000, alerts, impacts, incidents: all, actionsReceived,
+    world, wallSeconds: (performance.now() - t0) / 1000, alerts, impacts, incidents: all, actionsReceived, ignoredMessages: ignored,
   };
 }
 

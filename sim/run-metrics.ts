@@ -1,5 +1,6 @@
 import type { Scenario } from './scenario-schema.js';
 import type { ServiceState } from './model/service-state.js';
+import { dict } from '../runtime/dict.js';
 
 /** What a run achieved so far. Money in the scenario's currency; times are event time (ms). */
 export interface RunMetrics {
@@ -35,8 +36,8 @@ export function createMetricsAccumulator(scenario: Scenario): MetricsAccumulator
   const onsetTs = scenario.expect.onsetS === null ? null : scenario.startMs + scenario.expect.onsetS * 1000;
   const holdMs = scenario.expect.holdS * 1000;
   const m: RunMetrics = {
-    simulatedSeconds: 0, sloViolationMinutes: 0, sloViolationMinutesByService: {}, instanceMinutes: 0,
-    instanceMinutesByService: {}, instanceCost: 0, peakInstances: {}, paidRequests: 0, revenue: 0, revenueLost: 0,
+    simulatedSeconds: 0, sloViolationMinutes: 0, sloViolationMinutesByService: dict(), instanceMinutes: 0,
+    instanceMinutesByService: dict(), instanceCost: 0, peakInstances: dict(), paidRequests: 0, revenue: 0, revenueLost: 0,
     onsetTs, firstViolationTs: null, lastViolationTs: null, mitigatedAt: null,
   };
   let lastViolationAfterOnset: number | null = null;

@@ -113,7 +113,8 @@ export const DlqEntry = Type.Object({
   agentId: Token,
   subject: Type.String(),
   reason: Type.String(),
-  errors: Type.Array(Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: false })),
+  errors: Type.Array(Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: false }), { maxItems: 20 }),
+  problemsTotal: Type.Optional(Type.Integer({ minimum: 0, description: 'problems found; only the first 20 are in errors' })),
   payload: Type.String({ description: 'the rejected payload, truncated to 4 KiB' }),
   wallTs: Type.Integer(),
 }, { additionalProperties: false, $id: 'vigil.dlq-entry.v1' });

@@ -20,9 +20,10 @@ function validatorFor(schema: TSchema, defaults: boolean): ValidateFunction {
   const cache = defaults ? compiledWithDefaults : compiled;
   let fn = cache.get(schema);
   if (!fn) {
+    // strictNumbers: NaN and Infinity (JSON.parse('1e999')) fail every number and integer type.
     // One ajv instance per top-level schema: schemas embed others that carry the same $id
     // (a Directive inside a DirectiveRequest), which a shared instance refuses to register twice.
-    fn = new Ajv({ allErrors: true, strict: false, useDefaults: defaults }).compile(schema);
+    fn = new Ajv({ allErrors: true, strict: false, strictNumbers: true, useDefaults: defaults }).compile(schema);
     cache.set(schema, fn);
   }
   return fn;
@@ -57,4 +58,33 @@ export function checkWithDefaults<S extends TSchema>(schema: S, value: unknown):
 /** Formats problems as `where: what; where: what`, prefixed by a context such as `detector: config`. */
 export function describeProblems(context: string, problems: Problem[]): string {
   return problems.map((p) => `${context}${p.path === '/' ? '' : p.path.replaceAll('/', '.')}: ${p.message}`).join('; ');
+}
+
+/**
+ * The JSON pointer of the first non-finite number in `value` (JSON.parse turns `1e999` into
+ * Infinity), or null. Catches them where a schema accepts anything (params, free-form objects).
+ */
+export function findNonFinite(value: unknown, path = ''): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path || '/';
+  if (value === null || typeof value !== 'object') return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNonFinite(value[i], `${path}/${i}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  for (const key of Object.keys(value)) {
+    const found = findNonFinite((value as Record<string, unknown>)[key], `${path}/${key}`);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * True when a JSON text may hold a number JSON.parse makes infinite: only an exponent of three
+ * digits or more, or a run of more than 308 digits, can overflow. A cheap test before the walk.
+ */
+export function mayOverflow(text: string): boolean {
+  return /[eE][+]?\d{3}|\d{309}/.test(text);
 }

@@ -1,6 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { Subjects, check, type DlqEntry, type Problem, type SubjectDef } from '../contracts/index.js';
+import { Subjects, check, findNonFinite, mayOverflow, type DlqEntry, type Problem, type SubjectDef } from '../contracts/index.js';
 import { ContractError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { EpochGate } from './epoch-gate.js';
@@ -8,6 +8,9 @@ import type { EpochGate } from './epoch-gate.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const MAX_DLQ_PAYLOAD = 4096;
+/** A DLQ entry keeps this many problems (the total is counted) and this many characters of each text. */
+const MAX_DLQ_PROBLEMS = 20;
+const MAX_DLQ_TEXT = 256;
 /** Header naming the publishing agent, `<kind>/<agentId>`: tells a receiver which epoch a message belongs to. */
 export const FROM_HEADER = 'Vigil-From';
 
@@ -20,6 +23,16 @@ function eventTimeOf(value: unknown): number | null {
 /** Handler of one validated message; `tokens` are the subject's parameters (e.g. service). */
 export type Handler<S extends TSchema> = (payload: Static<S>, tokens: Record<string, string>) => void | Promise<void>;
 
+/** A check beyond the schema: the reason to refuse a valid message, or null to take it. */
+export type Guard<S extends TSchema> = (payload: Static<S>, tokens: Record<string, string>) => string | null;
+
+/** Whether an event time is acceptable to the receiver now (its clock and allowed skew). */
+export type TimeGuard = (ts: number) => string | null;
+
+function clip(text: string, max = MAX_DLQ_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
 /**
  * The typed, validating bus an agent talks through. Publishing validates against the
  * subject's schema and refuses undeclared subjects (a bug: ContractError). Receiving
@@ -29,7 +42,7 @@ export type Handler<S extends TSchema> = (payload: Static<S>, tokens: Record<str
 export class AgentBus {
   readonly #subs: Subscription[] = [];
   readonly #from: MsgHdrs;
-  #gate: { gate: EpochGate; upstream: ReadonlySet<string> } | null = null;
+  #gate: { gate: EpochGate; upstream: ReadonlySet<string>; timeGuard: TimeGuard } | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -43,9 +56,12 @@ export class AgentBus {
     this.#from.set(FROM_HEADER, `${kind}/${agentId}`);
   }
 
-  /** From now on, inputs wait in `gate` until event time covers them (agents on upstream watermarks). */
-  gateInputs(gate: EpochGate, upstreamKinds: readonly string[]): void {
-    this.#gate = { gate, upstream: new Set(upstreamKinds) };
+  /**
+   * From now on, inputs wait in `gate` until event time covers them (agents on upstream
+   * watermarks); an input whose event time `timeGuard` refuses goes to the DLQ instead.
+   */
+  gateInputs(gate: EpochGate, upstreamKinds: readonly string[], timeGuard: TimeGuard = () => null): void {
+    this.#gate = { gate, upstream: new Set(upstreamKinds), timeGuard };
   }
 
   /** Publishes `payload` on `def` with the given subject tokens. Throws ContractError if invalid. */
@@ -67,42 +83,63 @@ export class AgentBus {
   }
 
   /** Subscribes to a whole subject family (or one concrete subject) with validation. */
-  on<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, opts: { subject?: string; queue?: string; gated?: boolean } = {}): void {
+  /**
+   * Subscribes to a whole subject family (or one concrete subject) with validation; `guard`
+   * refuses valid messages the schema cannot judge (a watermark naming another agent).
+   * Nothing a message does escapes the callback: the client must never stop reading.
+   */
+  on<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, opts: { subject?: string; queue?: string; gated?: boolean; guard?: Guard<S> } = {}): void {
     const gated = opts.gated ?? true;
     const sub = this.nc.subscribe(opts.subject ?? def.filter, {
       queue: opts.queue,
       callback: (err, msg) => {
-        if (err) { this.log.error({ err: errorMessage(err), subject: def.filter }, 'subscription error'); return; }
-        this.deliver(def, handler, msg, gated);
+        if (err) { this.count('errors'); this.log.error({ err: errorMessage(err), subject: def.filter }, 'subscription error'); return; }
+        try {
+          this.deliver(def, handler, msg, gated, opts.guard);
+        } catch (e) {
+          this.failed(msg, e);
+        }
       },
     });
     this.#subs.push(sub);
   }
 
-  private deliver<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, msg: Msg, gated: boolean): void {
-    this.counters.in = (this.counters.in ?? 0) + 1;
+  private deliver<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, msg: Msg, gated: boolean, guard?: Guard<S>): void {
+    this.count('in');
     let data: unknown;
+    const text = decoder.decode(msg.data);
     try {
-      data = JSON.parse(decoder.decode(msg.data));
+      data = JSON.parse(text);
     } catch (err) {
       this.reject(msg, 'invalid JSON', [{ path: '/', message: errorMessage(err) }]);
       return;
     }
+    const infinite = mayOverflow(text) ? findNonFinite(data) : null;
+    if (infinite !== null) { this.reject(msg, 'non-finite number', [{ path: infinite, message: 'must be a finite number' }]); return; }
     const result = check(def.schema, data);
     if (!result.ok) { this.reject(msg, `does not match ${def.name} schema`, result.problems); return; }
-    const run = (): void => this.run(def, handler, result.value, msg);
+    const tokens = def.parse(msg.subject) ?? {};
+    const refused = guard?.(result.value, tokens) ?? null;
+    if (refused !== null) { this.reject(msg, refused, []); return; }
+    const run = (): void => this.run(handler, result.value, tokens, msg);
     if (!gated || !this.#gate) { run(); return; }
+    const ts = eventTimeOf(result.value);
+    const untimely = ts === null ? null : this.#gate.timeGuard(ts);
+    if (untimely !== null) { this.reject(msg, untimely, []); return; }
     const [kind, source] = (msg.headers?.get(FROM_HEADER) ?? '').split('/');
     if (source && this.#gate.upstream.has(kind)) { this.#gate.gate.holdFromAgent(source, kind, run); return; }
     // From outside the hierarchy (the simulator's action results, an operator's test message):
     // at its own event time if it has one, else now.
-    const ts = eventTimeOf(result.value);
     if (ts === null) run(); else this.#gate.gate.holdUntil(ts, run);
   }
 
-  private run<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, value: Static<S>, msg: Msg): void {
+  private count(counter: string): void {
+    this.counters[counter] = (this.counters[counter] ?? 0) + 1;
+  }
+
+  private run<S extends TSchema>(handler: Handler<S>, value: Static<S>, tokens: Record<string, string>, msg: Msg): void {
     try {
-      const done = handler(value, def.parse(msg.subject) ?? {});
+      const done = handler(value, tokens);
       if (done instanceof Promise) done.catch((err: unknown) => this.failed(msg, err));
     } catch (err) {
       this.failed(msg, err);
@@ -110,24 +147,35 @@ export class AgentBus {
   }
 
   private failed(msg: Msg, err: unknown): void {
-    this.counters.errors = (this.counters.errors ?? 0) + 1;
+    this.count('errors');
     this.log.error({ err: errorMessage(err), subject: msg.subject }, 'handler failed');
     this.reject(msg, `handler failed: ${errorMessage(err)}`, []);
   }
 
-  /** Sends a rejected message to the DLQ with the reason, counts it and logs it. */
+  /**
+   * Sends a rejected message to the DLQ with the reason, counts it and logs it. The entry is
+   * bounded (first problems, clipped texts, payload head) so that it always fits a NATS
+   * message; a DLQ publish that fails anyway is counted and logged, never thrown.
+   */
   reject(msg: { subject: string; data: Uint8Array }, reason: string, problems: Problem[]): void {
-    this.counters.dlq = (this.counters.dlq ?? 0) + 1;
-    this.log.warn({ subject: msg.subject, reason, problems }, 'message rejected to DLQ');
+    this.count('dlq');
+    const errors = problems.slice(0, MAX_DLQ_PROBLEMS).map((p) => ({ path: clip(p.path), message: clip(p.message) }));
     const entry: DlqEntry = {
       agentId: this.agentId,
-      subject: msg.subject,
-      reason,
-      errors: problems,
+      subject: clip(msg.subject),
+      reason: clip(reason, 1024),
+      errors,
+      problemsTotal: problems.length,
       payload: decoder.decode(msg.data.subarray(0, MAX_DLQ_PAYLOAD)),
       wallTs: Date.now(),
     };
-    this.publish(Subjects.dlq, [this.agentId], entry);
+    this.log.warn({ subject: entry.subject, reason: entry.reason, problems: errors, problemsTotal: problems.length }, 'message rejected to DLQ');
+    try {
+      this.publish(Subjects.dlq, [this.agentId], entry);
+    } catch (err) {
+      this.count('dlqFailed');
+      this.log.error({ err: errorMessage(err), subject: entry.subject }, 'DLQ entry not published');
+    }
   }
 
   /** Sends one rejected item (not a whole message) to the DLQ, e.g. an invalid sample in a batch. */

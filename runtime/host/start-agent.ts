@@ -26,7 +26,18 @@ export interface StartOptions {
   /** Configuration overrides on top of the defaults and the stored configuration. */
   config?: unknown;
   heartbeatMs?: number;
+  /**
+   * How far (event-time ms) an input's time or an upstream watermark may run ahead of this
+   * agent's clock; beyond it the message goes to the DLQ (a forged far-future time would
+   * otherwise skip the clock). Default DEFAULT_MAX_SKEW_MS.
+   */
+  maxSkewMs?: number;
+  /** An upstream agent silent this long (wall ms) no longer holds the clock back (default 10 s). */
+  upstreamSilenceMs?: number;
 }
+
+/** Default of StartOptions.maxSkewMs: ten minutes of event time. */
+export const DEFAULT_MAX_SKEW_MS = 10 * 60_000;
 
 /** A running agent: `stop` stops the brain, drains the connection and marks it down. */
 export interface RunningAgent {
@@ -53,7 +64,12 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   const clock = new EventClock();
   const bus = new AgentBus(nc, agentId, def.kind, new Set(def.produces), counters, log);
   const gate = new EpochGate((kind) => opts.upstreamKinds.indexOf(kind));
-  if (def.clock === 'upstream') bus.gateInputs(gate, opts.upstreamKinds);
+  const maxSkewMs = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
+  /** Refuses an event time too far ahead of the clock (once the clock runs: a fresh agent joins any run). */
+  const timeGuard = (ts: number): string | null => (clock.now() > 0 && ts > clock.now() + maxSkewMs
+    ? `event time ${ts} is more than ${maxSkewMs} ms ahead of this agent's clock (${clock.now()})`
+    : null);
+  if (def.clock === 'upstream') bus.gateInputs(gate, opts.upstreamKinds, timeGuard);
   const catalog = await watchCatalog(catalogKv, log);
   const tracker = new WatermarkTracker(opts.upstreamKinds);
 
@@ -94,10 +110,28 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   };
   const instance: AgentInstance<Static<C>> = await def.start(ctx, config);
 
+  /** Wall time each upstream agent was last heard from: a silent one stops holding the clock back. */
+  const heardFrom = new Map<string, number>();
+  const silenceMs = opts.upstreamSilenceMs ?? 10_000;
+  const forgetSilent = (): void => {
+    for (const [source, at] of heardFrom) {
+      if (Date.now() - at < silenceMs) continue;
+      heardFrom.delete(source);
+      tracker.forget(source);
+      counters.forgottenUpstream = (counters.forgottenUpstream ?? 0) + 1;
+      log.warn({ source }, 'upstream agent silent: its watermark no longer holds the clock');
+    }
+  };
   if (def.clock === 'upstream') {
-    // Only the upstream kinds' watermarks: every agent publishes one per tick.
+    // Only the upstream kinds' watermarks: every agent publishes one per tick. A watermark must
+    // name the agent and kind of its subject (nats.conf lets a role publish only its own kind's).
+    const watermarkGuard = (wm: { agentId: string; kind: string; ts: number }, tokens: Record<string, string>): string | null => {
+      if (wm.agentId !== tokens.agentId || wm.kind !== tokens.kind) return `watermark of ${wm.kind}/${wm.agentId} on the subject of ${tokens.kind}/${tokens.agentId}`;
+      return timeGuard(wm.ts);
+    };
     for (const kind of opts.upstreamKinds) {
       bus.on(Subjects.watermark, (wm) => {
+        heardFrom.set(wm.agentId, Date.now());
         if (wm.run !== run) {
           // A process that has not moved its clock yet (restarted mid-run) joins the run it hears;
           // otherwise a watermark of another run (sent before its agent took the begin-run) means nothing.
@@ -112,7 +146,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
           for (const end of gate.stepsUpTo(low)) stepTo(end);
           stepTo(low);
         }
-      }, { subject: Subjects.watermark.match(kind), gated: false });
+      }, { subject: Subjects.watermark.match(kind), gated: false, guard: watermarkGuard });
     }
   }
 
@@ -184,6 +218,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     };
   };
   const beat = async (): Promise<void> => {
+    forgetSilent();
     const hb = heartbeat();
     bus.publish(Subjects.heartbeat, [agentId], hb);
     // Re-announce the watermark so that a restarted downstream agent catches up without new input.

@@ -1,5 +1,6 @@
 import type { Alert, CleanSample } from '../../../runtime/contracts/index.js';
 import { ThresholdRules, createDetector, thresholdForSensitivity, type DetectorBrain, type DetectorName, type ThresholdRule } from './brains/index.js';
+import { own } from '../../../runtime/dict.js';
 
 /** What the detector brain needs from the agent's configuration. */
 export interface DetectorSettings {
@@ -75,7 +76,7 @@ export class DetectorCore {
   }
 
   private sensitivityOf(service: string): number {
-    return this.settings.serviceSensitivity[service] ?? this.settings.sensitivity;
+    return own(this.settings.serviceSensitivity, service) ?? this.settings.sensitivity;
   }
 
   /** New settings from a directive: rules replaced, sensitivities applied to every live brain. */

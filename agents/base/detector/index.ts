@@ -5,6 +5,7 @@ import { errorMessage } from '../../../runtime/errors.js';
 import { DEFAULT_SENSITIVITY, DETECTOR_NAMES, normaliseRule } from './brains/index.js';
 import { DEFAULT_RULES } from './default-rules.js';
 import { DetectorCore } from './brain.js';
+import { own } from '../../../runtime/dict.js';
 
 const Rule = Type.Object({
   yellow: Type.Number(), red: Type.Number(), holdS: Type.Number({ minimum: 0 }),
@@ -59,7 +60,7 @@ export default defineAgent({
 function setThreshold(config: DetectorConfig, p: Record<string, unknown>): DirectiveOutcome<DetectorConfig> {
   const metric = p.metric;
   if (typeof metric !== 'string' || metric === '') return { status: 'rejected', detail: 'params.metric is required' };
-  const current = config.rules[metric] ?? { yellow: Number(p.yellow), red: Number(p.red), holdS: 60 };
+  const current = own(config.rules, metric) ?? { yellow: Number(p.yellow), red: Number(p.red), holdS: 60 };
   const next = { ...current };
   for (const key of ['yellow', 'red', 'holdS'] as const) {
     if (p[key] === undefined) continue;

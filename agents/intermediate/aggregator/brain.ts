@@ -1,5 +1,6 @@
 import type { AggWindow, Alert, AlertLevel, CleanBatch } from '../../../runtime/contracts/index.js';
 import { SERVICE_LEVEL_INSTANCE, WindowSeries, type ClosedWindow } from './window.js';
+import { dict } from '../../../runtime/dict.js';
 
 /** Aggregator settings (the agent's config schema mirrors this). */
 export interface AggregatorConfig {
@@ -114,7 +115,7 @@ export class Aggregator {
 
   /** A compact view for `vigil inspect`: last windows per service (summary) and 5-minute windows. */
   state(): unknown {
-    const services: Record<string, unknown> = {};
+    const services: Record<string, unknown> = dict();
     for (const [name, s] of [...this.#services.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const last = s.lastShort;
       services[name] = {

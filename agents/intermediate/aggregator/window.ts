@@ -1,5 +1,6 @@
 import { quantileSorted } from 'simple-statistics';
 import type { MetricWindow } from '../../../runtime/contracts/index.js';
+import { dict } from '../../../runtime/dict.js';
 
 /** The instance token detectors and collectors use for a service-level series. */
 export const SERVICE_LEVEL_INSTANCE = 'all';
@@ -65,7 +66,7 @@ export class WindowSeries {
   }
 
   #summarise(w: OpenWindow): ClosedWindow {
-    const metrics: Record<string, MetricWindow> = {};
+    const metrics: Record<string, MetricWindow> = dict();
     for (const name of [...w.metrics.keys()].sort()) {
       const acc = w.metrics.get(name)!;
       const sorted = Float64Array.from(acc.values).sort();

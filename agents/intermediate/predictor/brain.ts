@@ -1,5 +1,6 @@
 import type { AggWindow, Forecast } from '../../../runtime/contracts/index.js';
 import { fitLine, holtStep, type HoltState } from './models.js';
+import { dict, own } from '../../../runtime/dict.js';
 
 /** Predictor settings (the agent's config schema mirrors this). */
 export interface PredictorConfig {
@@ -57,7 +58,7 @@ export class Predictor {
     const out: Forecast[] = [];
     const t = w.end / 1000;
     for (const metric of this.#config.metrics) {
-      const stats = w.metrics[metric];
+      const stats = own(w.metrics, metric);
       if (!stats) continue;
       const s = this.#get(`${w.service}|${metric}`);
       s.points.push([t, stats.mean]);
@@ -76,7 +77,7 @@ export class Predictor {
 
   /** The saturation level of a metric in this window (0 = none known). */
   saturationOf(w: AggWindow, metric: string): number {
-    if (metric !== 'rps') return this.#config.saturation[metric] ?? 0;
+    if (metric !== 'rps') return own(this.#config.saturation, metric) ?? 0;
     const cpu = w.metrics.cpu?.mean;
     const rps = w.metrics.rps?.mean;
     const cpuSat = this.#config.saturation.cpu ?? 90;
@@ -95,7 +96,7 @@ export class Predictor {
 
   /** Series count, published count and the last published value per series. */
   state(): unknown {
-    const last: Record<string, unknown> = {};
+    const last: Record<string, unknown> = dict();
     for (const [key, s] of [...this.#series.entries()].sort(([a], [b]) => a.localeCompare(b))) last[key] = s.published;
     return { config: this.#config, series: this.#series.size, published: this.#published, last };
   }

@@ -21,6 +21,7 @@ import { Outbox, type IncidentView, type OrchestratorBrain, type OrchestratorOpt
 import { IncidentDesk, emptyDesk, type DeskState } from './incident-runs.js';
 import { releaseAll } from './monitoring-boost.js';
 import { PolicyRun } from './policy-run.js';
+import { own } from '../../../runtime/dict.js';
 
 export type { BrainDirective, IncidentView, OrchestratorBrain, OrchestratorOptions, OrchestratorOutput } from './brain-types.js';
 
@@ -242,7 +243,7 @@ class Brain implements OrchestratorBrain {
       ...(entry.minInstances === undefined ? {} : { minInstances: entry.minInstances }),
       ...(entry.maxInstances === undefined ? {} : { maxInstances: entry.maxInstances }),
     };
-    return Object.keys(bounds).length === 0 ? p : { ...p, services: { ...p.services, [service]: { ...bounds, ...p.services[service] } } };
+    return Object.keys(bounds).length === 0 ? p : { ...p, services: { ...p.services, [service]: { ...bounds, ...own(p.services, service) } } };
   }
 
   #scalingRun(service: string, policy: ScalingPolicy, out: Outbox, now: number): PolicyRun {

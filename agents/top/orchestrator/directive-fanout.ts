@@ -11,16 +11,21 @@ import { readRegistry } from '../../../runtime/nats/registry.js';
  */
 export async function fanOutDirective(nc: NatsConnection, bus: AgentBus, request: DirectiveRequest): Promise<DirectiveReport> {
   const { directive, to, timeoutMs } = request;
-  const addressed = (await readRegistry(nc))
+  const rows = (await readRegistry(nc))
     .filter((r) => r.status !== 'down')
-    .filter((r) => (to.tier === ALL || r.tier === to.tier) && (to.kind === ALL || r.kind === to.kind) && (to.agentId === ALL || r.agentId === to.agentId))
-    .map((r) => r.agentId);
+    .filter((r) => (to.tier === ALL || r.tier === to.tier) && (to.kind === ALL || r.kind === to.kind) && (to.agentId === ALL || r.agentId === to.agentId));
+  const addressed = rows.map((r) => r.agentId);
+  const kindOf = new Map(rows.map((r) => [r.agentId, r.kind]));
   const acks = new Map<string, DirectiveAck>();
   const sub = nc.subscribe(Subjects.ack.subject(directive.directiveId));
   const done = (async () => {
     for await (const msg of sub) {
-      const result = check(Subjects.ack.schema, msg.json());
-      if (result.ok) acks.set(result.value.agentId, result.value);
+      // An unreadable ack, or one naming an agent that was not addressed, is ignored: it must
+      // neither end the gathering nor count as another agent's answer.
+      let body: unknown;
+      try { body = msg.json(); } catch { continue; }
+      const result = check(Subjects.ack.schema, body);
+      if (result.ok && kindOf.get(result.value.agentId) === result.value.kind) acks.set(result.value.agentId, result.value);
       if (addressed.every((id) => acks.has(id))) break;
     }
   })();

@@ -1,5 +1,6 @@
 import type { RemediationSettings } from '../../../policies/schema.js';
 import type { BrainDirective } from './brain-types.js';
+import { dict, own } from '../../../runtime/dict.js';
 
 /** service → ids of the open incidents that asked for closer monitoring of it. */
 export type Boosts = Record<string, string[]>;
@@ -20,10 +21,10 @@ function directives(service: string, sensitivity: number, intervalS: number): Br
  */
 export function boost(boosts: Boosts, incidentId: string, services: string[], m: RemediationSettings['monitoring']): { boosts: Boosts; directives: BrainDirective[] } {
   if (!m.enabled) return { boosts, directives: [] };
-  const next: Boosts = { ...boosts };
+  const next: Boosts = dict(boosts);
   const out: BrainDirective[] = [];
   for (const service of services) {
-    const holders = next[service] ?? [];
+    const holders = own(next, service) ?? [];
     if (holders.includes(incidentId)) continue;
     if (holders.length === 0) out.push(...directives(service, m.sensitivity, m.intervalS));
     next[service] = [...holders, incidentId];
@@ -33,7 +34,7 @@ export function boost(boosts: Boosts, incidentId: string, services: string[], m:
 
 /** An incident resolved: restore normal monitoring of the services no other open incident covers. */
 export function release(boosts: Boosts, incidentId: string, m: RemediationSettings['monitoring']): { boosts: Boosts; directives: BrainDirective[] } {
-  const next: Boosts = {};
+  const next: Boosts = dict();
   const out: BrainDirective[] = [];
   for (const [service, holders] of Object.entries(boosts)) {
     const rest = holders.filter((h) => h !== incidentId);
