@@ -21,7 +21,9 @@ async function health(nc: NatsConnection, kind: string): Promise<Heartbeat> {
 async function filterStillWorks(nc: NatsConnection, service: string): Promise<void> {
   const clean: unknown[] = [];
   const sub = nc.subscribe(Subjects.clean.subject(service), { callback: (_e, m) => { clean.push(m.json()); } });
-  nc.publish(Subjects.raw.subject(service), JSON.stringify({ service, samples: [{ service, instance: 'i-1', metric: 'cpu', value: 0.5, unit: 'ratio', ts: T0 }] }));
+  nc.publish(Subjects.raw.subject(service), JSON.stringify({
+    service, instances: ['i-1'], metrics: ['cpu'], units: ['ratio'], instance: [0], metric: [0], value: [0.5], ts: [T0],
+  }));
   await waitFor(`a clean batch for ${service}`, () => clean.length > 0, 10_000);
   sub.unsubscribe();
 }
@@ -37,8 +39,9 @@ describe('poison: no input makes an agent deaf, wedged or skipped', () => {
     await nc.flush();
   });
 
-  it('a 60 KB batch of 20,000 {} gives one bounded DLQ entry and the filter keeps reading', async () => {
-    const payload = JSON.stringify({ service: 'api', samples: Array.from({ length: 20_000 }, () => ({})) });
+  it('a batch with 40,000 problems (10,000 {} per column) gives one bounded DLQ entry and the filter keeps reading', async () => {
+    const junk = Array.from({ length: 10_000 }, () => ({}));
+    const payload = JSON.stringify({ service: 'api', instances: [], metrics: [], units: [], instance: junk, metric: junk, value: junk, ts: junk });
     nc.publish(Subjects.raw.subject('api'), payload);
     const entry = await waitFor('the DLQ entry of the huge batch', () => dlq.find((e) => e.agentId === 'filter-1' && e.subject === Subjects.raw.subject('api')));
     expect(JSON.stringify(entry).length).toBeLessThan(32 * 1024);
