@@ -4,7 +4,7 @@
  */
 import { CleanBatch, RawBatch, type CleanSample, type Sample, type ServiceMeta } from './data.js';
 import type { RawUnit } from './metrics.js';
-import { refine, type Problem } from './validate.js';
+import { refine, tolerateNonFinite, type Problem } from './validate.js';
 
 /**
  * Builds one service's batch sample by sample: the instance and metric tables grow as names
@@ -104,4 +104,5 @@ function columnProblems(b: RawBatch | CleanBatch, finite: boolean): Problem[] {
 // A raw value that is not finite (JSON.parse('1e999') is Infinity) is one bad sample: the filter
 // sends it to the DLQ alone. A clean batch promised finite values: one that is not is refused whole.
 refine(RawBatch, (b) => columnProblems(b, false));
+tolerateNonFinite(RawBatch);
 refine(CleanBatch, (b) => columnProblems(b, true));

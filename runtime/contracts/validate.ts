@@ -11,6 +11,21 @@ export function refine<S extends TSchema>(schema: S, problems: (value: Static<S>
   refinements.set(schema, problems as (value: never) => Problem[]);
 }
 
+/** Schemas whose messages may carry non-finite numbers that a refinement or the receiver handles. */
+const nonFiniteTolerated = new WeakSet<TSchema>();
+
+/**
+ * Lets messages of `schema` through the bus with non-finite numbers (JSON.parse('1e999') is
+ * Infinity): the contract's refinement or its receiver deals with them item by item.
+ */
+export function tolerateNonFinite(schema: TSchema): void {
+  nonFiniteTolerated.add(schema);
+}
+
+export function toleratesNonFinite(schema: TSchema): boolean {
+  return nonFiniteTolerated.has(schema);
+}
+
 /** One problem found in a value: where (JSON pointer) and what. */
 export interface Problem { path: string; message: string }
 
@@ -20,10 +35,12 @@ function validatorFor(schema: TSchema, defaults: boolean): ValidateFunction {
   const cache = defaults ? compiledWithDefaults : compiled;
   let fn = cache.get(schema);
   if (!fn) {
-    // strictNumbers: NaN and Infinity (JSON.parse('1e999')) fail every number and integer type.
+    // Configuration and policy data (defaults): NaN and Infinity fail every number and integer
+    // type (strictNumbers). Messages: the bus refuses non-finite numbers before the schema,
+    // except where a contract tolerates them (tolerateNonFinite).
     // One ajv instance per top-level schema: schemas embed others that carry the same $id
     // (a Directive inside a DirectiveRequest), which a shared instance refuses to register twice.
-    fn = new Ajv({ allErrors: true, strict: false, strictNumbers: true, useDefaults: defaults }).compile(schema);
+    fn = new Ajv({ allErrors: true, strict: false, strictNumbers: defaults, useDefaults: defaults }).compile(schema);
     cache.set(schema, fn);
   }
   return fn;
