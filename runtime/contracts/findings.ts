@@ -1,6 +1,17 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AlertLevel, EventTime, Priority, Token } from './primitives.js';
 
+/** Why a statistical detector fired: one model's feature against the range the past makes normal. */
+export const AlertEvidence = Type.Object({
+  detector: Type.String({ minLength: 1, description: 'model that fired: novelty, seasonal, change, likelihood, zscore, ...' }),
+  feature: Type.String({ description: 'feature scored, e.g. value, level(20), z(100), residual, shift(12|288)' }),
+  score: Type.Number({ minimum: 0, maximum: 1, description: 'the model\'s score, compared with the alert threshold' }),
+  observed: Type.Number({ description: 'the feature\'s value' }),
+  low: Type.Number({ description: 'low end of the expected range of the feature' }),
+  high: Type.Number({ description: 'high end of the expected range of the feature' }),
+}, { additionalProperties: false });
+export type AlertEvidence = Static<typeof AlertEvidence>;
+
 /** vigil.alert.<service>: a detector's finding about one series. */
 export const Alert = Type.Object({
   id: Type.String({ minLength: 1 }),
@@ -13,6 +24,7 @@ export const Alert = Type.Object({
   threshold: Type.Number({ description: 'threshold crossed, or score threshold for statistical detectors' }),
   score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
   explanation: Type.Optional(Type.String()),
+  evidence: Type.Optional(Type.Array(AlertEvidence, { description: 'statistical alerts: the models that fired, strongest first' })),
   since: EventTime,
   ts: EventTime,
 }, { additionalProperties: false, $id: 'vigil.alert.v1' });

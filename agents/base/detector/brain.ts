@@ -1,5 +1,6 @@
-import type { Alert, CleanSample } from '../../../runtime/contracts/index.js';
-import { ThresholdRules, createDetector, thresholdForSensitivity, type DetectorBrain, type DetectorName, type ThresholdRule } from './brains/index.js';
+import type { Alert, AlertEvidence, CleanSample } from '../../../runtime/contracts/index.js';
+import { fmt } from './brains/deviation.js';
+import { ThresholdRules, createDetector, thresholdForSensitivity, type DetectorBrain, type DetectorName, type Evidence, type ThresholdRule, type Verdict } from './brains/index.js';
 import { own } from '../../../runtime/dict.js';
 
 /** What the detector brain needs from the agent's configuration. */
@@ -65,7 +66,7 @@ export class DetectorCore {
       series.active = {
         id: `${s.service}:${s.instance}:${s.metric}:${this.settings.algorithm}:${s.ts}`, service: s.service, instance: s.instance, metric: s.metric,
         level: 'yellow', rule: verdict.detector, value: s.value, threshold, score: Math.min(1, Math.max(0, verdict.score)),
-        explanation: verdict.explanation, since: s.ts, ts: s.ts,
+        explanation: explain(verdict), evidence: alertEvidence(verdict.evidence), since: s.ts, ts: s.ts,
       };
       return series.active;
     }
@@ -101,4 +102,17 @@ export class DetectorCore {
       alertsRaised: this.#alerts,
     };
   }
+}
+
+/** The models that fired, as the alert contract carries them (entries with a non-finite number are left out). */
+export function alertEvidence(evidence: readonly Evidence[]): AlertEvidence[] {
+  return evidence
+    .filter((e) => [e.score, e.observed, e.low, e.high].every(Number.isFinite))
+    .map((e) => ({ detector: e.detector, feature: e.feature, score: Math.min(1, Math.max(0, e.score)), observed: e.observed, low: e.low, high: e.high }));
+}
+
+/** One sentence: which models fired, each with its observed feature against the expected range, then the strongest model's own words. */
+export function explain(verdict: Verdict): string {
+  const fired = alertEvidence(verdict.evidence).map((e) => `${e.detector} (${e.feature} ${fmt(e.observed)} vs expected ${fmt(e.low)}..${fmt(e.high)}, score ${e.score.toFixed(2)})`);
+  return fired.length > 0 ? `fired: ${fired.join(', ')}; ${verdict.explanation}` : verdict.explanation;
 }

@@ -4,7 +4,7 @@
  * largest weighted score wins (max-combination: one confident component suffices).
  * The verdict names the winning component.
  */
-import type { Assessment, ScoringModel } from './types.js';
+import type { Assessment, Evidence, ScoringModel } from './types.js';
 
 /** One member of the ensemble. */
 export interface EnsembleMember {
@@ -23,12 +23,14 @@ export class EnsembleModel implements ScoringModel {
 
   assess(value: number, ts: number): Assessment {
     let best: Assessment | undefined;
+    const members: Evidence[] = [];
     for (const { model, weight } of this.members) {
       const a = model.assess(value, ts);
       const score = a.score > 0.5 ? 0.5 + (a.score - 0.5) * weight : a.score;
+      members.push({ detector: model.name, feature: a.feature, score, observed: a.value ?? value, low: a.low ?? a.expected, high: a.high ?? a.expected });
       if (!best || score > best.score) best = { ...a, score, component: model.name };
     }
-    return best as Assessment;
+    return { ...(best as Assessment), members };
   }
 
   state(): Record<string, unknown> {

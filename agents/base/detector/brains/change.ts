@@ -56,7 +56,8 @@ export class ChangeModel implements ScoringModel {
     const side = t >= 0 ? 'above' : 'below';
     const what = `mean of the last ${this.recent.size} ${fmt(this.recent.mean)} is ${fmt(Math.abs(t))} standard errors ${side} the ${this.reference.size} before (${fmt(ref)})`;
     const explanation = e.excess > 0 ? `${what}: a larger shift than any in the past (max ${fmt(e.hi)})` : `${what}: usual (max ${fmt(e.hi)})`;
-    return { score: e.score, feature, expected: ref, explanation };
+    const reach = Number.isFinite(e.hi) ? e.hi * se : 0;
+    return { score: e.score, feature, expected: ref, explanation, value: this.recent.mean, low: ref - reach, high: ref + reach };
   }
 
   state(): Record<string, unknown> {

@@ -23,7 +23,7 @@ export function safeScale(scale: number, centre: number): number {
 
 /** Scores a standardised deviation `z` (observed vs expected) with an upper envelope on |z|. */
 export function scoreDeviation(
-  env: Envelope, z: number, feature: string, expected: number, observed: number, what: string,
+  env: Envelope, z: number, feature: string, expected: number, observed: number, what: string, scale?: number,
 ): Assessment {
   const abs = Math.abs(z);
   const e = env.next(abs);
@@ -31,5 +31,8 @@ export function scoreDeviation(
   const explanation = e.excess > 0
     ? `${fmt(observed)} is ${fmt(abs)} scales ${side} the ${what} ${fmt(expected)}, beyond the largest deviation of the past (${fmt(e.hi)})`
     : `${fmt(observed)} is ${fmt(abs)} scales ${side} the ${what} ${fmt(expected)}, within past deviations (max ${fmt(e.hi)})`;
-  return { score: e.score, feature, expected, explanation };
+  // The expected range in the series' unit: the largest past deviation on either side.
+  const s = scale ?? (z !== 0 ? Math.abs((observed - expected) / z) : 0);
+  const reach = Number.isFinite(e.hi) ? e.hi * s : 0;
+  return { score: e.score, feature, expected, explanation, value: observed, low: expected - reach, high: expected + reach };
 }

@@ -33,12 +33,13 @@ export class EwmaModel implements ScoringModel {
     }
     const expected = this.mean;
     const d = value - expected;
-    const z = d / safeScale(Math.sqrt(this.variance), expected);
+    const scale = safeScale(Math.sqrt(this.variance), expected);
+    const z = d / scale;
     // Standard EW mean/variance recursion (West 1979).
     this.mean += this.alpha * d;
     this.variance = (1 - this.alpha) * (this.variance + this.alpha * d * d);
     if (this.n <= 10) return { score: 0, feature, expected, explanation: 'too few observations for the EWMA band' };
-    return scoreDeviation(this.env, z, feature, expected, value, 'EWMA');
+    return scoreDeviation(this.env, z, feature, expected, value, 'EWMA', scale);
   }
 
   state(): Record<string, unknown> {

@@ -4,7 +4,7 @@
  * one alert instead of one per sample.
  */
 import { clampSensitivity, thresholdForSensitivity } from './sensitivity.js';
-import type { DetectorBrain, DetectorName, DetectorOptions, ScoringModel, Verdict } from './types.js';
+import type { Assessment, DetectorBrain, DetectorName, DetectorOptions, Evidence, ScoringModel, Verdict } from './types.js';
 
 /** Default number of observations learnt before any alert. */
 export const DEFAULT_WARMUP = 150;
@@ -33,7 +33,7 @@ export class GatedBrain implements DetectorBrain {
   observe(value: number, ts: number): Verdict {
     if (!Number.isFinite(value) || !Number.isFinite(ts)) {
       // One bad sample must not poison the running statistics: skip it entirely.
-      return { score: 0, detector: this.name, feature: 'value', expected: Number.NaN, observed: value, explanation: 'not a finite value or time: ignored' };
+      return { score: 0, detector: this.name, feature: 'value', expected: Number.NaN, observed: value, explanation: 'not a finite value or time: ignored', evidence: [] };
     }
     const a = this.model.assess(value, ts);
     const index = this.seen++;
@@ -54,8 +54,16 @@ export class GatedBrain implements DetectorBrain {
       this.alerts++;
       this.lastAlertAt = index;
     }
-    this.last = { score, detector, feature: a.feature, expected: a.expected, observed: value, explanation };
+    this.last = { score, detector, feature: a.feature, expected: a.expected, observed: value, explanation, evidence: this.evidence(a, value) };
     return this.last;
+  }
+
+  /** The models at or above the threshold, strongest first; else the strongest one. */
+  private evidence(a: Assessment, value: number): Evidence[] {
+    const all = a.members ?? [{ detector: this.name, feature: a.feature, score: a.score, observed: a.value ?? value, low: a.low ?? a.expected, high: a.high ?? a.expected }];
+    const fired = all.filter((e) => e.score >= this.threshold).sort((x, y) => y.score - x.score);
+    if (fired.length > 0) return fired;
+    return all.length > 0 ? [all.reduce((x, y) => (y.score > x.score ? y : x))] : [];
   }
 
   setSensitivity(sensitivity: number): void {

@@ -65,7 +65,9 @@ export class LikelihoodModel implements ScoringModel {
     }
     if (this.shortRun.count === this.shortRun.size) this.longRun.push(avg);
     const explanation = `mean surprise ${fmt(avg)} (error vs the last ${this.predictor.size}) against the usual ${fmt(this.longRun.mean)} +- ${fmt(this.longRun.std)}: tail probability ${fmt(tail)}`;
-    return { score, feature, expected, explanation };
+    // Expected range: the prediction +- the surprise that would score 0.5 (tail 1e-5, z 4.26).
+    const reach = this.longRun.mean + 4.26 * this.longRun.std;
+    return { score, feature, expected, explanation, value, low: expected - reach, high: expected + reach };
   }
 
   state(): Record<string, unknown> {

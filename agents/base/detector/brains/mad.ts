@@ -37,9 +37,10 @@ export class MadModel implements ScoringModel {
     // Mostly-constant series have MAD 0: fall back to the mean absolute deviation.
     const mad = this.win.mad(median);
     const scale = mad > 0 ? MAD_TO_SIGMA * mad : MEAN_AD_TO_SIGMA * this.win.meanAbsDev(median);
-    const z = (value - median) / safeScale(scale, median);
+    const safe = safeScale(scale, median);
+    const z = (value - median) / safe;
     this.win.push(value);
-    return scoreDeviation(this.env, z, feature, median, value, 'rolling median');
+    return scoreDeviation(this.env, z, feature, median, value, 'rolling median', safe);
   }
 
   state(): Record<string, unknown> {

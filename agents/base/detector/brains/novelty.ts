@@ -49,5 +49,5 @@ function describe(e: EnvelopeScore, feature: string, x: number, what: string): A
   const explanation = e.excess > 0
     ? `${what} ${fmt(x)} is ${fmt(100 * e.excess)} % of the past range ${range} beyond it`
     : `${what} ${fmt(x)} is within the past range ${range}`;
-  return { score: e.score, feature, expected, explanation };
+  return { score: e.score, feature, expected, explanation, value: x, low: e.lo, high: e.hi };
 }

@@ -71,7 +71,8 @@ export class SeasonalModel implements ScoringModel {
     const explanation = e.excess > 0
       ? `${fmt(value)} vs seasonal ${fmt(expected)}: recent distance to the profile ${fmt(distance)} exceeds every past one (${fmt(e.hi)})`
       : `${fmt(value)} vs seasonal ${fmt(expected)}: recent distance to the profile ${fmt(distance)} is usual (max ${fmt(e.hi)})`;
-    return { score: e.score, feature, expected, explanation };
+    const reach = Number.isFinite(e.hi) ? e.hi : 0;
+    return { score: e.score, feature, expected, explanation, value, low: expected - reach, high: expected + reach };
   }
 
   private nearest(value: number, period: number, bucket: number): number | undefined {

@@ -26,6 +26,26 @@ export interface Verdict {
   observed: number;
   /** One human sentence on why the score is what it is. */
   explanation: string;
+  /**
+   * The models that fired (score at or above the brain's threshold), strongest first; when
+   * none did, the strongest one. For `auto`, one entry per component that fired.
+   */
+  evidence: Evidence[];
+}
+
+/** What one model saw: its feature's value against the range the past makes normal. */
+export interface Evidence {
+  /** Model name (`novelty`, `seasonal`, `change`, ...). */
+  detector: string;
+  /** The feature scored, e.g. `value`, `level(20)`, `z(100)`, `residual`, `shift(12|288)`. */
+  feature: string;
+  /** Score of this model as the brain compares it with the threshold (weighted in `auto`). */
+  score: number;
+  /** The feature's value now. */
+  observed: number;
+  /** Expected range of the feature: what the past makes normal. */
+  low: number;
+  high: number;
 }
 
 /** A streaming detector for one series. Deterministic for a given seed and input sequence. */
@@ -63,6 +83,12 @@ export interface Assessment {
   explanation: string;
   /** For ensembles: the component model that gave the score. */
   component?: string;
+  /** The feature's value and the range the past makes normal for it (for evidence; default: the observed value and `expected`). */
+  value?: number;
+  low?: number;
+  high?: number;
+  /** For ensembles: every component's evidence (weighted score). */
+  members?: Evidence[];
 }
 
 /**

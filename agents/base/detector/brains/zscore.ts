@@ -29,9 +29,10 @@ export class ZScoreModel implements ScoringModel {
       return { score: 0, feature, expected: value, explanation: 'too few observations for a z-score' };
     }
     const mean = this.stats.mean;
-    const z = (value - mean) / safeScale(this.stats.std, mean);
+    const scale = safeScale(this.stats.std, mean);
+    const z = (value - mean) / scale;
     this.stats.push(value);
-    return scoreDeviation(this.env, z, feature, mean, value, 'rolling mean');
+    return scoreDeviation(this.env, z, feature, mean, value, 'rolling mean', scale);
   }
 
   state(): Record<string, unknown> {
