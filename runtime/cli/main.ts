@@ -10,6 +10,7 @@ import { registerNabCommand } from './commands/nab.js';
 import { registerSim } from './commands/sim.js';
 import { registerAgents } from './commands/agents.js';
 import { registerAudit, registerIncident } from './commands/incident.js';
+import { registerActuator } from './commands/actuator.js';
 
 const program = new Command('vigil')
   .description('vigil: a hierarchical multi-agent monitoring runtime over NATS')
@@ -28,6 +29,7 @@ registerSim(program);
 registerNabCommand(program);
 registerIncident(program);
 registerAudit(program);
+registerActuator(program);
 
 program.parseAsync(process.argv).then(
   () => { if (process.exitCode === undefined) process.exit(0); else process.exit(process.exitCode); },

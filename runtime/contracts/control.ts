@@ -72,6 +72,7 @@ export const Action = Type.Object({
   dryRun: Type.Boolean(),
   reason: Type.String(),
   compensates: Type.Optional(Type.String({ description: 'actionId this action undoes (rollback)' })),
+  leaseRevision: Type.Optional(Type.Integer({ minimum: 0, description: 'fencing: the leader lease revision it was decided under; actuators refuse an older one' })),
   ts: EventTime,
 }, { additionalProperties: false, $id: 'vigil.action.v1' });
 export type Action = Static<typeof Action>;
