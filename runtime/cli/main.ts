@@ -11,6 +11,7 @@ import { registerSim } from './commands/sim.js';
 import { registerAgents } from './commands/agents.js';
 import { registerAudit, registerIncident } from './commands/incident.js';
 import { registerActuator } from './commands/actuator.js';
+import { registerNotify } from './commands/notify.js';
 
 const program = new Command('vigil')
   .description('vigil: a hierarchical multi-agent monitoring runtime over NATS')
@@ -30,6 +31,7 @@ registerNabCommand(program);
 registerIncident(program);
 registerAudit(program);
 registerActuator(program);
+registerNotify(program);
 
 program.parseAsync(process.argv).then(
   () => { if (process.exitCode === undefined) process.exit(0); else process.exit(process.exitCode); },
