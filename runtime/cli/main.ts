@@ -12,6 +12,7 @@ import { registerAgents } from './commands/agents.js';
 import { registerAudit, registerIncident } from './commands/incident.js';
 import { registerActuator } from './commands/actuator.js';
 import { registerNotify } from './commands/notify.js';
+import { registerApproval } from './commands/approval.js';
 
 const program = new Command('vigil')
   .description('vigil: a hierarchical multi-agent monitoring runtime over NATS')
@@ -32,6 +33,7 @@ registerIncident(program);
 registerAudit(program);
 registerActuator(program);
 registerNotify(program);
+registerApproval(program);
 
 program.parseAsync(process.argv).then(
   () => { if (process.exitCode === undefined) process.exit(0); else process.exit(process.exitCode); },

@@ -36,6 +36,11 @@ export interface OrchestratorOptions {
    * scaling, callers of an external service for remediation. Absent: the policy's defaults only.
    */
   catalog?: (service: string) => CatalogEntry | undefined;
+  /**
+   * Runs held while a human decides on their action (approval gates): they hear nothing but
+   * their action's result, so their deadlines wait; `release` re-arms them. Absent: none held.
+   */
+  held?: (runId: string) => boolean;
 }
 
 /** One incident as `vigil incidents` shows it. */
@@ -69,6 +74,8 @@ export interface OrchestratorBrain {
   advance(now: number): OrchestratorOutput;
   /** after restore: re-publish every in-flight action with its SAME id, re-arm deadlines, fire the overdue ones */
   resume(now: number): OrchestratorOutput;
+  /** a held run's action was approved: re-publish it (same id) with its deadline re-armed from `now` */
+  release(runId: string, now: number): OrchestratorOutput;
   /** 'set-trigger' {trigger, threshold?, durationS?, cooldownS?, enabled?} or 'set-policy' {path, value}; next evaluation */
   applyDirective(type: string, params: Record<string, unknown>): { status: 'applied' | 'rejected' | 'unchanged'; detail?: string };
   incidents(): IncidentView[];

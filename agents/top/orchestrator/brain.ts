@@ -43,6 +43,7 @@ class Brain implements OrchestratorBrain {
   readonly #dryRun: boolean;
   readonly #forecastOnly: boolean;
   readonly #catalog: (service: string) => CatalogEntry | undefined;
+  readonly #held: (runId: string) => boolean;
   readonly #runs = new Map<string, PolicyRun>();
   readonly #windows = new Map<string, AggWindow>();
   readonly #counters = { actions: 0, results: 0, resultsIgnored: 0, directivesApplied: 0, directivesRejected: 0, restoreErrors: 0 };
@@ -56,6 +57,7 @@ class Brain implements OrchestratorBrain {
     this.#dryRun = options.dryRun ?? false;
     this.#forecastOnly = options.forecastOnly ?? false;
     this.#catalog = options.catalog ?? (() => undefined);
+    this.#held = options.held ?? (() => false);
     this.#desk = this.#newDesk(emptyDesk());
     for (const [key, value] of Object.entries(options.restore ?? {})) this.#restore(key, value);
   }
@@ -115,10 +117,18 @@ class Brain implements OrchestratorBrain {
     const out = new Outbox();
     this.#clock = Math.max(this.#clock, now);
     for (const run of [...this.#runs.values()]) {
+      if (this.#held(run.meta.runId)) continue; // its action waits for a human (approval gate)
       this.#send(run, { type: 'RESUME', now }, out); // same ids, deadlines re-armed from now
       this.#send(run, { type: 'TICK', now }, out); // whatever else fell due while down
     }
     return this.#finish(out);
+  }
+
+  release(runId: string, now: number): OrchestratorOutput {
+    return this.#call(now, (out) => {
+      const run = this.#runs.get(runId);
+      if (run) this.#send(run, { type: 'RESUME', now }, out);
+    });
   }
 
   applyDirective(type: string, params: Record<string, unknown>): { status: 'applied' | 'rejected' | 'unchanged'; detail?: string } {
@@ -216,6 +226,9 @@ class Brain implements OrchestratorBrain {
 
   /** Sends an event to a run and lets the incident desk react to what the run became. */
   #send(run: PolicyRun, event: RunEvent, out: Outbox): void {
+    // A run whose action waits for a human hears only its answer or its release: any other
+    // event would move its clock past the action's deadline (approval gates).
+    if (event.type !== 'RESULT' && event.type !== 'RESUME' && this.#held(run.meta.runId)) return;
     run.send(event, out);
     this.#desk.after(run, event.now, out);
   }

@@ -5,6 +5,8 @@ import { defineAgent } from '../../../runtime/host/define-agent.js';
 import { Lease } from '../../../runtime/host/lease.js';
 import { errorMessage } from '../../../runtime/errors.js';
 import { createOrchestratorBrain, type OrchestratorBrain, type OrchestratorOutput } from './brain.js';
+import { ApprovalPolicy } from './approval-gate.js';
+import { APPROVALS_KEY, Approvals, type ApprovalRequest } from './approvals.js';
 import { fanOutDirective } from './directive-fanout.js';
 import { SnapshotStore } from './snapshot-store.js';
 
@@ -18,6 +20,7 @@ export const OrchestratorConfig = Type.Object({
   forecastOnly: Type.Boolean({ default: false, description: 'predictive scaling records what it would do, without acting' }),
   leaseTtlMs: Type.Integer({ minimum: 1000, maximum: 60_000, default: 5000 }),
   policyChanges: Type.Array(PolicyChange, { default: [], description: 'set-trigger / set-policy directives applied so far, replayed on start' }),
+  approvals: ApprovalPolicy,
 }, { additionalProperties: false });
 
 /**
@@ -40,14 +43,20 @@ export default defineAgent({
     const snapshots = new SnapshotStore(await kvm.open(Buckets.snapshots), log);
     let brain: OrchestratorBrain | null = null;
     let directiveSeq = 0;
+    const approvals = new Approvals(config.approvals, {
+      brain: () => brain, publish: (out) => publish(out), audit: (e) => bus.emit(Subjects.audit, [e.runId], e),
+      persist: (state) => snapshots.write([{ key: APPROVALS_KEY, value: state }]), now: () => clock.now(), wallNow: () => Date.now(),
+    });
 
     const newBrain = (restore?: Record<string, unknown>): OrchestratorBrain => {
-      const b = createOrchestratorBrain({ dryRun: config.dryRun, forecastOnly: config.forecastOnly, restore, catalog: (s) => catalog.get(s) });
+      const b = createOrchestratorBrain({
+        dryRun: config.dryRun, forecastOnly: config.forecastOnly, restore, catalog: (s) => catalog.get(s), held: (runId) => approvals.holdsRun(runId),
+      });
       for (const change of config.policyChanges) b.applyDirective(change.type, change.params);
       return b;
     };
     const publish = (out: OrchestratorOutput): void => {
-      for (const a of out.actions) bus.emit(Subjects.action, [a.service], a);
+      for (const a of approvals.filter(out.actions)) bus.emit(Subjects.action, [a.service], a);
       for (const e of out.audit) bus.emit(Subjects.audit, [e.runId], e);
       for (const d of out.directives) {
         // Monitoring changes take effect a minute of event time later on the agents' own clocks:
@@ -66,7 +75,9 @@ export default defineAgent({
       const wasLeader = lease.isLeader();
       const leads = await lease.tick();
       if (leads && !wasLeader) {
-        brain = newBrain(await snapshots.readAll());
+        const { [APPROVALS_KEY]: waits, ...runs } = await snapshots.readAll();
+        approvals.restore(waits, config.approvals);
+        brain = newBrain(runs);
         log.info({ runs: snapshots.size() }, 'took the leader lease: runs restored');
         publish(brain.resume(clock.now()));
       } else if (!leads && wasLeader) {
@@ -78,6 +89,7 @@ export default defineAgent({
     const leaseTimer = setInterval(() => {
       checkLease().catch((err) => { counters.errors++; log.warn({ err: errorMessage(err) }, 'lease check failed'); });
     }, Math.floor(config.leaseTtlMs / 3));
+    const approvalTimer = setInterval(() => approvals.tick(), 1000);
 
     bus.on(Subjects.agg, (m) => whenLeader((b) => b.onAgg(m, clock.now())));
     bus.on(Subjects.incident, (m) => whenLeader((b) => b.onIncident(m, clock.now())));
@@ -86,11 +98,12 @@ export default defineAgent({
     bus.on(Subjects.actionResult, (m) => whenLeader((b) => b.onActionResult(m, clock.now())));
 
     return {
-      inspect: () => ({ leader: lease.isLeader(), dryRun: config.dryRun, forecastOnly: config.forecastOnly, brain: brain?.state() ?? null }),
+      inspect: () => ({ leader: lease.isLeader(), dryRun: config.dryRun, forecastOnly: config.forecastOnly, pendingApprovals: approvals.list(), brain: brain?.state() ?? null }),
       onWatermark: (ts) => whenLeader((b) => b.advance(ts)),
       reset: () => {
         if (brain) publish(brain.releaseMonitoring()); // boosts of incidents left open must not carry into the new run
         snapshots.clear();
+        approvals.clear();
         if (brain) brain = newBrain();
       },
       directive: (d) => {
@@ -101,7 +114,7 @@ export default defineAgent({
         brain?.applyDirective(d.type, d.params);
         return { ...outcome, config: { ...config, policyChanges: [...config.policyChanges, { type: d.type, params: d.params }] } };
       },
-      reconfigure: (next) => { config = next; },
+      reconfigure: (next) => { config = next; approvals.setPolicy(next.approvals); },
       endpoints: {
         directive: {
           subject: endpointSubject('orchestrator', agentId, 'directive'),
@@ -109,6 +122,13 @@ export default defineAgent({
             const result = check(DirectiveRequest, request);
             if (!result.ok) throw new Error(describeProblems('directive request', result.problems));
             return fanOutDirective(nats, bus, result.value);
+          },
+        },
+        approvals: {
+          subject: endpointSubject('orchestrator', agentId, 'approvals'),
+          handle: (request) => {
+            if (!brain) throw new Error(`${agentId} is on standby: ask the lease holder`);
+            return approvals.handle((request ?? {}) as ApprovalRequest);
           },
         },
         incidents: {
@@ -127,6 +147,7 @@ export default defineAgent({
       },
       stop: async () => {
         clearInterval(leaseTimer);
+        clearInterval(approvalTimer);
         await snapshots.flush();
         await lease.release().catch((err) => log.warn({ err: errorMessage(err) }, 'lease release failed'));
       },
