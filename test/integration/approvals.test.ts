@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, useTestFleet } from '../helpers/fleet.js';
+import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
+import { startCliDaemon, type CliDaemon } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
+
+// The approval flow on real processes: the fleet's orchestrator holds a scale-out a policy
+// reserves to humans while the simulator plays cpu-spike; the notifier tells a webhook;
+// `vigil approve` lets it through (the simulator applies it), `vigil deny` and a deadline do not.
+const ctx = useTestFleet();
+let hook: HttpReceiver;
+let notifier: CliDaemon;
+let dir: string;
+
+interface Row { id: string; service: string; type: string; secondsLeft: number }
+interface Report { actions: { type: string; service: string }[] }
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vigil-approvals-'));
+  hook = await startHttpReceiver();
+  writeFileSync(join(dir, 'vigil.json'), JSON.stringify({ notifications: { channels: [{ name: 'ops', type: 'webhook', url: `${hook.url}/vigil`, levels: [] }] } }));
+  notifier = await startCliDaemon(ctx.fleet.nats, ['notify', 'run', '--config', join(dir, 'vigil.json')], /notifier ready/);
+}, 120_000);
+
+afterAll(async () => {
+  await notifier?.stop();
+  await hook?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function setApprovals(approvals: unknown): Promise<void> {
+  const r = await ctx.fleet.cli('directive', 'set-config', '--to', 'orchestrator', '--patch', JSON.stringify({ approvals }));
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+}
+
+/** `vigil sim run cpu-spike` in the background, slowed so that a human has time to decide. */
+function playCpuSpike(): Promise<Report> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'sim', 'run', 'cpu-spike', '--json', '--tick-delay', '60'], {
+      env: { ...process.env, VIGIL_HOME: ctx.fleet.nats.home, VIGIL_NATS_URL: ctx.fleet.nats.url, VIGIL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Report) : reject(new Error(`sim run exited ${code}: ${err}`))));
+  });
+}
+
+async function pending(): Promise<Row[]> {
+  const r = await ctx.fleet.cli('approvals', '--json');
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Row[];
+}
+
+async function auditOf(runId: string): Promise<{ machine: string; to: string; detail?: Record<string, unknown> }[]> {
+  const r = await ctx.fleet.cli('audit', runId, '--json');
+  return JSON.parse(r.stdout) as { machine: string; to: string; detail?: Record<string, unknown> }[];
+}
+
+describe('approval gates (fleet, simulator, notifier, CLI)', () => {
+  it('a scale-out reserved to humans waits, is notified, and is applied once approved', async () => {
+    await setApprovals({ rules: [{ types: ['scale-out'], services: ['api'] }], deadlineS: 600 });
+    const run = playCpuSpike();
+    const [row] = await waitFor('a pending approval', async () => { const p = await pending(); return p.length > 0 && p; }, 120_000, 250);
+    expect(row).toMatchObject({ service: 'api', type: 'scale-out' });
+    const told = await waitFor('the webhook told of the approval', () => hook.received.find((r) => (r.body as { kind?: string }).kind === 'approval-requested'));
+    expect((told.body as { summary: string }).summary).toContain(`vigil approve ${row.id}`);
+    const ok = await ctx.fleet.cli('approve', row.id, '--by', 'alice');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('approved by alice');
+    const report = await run;
+    expect(report.actions.some((a) => a.type === 'scale-out' && a.service === 'api')).toBe(true);
+    const trail = (await auditOf(row.id.replace(/_[^_]+$/, ''))).filter((e) => e.machine === 'approval');
+    expect(trail.map((e) => e.to).slice(0, 2)).toEqual(['pending-approval', 'approved']);
+    expect(trail[1].detail).toMatchObject({ actionId: row.id, by: 'alice' });
+  }, 240_000);
+
+  it('deny and an expired deadline apply nothing; the deny is audited with who and why', async () => {
+    await setApprovals({ rules: [{ types: ['scale-out'] }], deadlineS: 3 });
+    const run = playCpuSpike();
+    const [row] = await waitFor('a pending approval', async () => { const p = await pending(); return p.length > 0 && p; }, 120_000, 250);
+    const no = await ctx.fleet.cli('deny', row.id, '--by', 'bob', '--reason', 'change freeze');
+    expect(no.code, no.stderr).toBe(0);
+    const report = await run;
+    expect(report.actions.filter((a) => a.type === 'scale-out')).toEqual([]);
+    const trail = (await auditOf(row.id.replace(/_[^_]+$/, ''))).filter((e) => e.machine === 'approval');
+    expect(trail.find((e) => e.to === 'denied')?.detail).toMatchObject({ actionId: row.id, by: 'bob', why: 'change freeze' });
+    // Every later request nobody answered ran out of its 3 s (or its run moved on): none was applied.
+    const count = (to: string): number => trail.filter((e) => e.to === to).length;
+    expect(count('pending-approval')).toBe(count('denied') + count('expired') + count('withdrawn'));
+    const again = await ctx.fleet.cli('approve', row.id);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`no action ${row.id} waits for approval`);
+  }, 240_000);
+});
