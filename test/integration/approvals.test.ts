@@ -88,11 +88,14 @@ describe('approval gates (fleet, simulator, notifier, CLI)', () => {
     expect(no.code, no.stderr).toBe(0);
     const report = await run;
     expect(report.actions.filter((a) => a.type === 'scale-out')).toEqual([]);
+    await waitFor('no more waits (3 s deadlines)', async () => (await pending()).length === 0, 30_000, 250);
     const trail = (await auditOf(row.id.replace(/_[^_]+$/, ''))).filter((e) => e.machine === 'approval');
     expect(trail.find((e) => e.to === 'denied')?.detail).toMatchObject({ actionId: row.id, by: 'bob', why: 'change freeze' });
-    // Every later request nobody answered ran out of its 3 s (or its run moved on): none was applied.
+    // Every request of both runs ended in a verdict: the later ones nobody answered ran out of
+    // their 3 s or were withdrawn when their run moved on; only the first test's was approved.
     const count = (to: string): number => trail.filter((e) => e.to === to).length;
-    expect(count('pending-approval')).toBe(count('denied') + count('expired') + count('withdrawn'));
+    expect(count('approved')).toBe(1);
+    expect(count('pending-approval')).toBe(count('approved') + count('denied') + count('expired') + count('withdrawn'));
     const again = await ctx.fleet.cli('approve', row.id);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`no action ${row.id} waits for approval`);

@@ -40,7 +40,14 @@ export class Approvals {
     this.#gate = new ApprovalGate(policy, v && Array.isArray(v.pending) && Array.isArray(v.approved) ? v as GateState : null);
   }
 
-  clear(): void { this.#gate.clear(); this.deps.persist(this.#gate.state()); }
+  /** A new run (begin-run): every wait is withdrawn (audited), nothing is remembered. */
+  clear(): void {
+    for (const p of this.#gate.list()) {
+      this.deps.audit(approvalAudit(p, { from: 'pending-approval', to: 'withdrawn', event: 'RESET', ts: this.deps.now(), incidentId: this.#incidentOf(p.action.runId) }));
+    }
+    this.#gate.clear();
+    this.deps.persist(this.#gate.state());
+  }
 
   /** The actions to publish now; the others wait (each new wait audited as pending-approval). */
   filter(actions: Action[]): Action[] {
