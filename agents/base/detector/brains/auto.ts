@@ -28,9 +28,15 @@ export class EnsembleModel implements ScoringModel {
       const a = model.assess(value, ts);
       const score = a.score > 0.5 ? 0.5 + (a.score - 0.5) * weight : a.score;
       members.push({ detector: model.name, feature: a.feature, score, observed: a.value ?? value, low: a.low ?? a.expected, high: a.high ?? a.expected });
-      if (!best || score > best.score) best = { ...a, score, component: model.name };
+      // Each model returns a fresh assessment: re-using it as the verdict saves a copy per sample.
+      if (!best || score > best.score) {
+        a.score = score;
+        a.component = model.name;
+        best = a;
+      }
     }
-    return { ...(best as Assessment), members };
+    (best as Assessment).members = members;
+    return best as Assessment;
   }
 
   state(): Record<string, unknown> {
