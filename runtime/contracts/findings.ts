@@ -6,9 +6,9 @@ export const AlertEvidence = Type.Object({
   detector: Type.String({ minLength: 1, description: 'model that fired: novelty, seasonal, change, likelihood, zscore, ...' }),
   feature: Type.String({ description: 'feature scored, e.g. value, level(20), z(100), residual, shift(12|288)' }),
   score: Type.Number({ minimum: 0, maximum: 1, description: 'the model\'s score, compared with the alert threshold' }),
-  observed: Type.Number({ description: 'the feature\'s value' }),
-  low: Type.Number({ description: 'low end of the expected range of the feature' }),
-  high: Type.Number({ description: 'high end of the expected range of the feature' }),
+  observed: Type.Number({ description: 'the value the range applies to: the sample, or the short-run mean for level and shift features' }),
+  low: Type.Number({ description: 'low end of the expected range, in the series\' unit' }),
+  high: Type.Number({ description: 'high end of the expected range, in the series\' unit' }),
 }, { additionalProperties: false });
 export type AlertEvidence = Static<typeof AlertEvidence>;
 

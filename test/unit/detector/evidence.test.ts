@@ -22,7 +22,7 @@ describe('alert evidence', () => {
     expect(novelty?.low).toBeLessThan(novelty?.high ?? 0);
     for (const e of at.evidence) expect(e.score).toBeGreaterThanOrEqual(T);
     expect(at.evidence.map((e) => e.score)).toEqual([...at.evidence.map((e) => e.score)].sort((a, b) => b - a));
-    expect(explain(at)).toMatch(/^fired: novelty \(value [\d.]+ vs expected [\d.]+\.\.[\d.]+, score [\d.]+\)/);
+    expect(explain(at)).toMatch(/^fired: novelty \[value\]: [\d.]+ vs expected [\d.]+\.\.[\d.]+ \(score [\d.]+\)/);
   });
 
   it('a quiet sample reports the strongest model only, below the threshold', () => {

@@ -33,12 +33,13 @@ export { mulberry32, withRandom } from './prng.js';
 export * from './threshold-rules.js';
 
 /**
- * Weights of the `auto` ensemble's components (see auto.ts). Range novelty and the
- * seasonal profile vote fully; the rolling z-score adds a local view at 0.3 (at the
- * default threshold it alerts only on a |z| about 15 % of the past range beyond the
- * largest it has seen). EWMA, median/MAD and the isolation forest are left out (weight
- * 0): added at 0.3 each cost 0.4-0.9 standard points on NAB, more at higher weights
- * (runtime/nab/README.md). They remain available on their own.
+ * Weights of the `auto` ensemble's components (see auto.ts), as chosen by the
+ * cross-validated selection of `vigil nab --cv` (runtime/nab/cv.ts, README there).
+ * Range novelty and the seasonal profile vote fully; the rolling z-score adds a local view
+ * at 0.3 (at the default threshold it alerts only on a |z| about 16 % of the past range
+ * beyond the largest it has seen). The change-point and likelihood brains are in the
+ * selection grid (0, 0.3, 0.6) and come out at 0; EWMA, median/MAD and the isolation
+ * forest cost 0.4-0.9 standard points at 0.3. All remain available on their own.
  */
 export const AUTO_WEIGHTS: Readonly<Record<ComponentName, number>> = {
   novelty: 1,

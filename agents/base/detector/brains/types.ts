@@ -41,9 +41,9 @@ export interface Evidence {
   feature: string;
   /** Score of this model as the brain compares it with the threshold (weighted in `auto`). */
   score: number;
-  /** The feature's value now. */
+  /** The value the range applies to: the sample, or for level and shift features the short-run mean. */
   observed: number;
-  /** Expected range of the feature: what the past makes normal. */
+  /** Expected range of `observed`, in the series' unit: what the past makes normal. */
   low: number;
   high: number;
 }
