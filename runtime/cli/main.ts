@@ -13,6 +13,7 @@ import { registerAudit, registerIncident } from './commands/incident.js';
 import { registerActuator } from './commands/actuator.js';
 import { registerNotify } from './commands/notify.js';
 import { registerApproval } from './commands/approval.js';
+import { registerNatsConf } from './commands/nats-conf.js';
 
 const program = new Command('vigil')
   .description('vigil: a hierarchical multi-agent monitoring runtime over NATS')
@@ -34,6 +35,7 @@ registerAudit(program);
 registerActuator(program);
 registerNotify(program);
 registerApproval(program);
+registerNatsConf(program);
 
 program.parseAsync(process.argv).then(
   () => { if (process.exitCode === undefined) process.exit(0); else process.exit(process.exitCode); },

@@ -8,6 +8,14 @@ export const Buckets = {
   lease: 'vigil-lease',         // orchestrator leader lease
 } as const;
 
+/**
+ * Key of an agent's entry in the registry, state and config buckets: `<kind>.<agentId>`, so that
+ * nats.conf can give each role write access to its own kind's keys only.
+ */
+export function agentKey(kind: string, agentId: string): string {
+  return `${kind}.${agentId}`;
+}
+
 export const Streams = {
   events: { name: 'VIGIL_EVENTS', subjects: ['vigil.alert.>', 'vigil.incident.>', 'vigil.impact.>'] },
   actions: { name: 'VIGIL_ACTIONS', subjects: ['vigil.action.>'] },

@@ -48,7 +48,10 @@ function subject<S extends TSchema>(name: string, prefix: string, schema: S, ...
   };
 }
 
-/** Every vigil subject (DESIGN §2). */
+/**
+ * Every vigil subject (DESIGN §2). A subject an agent publishes about itself names its kind
+ * (watermark, heartbeat, dlq, ack): nats.conf lets each role publish only its own kind's.
+ */
 export const Subjects = {
   raw: subject('raw', 'vigil.raw', RawBatch, 'service'),
   clean: subject('clean', 'vigil.clean', CleanBatch, 'service'),
@@ -60,11 +63,11 @@ export const Subjects = {
   watermark: subject('watermark', 'vigil.watermark', Watermark, 'kind', 'agentId'),
   simTick: subject('simTick', 'vigil.sim.tick', SimTick),
   directive: subject('directive', 'vigil.directive', Directive, 'tier', 'kind', 'agentId'),
-  ack: subject('ack', 'vigil.ack', DirectiveAck, 'directiveId'),
+  ack: subject('ack', 'vigil.ack', DirectiveAck, 'directiveId', 'kind'),
   action: subject('action', 'vigil.action', Action, 'service'),
   actionResult: subject('actionResult', 'vigil.action.result', ActionResult, 'actionId'),
-  heartbeat: subject('heartbeat', 'vigil.heartbeat', Heartbeat, 'agentId'),
-  dlq: subject('dlq', 'vigil.dlq', DlqEntry, 'agentId'),
+  heartbeat: subject('heartbeat', 'vigil.heartbeat', Heartbeat, 'kind', 'agentId'),
+  dlq: subject('dlq', 'vigil.dlq', DlqEntry, 'kind', 'agentId'),
   audit: subject('audit', 'vigil.audit', AuditEvent, 'runId'),
 } as const;
 

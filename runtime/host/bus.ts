@@ -42,6 +42,7 @@ function clip(text: string, max = MAX_DLQ_TEXT): string {
 export class AgentBus {
   readonly #subs: Subscription[] = [];
   readonly #from: MsgHdrs;
+  readonly #kind: string;
   #gate: { gate: EpochGate; upstream: ReadonlySet<string>; timeGuard: TimeGuard } | null = null;
 
   constructor(
@@ -52,6 +53,7 @@ export class AgentBus {
     private readonly counters: Record<string, number>,
     private readonly log: Logger,
   ) {
+    this.#kind = kind;
     this.#from = headers();
     this.#from.set(FROM_HEADER, `${kind}/${agentId}`);
   }
@@ -171,7 +173,7 @@ export class AgentBus {
     };
     this.log.warn({ subject: entry.subject, reason: entry.reason, problems: errors, problemsTotal: problems.length }, 'message rejected to DLQ');
     try {
-      this.publish(Subjects.dlq, [this.agentId], entry);
+      this.publish(Subjects.dlq, [this.#kind, this.agentId], entry);
     } catch (err) {
       this.count('dlqFailed');
       this.log.error({ err: errorMessage(err), subject: entry.subject }, 'DLQ entry not published');

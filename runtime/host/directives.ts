@@ -42,7 +42,7 @@ export class DirectiveDesk {
 
   private async handle(d: Directive): Promise<void> {
     const previous = this.#answered.get(d.directiveId);
-    if (previous) { this.bus.publish(Subjects.ack, [d.directiveId], previous); return; }
+    if (previous) { this.bus.publish(Subjects.ack, [d.directiveId, this.me.kind], previous); return; }
     let outcome: DirectiveOutcome;
     try {
       outcome = await this.handler.apply(d);
@@ -57,6 +57,6 @@ export class DirectiveDesk {
     this.#answered.set(d.directiveId, ack);
     if (this.#answered.size > REMEMBERED) this.#answered.delete(this.#answered.keys().next().value as string);
     this.log.info({ directiveId: d.directiveId, type: d.type, status: ack.status, detail: ack.detail }, 'directive handled');
-    this.bus.publish(Subjects.ack, [d.directiveId], ack);
+    this.bus.publish(Subjects.ack, [d.directiveId, this.me.kind], ack);
   }
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { Static, TObject } from '@sinclair/typebox';
-import { Buckets, Subjects, type Directive, type Heartbeat, type RegistryEntry } from '../contracts/index.js';
+import { Buckets, Subjects, agentKey, type Directive, type Heartbeat, type RegistryEntry } from '../contracts/index.js';
 import { EventClock } from '../clock.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -55,10 +55,13 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   const { agentId, log } = opts;
   const nc = await connectNats(opts.nats, agentId);
   const kvm = new Kvm(nc);
-  const [registryKv, stateKv, configKv, catalogKv] = await Promise.all(
-    [Buckets.agents, Buckets.state, Buckets.config, Buckets.catalog].map((b) => kvm.open(b)),
+  const [registryKv, stateKv, configKv] = await Promise.all(
+    // Direct gets (the buckets allow them, runtime/nats/setup.ts): nats.conf grants a role the
+    // direct get of its own keys, not the stream API that reads any key.
+    [Buckets.agents, Buckets.state, Buckets.config].map((b) => kvm.open(b, { allow_direct: true })),
   );
-  const stored = await readJson(configKv, agentId);
+  const myKey = agentKey(def.kind, agentId);
+  const stored = await readJson(configKv, myKey);
   let config: Static<C> = resolveConfig(def.kind, def.config, stored, opts.config);
   const counters: Record<string, number> = { in: 0, out: 0, dlq: 0, errors: 0 };
   const clock = new EventClock();
@@ -70,7 +73,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     ? `event time ${ts} is more than ${maxSkewMs} ms ahead of this agent's clock (${clock.now()})`
     : null);
   if (def.clock === 'upstream') bus.gateInputs(gate, opts.upstreamKinds, timeGuard);
-  const catalog = await watchCatalog(catalogKv, log);
+  const catalog = await watchCatalog(nc, log);
   const tracker = new WatermarkTracker(opts.upstreamKinds);
 
   let connected = true;
@@ -102,8 +105,8 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   const ctx: AgentContext = {
     agentId, kind: def.kind, tier: def.tier, bus, clock, log, catalog, counters, advanceClock: stepTo, nats: nc,
     connected: () => connected,
-    saveState: async (key, value) => { await stateKv.put(`${agentId}.${key}`, JSON.stringify(value)); },
-    loadState: async <T>(key: string) => (await readJson(stateKv, `${agentId}.${key}`)) as T | undefined,
+    saveState: async (key, value) => { await stateKv.put(`${myKey}.${key}`, JSON.stringify(value)); },
+    loadState: async <T>(key: string) => (await readJson(stateKv, `${myKey}.${key}`)) as T | undefined,
     publishDirective: (to, directive) => {
       bus.publish(Subjects.directive, [to.tier, to.kind, to.agentId], directive);
     },
@@ -171,6 +174,8 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     if (d.type === 'begin-run') {
       const startTs = Number(d.params.startTs);
       if (!Number.isInteger(startTs) || startTs < 0) return { status: 'rejected', detail: 'params.startTs must be an integer ms timestamp' };
+      // The simulator writes the run's catalogue before begin-run: read it now, not at the next poll.
+      await catalog.refresh();
       run = String(d.params.runId ?? '');
       tracker.reset();
       gate.reset();
@@ -198,7 +203,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
       return { status: 'rejected', detail: errorMessage(err) };
     }
     instance.reconfigure?.(config);
-    await configKv.put(agentId, JSON.stringify(config));
+    await configKv.put(myKey, JSON.stringify(config));
     return { status: 'applied', detail: 'configuration updated' };
   }
   desk.listen();
@@ -220,15 +225,15 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   const beat = async (): Promise<void> => {
     forgetSilent();
     const hb = heartbeat();
-    bus.publish(Subjects.heartbeat, [agentId], hb);
+    bus.publish(Subjects.heartbeat, [def.kind, agentId], hb);
     // Re-announce the watermark so that a restarted downstream agent catches up without new input.
     if (clock.now() > 0) announceWatermark(clock.now());
     const entry: RegistryEntry = {
       agentId, kind: def.kind, tier: def.tier, pid: process.pid, host: hostname(), startedAt,
       lastHeartbeat: hb.wallTs, status: hb.status, eventTs: hb.eventTs, lagMs: hb.lagMs,
     };
-    await registryKv.put(agentId, JSON.stringify(entry));
-    await stateKv.put(agentId, JSON.stringify(instance.inspect() ?? null));
+    await registryKv.put(myKey, JSON.stringify(entry));
+    await stateKv.put(myKey, JSON.stringify(instance.inspect() ?? null));
   };
   const timer = setInterval(() => {
     beat().catch((err) => { counters.errors++; log.warn({ err: errorMessage(err) }, 'heartbeat failed'); });
@@ -243,7 +248,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
       await instance.stop?.();
       await service.stop().catch((err) => log.warn({ err: errorMessage(err) }, 'service stop failed'));
       const last = { ...heartbeat(), status: 'down' as const };
-      await registryKv.put(agentId, JSON.stringify({
+      await registryKv.put(myKey, JSON.stringify({
         agentId, kind: def.kind, tier: def.tier, pid: process.pid, host: hostname(), startedAt,
         lastHeartbeat: last.wallTs, status: 'down', eventTs: last.eventTs, lagMs: last.lagMs,
       } satisfies RegistryEntry)).catch((err) => log.warn({ err: errorMessage(err) }, 'registry update failed'));

@@ -8,6 +8,8 @@ export interface NatsTarget {
   url: string;
   user?: string;
   password?: string;
+  /** Prefix of the reply subjects this process listens on; default `_INBOX_<user>` (nats.conf lets a role read only its own). */
+  inboxPrefix?: string;
 }
 
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -27,6 +29,7 @@ export async function connectNats(target: NatsTarget, name: string, opts: { time
       timeout: opts.timeoutMs ?? 5000,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
+      inboxPrefix: target.inboxPrefix ?? (target.user ? `_INBOX_${target.user}` : undefined),
     });
   } catch (err) {
     throw new TransientError(`cannot connect to NATS at ${target.url} as ${target.user ?? '(no user)'}: ${errorMessage(err)}`, { cause: err });

@@ -24,6 +24,6 @@ export async function setupStores(nc: NatsConnection): Promise<void> {
   }
   const kvm = new Kvm(nc);
   for (const bucket of Object.values(Buckets)) {
-    await kvm.create(bucket, { history: bucket === Buckets.config ? 5 : 1 });
+    await kvm.create(bucket, { history: bucket === Buckets.config ? 5 : 1, allow_direct: true });
   }
 }

@@ -15,8 +15,17 @@ function publishAllowed(user: string): string[] {
   return [...block.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
 }
 
+/** NATS subject matching: `*` is one token, a final `>` one or more. */
 function covered(subject: string, allow: string[]): boolean {
-  return allow.some((a) => a === subject || (a.endsWith('.>') && subject.startsWith(a.slice(0, -1))));
+  const tokens = subject.split('.');
+  return allow.some((a) => {
+    const pattern = a.split('.');
+    for (let i = 0; i < pattern.length; i++) {
+      if (pattern[i] === '>') return tokens.length > i;
+      if (i >= tokens.length || (pattern[i] !== '*' && pattern[i] !== tokens[i])) return false;
+    }
+    return pattern.length === tokens.length;
+  });
 }
 
 describe('conformance: every agent of the registry', () => {

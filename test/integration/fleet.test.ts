@@ -5,7 +5,7 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agentDefinitions } from '../../agents/registry.js';
-import { Buckets, Subjects, type DlqEntry } from '../../runtime/contracts/index.js';
+import { Buckets, Subjects, agentKey, type DlqEntry } from '../../runtime/contracts/index.js';
 import { useTestFleet, type TestFleet } from '../helpers/fleet.js';
 import { REPO_ROOT } from '../helpers/nats-server.js';
 import { waitFor } from '../helpers/wait.js';
@@ -69,7 +69,7 @@ describe('fleet: nine agent processes on a real nats-server', () => {
     expect(detector.state.rules.cpu).toMatchObject({ yellow: 75, red: 92 });
 
     const kv = await new Kvm(nc).open(Buckets.config);
-    const stored = (await kv.get('detector-1'))!.json<{ rules: Record<string, { yellow: number; red: number }> }>();
+    const stored = (await kv.get(agentKey('detector', 'detector-1')))!.json<{ rules: Record<string, { yellow: number; red: number }> }>();
     expect(stored.rules.cpu).toMatchObject({ yellow: 75, red: 92 });
   });
 

@@ -17,15 +17,17 @@ export async function fanOutDirective(nc: NatsConnection, bus: AgentBus, request
   const addressed = rows.map((r) => r.agentId);
   const kindOf = new Map(rows.map((r) => [r.agentId, r.kind]));
   const acks = new Map<string, DirectiveAck>();
-  const sub = nc.subscribe(Subjects.ack.subject(directive.directiveId));
+  const sub = nc.subscribe(Subjects.ack.match(directive.directiveId));
   const done = (async () => {
     for await (const msg of sub) {
-      // An unreadable ack, or one naming an agent that was not addressed, is ignored: it must
-      // neither end the gathering nor count as another agent's answer.
+      // An unreadable ack, or one naming an agent that was not addressed or is not of the kind
+      // its subject names (nats.conf lets a role publish only its own kind's acks), is ignored:
+      // it must neither end the gathering nor count as another agent's answer.
       let body: unknown;
       try { body = msg.json(); } catch { continue; }
       const result = check(Subjects.ack.schema, body);
-      if (result.ok && kindOf.get(result.value.agentId) === result.value.kind) acks.set(result.value.agentId, result.value);
+      const kind = Subjects.ack.parse(msg.subject)?.kind;
+      if (result.ok && kind === result.value.kind && kindOf.get(result.value.agentId) === kind) acks.set(result.value.agentId, result.value);
       if (addressed.every((id) => acks.has(id))) break;
     }
   })();

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { Buckets, DirectiveRequest, LEADER_LEASE_KEY, Subjects, check, describeProblems, endpointSubject } from '../../../runtime/contracts/index.js';
 import { defineAgent } from '../../../runtime/host/define-agent.js';
 import { Lease } from '../../../runtime/host/lease.js';
+import { readBucket } from '../../../runtime/nats/kv-scan.js';
 import { errorMessage } from '../../../runtime/errors.js';
 import { createOrchestratorBrain, type OrchestratorBrain, type OrchestratorOutput } from './brain.js';
 import { ApprovalPolicy } from './approval-gate.js';
@@ -39,8 +40,8 @@ export default defineAgent({
   async start({ agentId, bus, catalog, clock, log, nats, counters, publishDirective }, initial) {
     let config = initial;
     const kvm = new Kvm(nats);
-    const lease = new Lease(await kvm.open(Buckets.lease), LEADER_LEASE_KEY, agentId, config.leaseTtlMs);
-    const snapshots = new SnapshotStore(await kvm.open(Buckets.snapshots), log);
+    const lease = new Lease(await kvm.open(Buckets.lease, { allow_direct: true }), LEADER_LEASE_KEY, agentId, config.leaseTtlMs);
+    const snapshots = new SnapshotStore(await kvm.open(Buckets.snapshots, { allow_direct: true }), log, () => readBucket(nats, Buckets.snapshots));
     let brain: OrchestratorBrain | null = null;
     let directiveSeq = 0;
     const approvals = new Approvals(config.approvals, {

@@ -1,6 +1,9 @@
 import type { KV } from '@nats-io/kv';
+import { dict } from '../../../runtime/dict.js';
 import { errorMessage } from '../../../runtime/errors.js';
 import type { Logger } from '../../../runtime/log.js';
+
+const decoder = new TextDecoder();
 
 /**
  * Persists the policy machines' snapshots in KV (bucket vigil-snapshots, key = run id), so a
@@ -13,7 +16,8 @@ export class SnapshotStore {
   readonly #pending = new Map<string, unknown | null>();
   #writing: Promise<void> | null = null;
 
-  constructor(private readonly kv: KV, private readonly log: Logger) {}
+  /** `readAll` reads the whole bucket through `scan` (direct gets: the orchestrator has no consumer API). */
+  constructor(private readonly kv: KV, private readonly log: Logger, private readonly scan: () => Promise<Map<string, Uint8Array>>) {}
 
   /** Queues writes (null deletes); the newest value of each key wins. */
   write(snapshots: readonly { key: string; value: unknown | null }[]): void {
@@ -44,10 +48,16 @@ export class SnapshotStore {
   /** Every persisted snapshot, keyed by run id. */
   async readAll(): Promise<Record<string, unknown>> {
     await this.flush();
-    const out: Record<string, unknown> = {};
-    for await (const key of await this.kv.keys()) {
-      const entry = await this.kv.get(key);
-      if (entry && entry.operation === 'PUT' && entry.length > 0) { out[key] = entry.json(); this.#keys.add(key); }
+    const out: Record<string, unknown> = dict();
+    // Direct gets, no consumer: the orchestrator's role has no consumer API (nats.conf).
+    for (const [key, data] of await this.scan()) {
+      if (data.length === 0) continue;
+      try {
+        out[key] = JSON.parse(decoder.decode(data));
+        this.#keys.add(key);
+      } catch (err) {
+        this.log.error({ err: errorMessage(err), key }, 'unreadable snapshot left out');
+      }
     }
     return out;
   }
