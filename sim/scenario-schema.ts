@@ -21,7 +21,11 @@ export const ServiceSpec = Type.Object({
   instances: Type.Integer({ minimum: 1, maximum: 500, default: 2, description: 'instances at start' }),
   minInstances: Type.Optional(Type.Integer({ minimum: 1, description: 'floor for scale-in and the HPA; default: instances' })),
   maxInstances: Type.Integer({ minimum: 1, maximum: 1000, default: 20, description: 'quota: scale-out is clamped here' }),
-  capacityRps: Type.Number({ exclusiveMinimum: 0, default: 100, description: 'requests/s one instance of size 1 serves at 100 % CPU' }),
+  capacityRps: Type.Number({ exclusiveMinimum: 0, default: 100, description: 'requests/s one instance of size 1 serves at 100 % CPU (its limit)' }),
+  cpuLimitRatio: Type.Number({
+    minimum: 1, maximum: 8, default: 2,
+    description: "the instance's CPU limit over its request (Kubernetes: a pod may use up to its limit): `cpu` readings are percent of the limit, an HPA measures percent of the request",
+  }),
   size: Type.Number({ minimum: 0.25, maximum: 16, default: 1, description: 'vertical size factor: capacity, memory and cost scale with it' }),
   baseLatencyMs: Type.Number({ exclusiveMinimum: 0, default: 40, description: 'own p95 service time at low load, dependencies excluded' }),
   timeoutMs: Type.Number({ exclusiveMinimum: 0, default: 5000, description: 'requests waiting longer fail; also the queue bound' }),
