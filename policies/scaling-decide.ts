@@ -33,11 +33,17 @@ export interface Proposal {
 export interface Observation {
   breaches: Record<string, number>; // trigger -> event time the continuous breach started
   lowSince: number | null;          // since when every HPA recommendation was below the instance count
-  recs: { ts: number; replicas: number }[];
+  recs: { ts: number; replicas: number; rpsMean?: number }[];
+  /** the busiest rps of each window of the last horizontal.scaleInMemoryS (absent in older snapshots) */
+  peaks?: { ts: number; rps: number }[];
 }
 
 /** The instance count and size bounds of one service. */
-export interface Limits { min: number; max: number; maxSize: number }
+export interface Limits {
+  min: number; max: number; maxSize: number;
+  /** how far ahead demand is planned: the service's boot delay plus half a window (the decision's own delay), else demand.leadS */
+  leadS: number;
+}
 
 /** Instance and size limits of a service (per-service overrides over the horizontal/vertical ones). */
 export function limitsFor(policy: ScalingPolicy, service: string): Limits {
@@ -46,6 +52,7 @@ export function limitsFor(policy: ScalingPolicy, service: string): Limits {
     min: o.minInstances ?? policy.horizontal.minInstances,
     max: o.maxInstances ?? policy.horizontal.maxInstances,
     maxSize: o.maxSize ?? policy.vertical.maxSize,
+    leadS: o.bootDelayS === undefined ? policy.demand.leadS : o.bootDelayS + policy.windowS / 2,
   };
 }
 
@@ -55,6 +62,8 @@ const enabled = (policy: ScalingPolicy): [string, Trigger][] =>
 /** Updates breach streaks (a trigger breaches when over its threshold and its `onlyIf` holds) and the scale-in history. */
 export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, service: string): Observation {
   const breaches: Record<string, number> = dict();
+  const memoryMs = (policy.horizontal.scaleInMemoryS ?? 1800) * 1000;
+  const peaks = [...(prev.peaks ?? []).filter((p) => p.ts > w.end - memoryMs), ...(w.metrics.rps ? [{ ts: w.end, rps: w.metrics.rps.max }] : [])];
   let over = false;
   for (const [name, t] of enabled(policy)) {
     const v = readMetric(w, t.metric, t.stat);
@@ -62,16 +71,19 @@ export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, 
     over ||= t.kind === 'horizontal';
     if (t.onlyIf.every((c) => conditionHolds(w, c))) breaches[name] = own(prev.breaches, name) ?? w.start;
   }
-  const cpu = readMetric(w, 'cpu', 'mean');
+  const mean = readMetric(w, 'cpu', 'mean');
+  // the busiest moment of the window, not its mean: a scale-in sized on the mean flaps with the noise
+  const rps = w.metrics.rps;
+  const cpu = mean === undefined ? undefined : rps && rps.mean > 0 ? mean * Math.max(1, rps.max / rps.mean) : mean;
   const { min, max } = limitsFor(policy, service);
   const stabS = policy.horizontal.scaleDownStabilizationS;
   // over a threshold, even one a scale-out would not fix, is no time to remove instances
-  if (cpu === undefined || w.instances <= 0 || over) return { breaches, lowSince: null, recs: [] };
+  if (cpu === undefined || w.instances <= 0 || over) return { breaches, lowSince: null, recs: [], peaks };
   const raw = desiredReplicas(w.instances, cpu, policy.horizontal.targetCpu, policy.horizontal.tolerance);
   const rec = Math.min(Math.max(raw, min), max);
-  const recs = [...prev.recs.filter((r) => r.ts > w.end - stabS * 1000), { ts: w.end, replicas: rec }];
+  const recs = [...prev.recs.filter((r) => r.ts > w.end - stabS * 1000), { ts: w.end, replicas: rec, rpsMean: w.metrics.rps?.mean }];
   const low = rec < w.instances;
-  return { breaches, lowSince: low ? (prev.lowSince ?? w.start) : null, recs: low ? recs : [] };
+  return { breaches, lowSince: low ? (prev.lowSince ?? w.start) : null, recs: low ? recs : [], peaks };
 }
 
 const held = (obs: Observation, name: string, t: Trigger, w: AggWindow): boolean =>
@@ -97,7 +109,7 @@ export function proposeReactive(
 ): Proposal | null {
   const limits = limitsFor(policy, service);
   const triggered = proposeTriggered(obs, w, policy, limits);
-  const demand = proposeDemand(w, capacity, policy, limits);
+  const demand = proposeDemand(w, capacity, policy, limits, limits.leadS);
   if (triggered || demand) {
     return (demand?.params.instances ?? 0) > (triggered?.params.instances ?? 0) ? demand : triggered;
   }
@@ -115,7 +127,7 @@ export function proposeReactive(
       expect: 'improve', watch: [{ metric: t.metric, stat: t.stat, threshold: t.threshold, before: v }], beforeRps: readMetric(w, 'rps', 'mean') ?? null,
     };
   }
-  return proposeScaleIn(obs, w, policy, limits.min, readMetric(w, 'rps', 'mean') ?? null);
+  return proposeScaleIn(obs, w, policy, limits, readMetric(w, 'rps', 'mean') ?? null, capacity);
 }
 
 /** The scale-out of the horizontal trigger that asks for the most instances, if one held and the guards allow it. */
@@ -145,11 +157,30 @@ function proposeTriggered(obs: Observation, w: AggWindow, policy: ScalingPolicy,
   return null;
 }
 
-function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, min: number, rps: number | null): Proposal | null {
+/**
+ * The instances the busiest moment of the stabilisation window needs at the target utilisation:
+ * the window's peak rps carries the noise, and the demand trigger sits above the target, so a
+ * scale-in to this count leaves the noise room before it would scale out again (hysteresis sized
+ * from the noise, not from a constant).
+ */
+function noiseFloor(obs: Observation, policy: ScalingPolicy, capacity: Capacity | null, leadS: number): number {
+  const per = capacity?.perInstanceRps ?? null;
+  if (!per || per <= 0) return 0;
+  const peak = Math.max(0, ...(obs.peaks ?? []).map((p) => p.rps));
+  // a load still rising over the window (a daily cycle's morning) keeps rising for as long as a new
+  // instance takes to boot after the next scale-out: size for where it will be then
+  const means = obs.recs.filter((r) => r.rpsMean !== undefined);
+  const spanS = means.length > 1 ? (means[means.length - 1].ts - means[0].ts) / 1000 : 0;
+  const trend = spanS > 0 ? Math.max(0, (means[means.length - 1].rpsMean! - means[0].rpsMean!) / spanS) : 0;
+  const need = Math.max(peak, (means.at(-1)?.rpsMean ?? 0) + trend * (policy.horizontal.scaleDownStabilizationS + leadS));
+  return Math.ceil(need / (per * (policy.horizontal.targetCpu / 100)));
+}
+
+function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, { min, leadS }: Limits, rps: number | null, capacity: Capacity | null): Proposal | null {
   const stabS = policy.horizontal.scaleDownStabilizationS;
   if (Object.keys(obs.breaches).length > 0 || obs.lowSince === null || w.end - obs.lowSince < stabS * 1000) return null;
   const current = w.instances;
-  const highest = Math.max(...obs.recs.map((r) => r.replicas));
+  const highest = Math.max(...obs.recs.map((r) => r.replicas), noiseFloor(obs, policy, capacity, leadS));
   const floor = Math.floor(current * (1 - policy.horizontal.maxDownPercent / 100));
   const target = Math.max(highest, floor, min);
   if (target >= current) return null;

@@ -47,17 +47,20 @@ export function scaleOutAllowed(w: AggWindow | null, policy: ScalingPolicy): boo
 }
 
 /**
- * The rps expected `leadS` ahead: the larger of the window's last reading and mean, plus the
- * rising trend. The trend inside the window ((last - mean) over half a window) sees a ramp that
- * started in it at its true slope, but one noisy last sample moves it too; twice the rate
- * between window means agrees with it on a real ramp and stays near zero on noise: the smaller
- * of the two is the slope.
+ * The rps expected `leadS` ahead: the window's mean plus the rising trend, where the trend counts
+ * only beyond twice the window's own noise. The trend inside the window ((last - mean) over half
+ * a window) sees a ramp that started in it at its true slope, but one noisy last sample moves it
+ * too; twice the rate between window means agrees with it on a real ramp and stays near zero on
+ * noise: the smaller of the two is the slope. The noise is the spread of the window's readings
+ * ((p90 - p50) / 1.28, a normal's sigma): over a long boot horizon a noisy slope would otherwise
+ * project a surge out of every quiet minute.
  */
 export function projectedRps(w: AggWindow, leadS: number): number | null {
   const rps = w.metrics.rps;
   if (!rps) return null;
   const slope = Math.max(0, Math.min((rps.last - rps.mean) / (w.windowS / 2), 2 * rps.rate));
-  return Math.max(rps.last, rps.mean) + slope * leadS;
+  const noise = Math.max(0, (rps.p90 - rps.p50) / 1.28);
+  return Math.max(rps.last, rps.mean) + Math.max(0, slope * leadS - 2 * noise);
 }
 
 /**

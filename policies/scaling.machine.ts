@@ -68,7 +68,7 @@ export type ScalingEvent =
   | { type: 'EVALUATE'; now: number; window: AggWindow; policy: ScalingPolicy; hold?: boolean }
   | { type: 'FORECAST'; now: number; forecast: Forecast; policy: ScalingPolicy };
 
-const emptyObs = (): Observation => ({ breaches: {}, lowSince: null, recs: [] });
+const emptyObs = (): Observation => ({ breaches: {}, lowSince: null, recs: [], peaks: [] });
 
 const overdue = ({ context }: { context: ScalingContext }): boolean =>
   context.pending !== null && context.now >= context.pending.deadline;
@@ -112,13 +112,15 @@ export const scalingMachine = setup({
       };
     }),
     propose: assign(({ context, event }) => {
-      if (event.type !== 'EVALUATE' || event.hold) return {};
-      return { proposal: proposeReactive(context.obs, event.window, context.policy, context.service, context.size, context.capacity ?? null) };
+      if (event.type !== 'EVALUATE') return {};
+      const proposal = proposeReactive(context.obs, event.window, context.policy, context.service, context.size, context.capacity ?? null);
+      // while a remediation runs on the service, capacity may grow (an overload must not fail the fix) but never shrink
+      return { proposal: event.hold && proposal?.type !== 'scale-out' ? null : proposal };
     }),
     proposeDemand: assign(({ context, event }) => {
-      if (event.type !== 'EVALUATE' || event.hold) return {};
+      if (event.type !== 'EVALUATE') return {};
       const settled = context.validateUntil === null; // else a step in flight: measured rps only
-      const leadS = settled ? context.policy.demand.leadS : 0;
+      const leadS = settled ? limitsFor(context.policy, context.service).leadS : 0;
       return { proposal: proposeDemand(event.window, context.capacity ?? null, context.policy, limitsFor(context.policy, context.service), leadS, settled) };
     }),
     predict: assign(({ context, event }) => {

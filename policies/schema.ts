@@ -49,6 +49,7 @@ const Limits = Type.Object({
   minInstances: Type.Optional(Type.Integer({ minimum: 0 })),
   maxInstances: Type.Optional(Type.Integer({ minimum: 1 })),
   maxSize: Type.Optional(Type.Number({ minimum: 0.1 })),
+  bootDelayS: Type.Optional(Type.Number({ minimum: 0, description: 'seconds a new instance takes to serve: demand is planned this far ahead' })),
 }, { additionalProperties: false });
 
 /** Scaling policy of every service (policies/defaults/triggers.json). */
@@ -62,6 +63,10 @@ export const ScalingPolicy = Type.Object({
     maxInstances: Type.Integer({ minimum: 1 }),
     scaleDownStabilizationS: Type.Integer({ minimum: 0 }),
     scaleInCooldownS: Type.Integer({ minimum: 0, description: 'after a scale-in; the next one also waits for a full stabilisation window of low recommendations' }),
+    scaleInMemoryS: Type.Integer({
+      minimum: 0, default: 1800,
+      description: 'a scale-in keeps room for the busiest minute of this long: the noise and the small swings of the recent past, so the count it leaves does not need to grow back soon',
+    }),
     maxUpPercent: Type.Number({ minimum: 0, description: 'one step adds at most max(percent, pods)' }),
     maxUpPods: Type.Integer({ minimum: 0 }),
     maxDownPercent: Type.Number({ minimum: 0, maximum: 100 }),

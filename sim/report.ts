@@ -23,7 +23,7 @@ export interface ScenarioReport {
   seed: number;
   simulatedSeconds: number;
   wallSeconds: number;
-  runs: { vigil?: RunReport; none: RunReport; hpa: RunReport };
+  runs: { vigil?: RunReport; none: RunReport; hpa: RunReport; 'hpa-rps'?: RunReport };
 }
 
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
@@ -63,7 +63,7 @@ function summariseActions(actions: RunReport['actions']): string {
 
 /** A side-by-side table of the runs, for people (fixed-width text). */
 export function formatReport(r: ScenarioReport): string {
-  const cols = (['vigil', 'none', 'hpa'] as const).filter((c) => r.runs[c]);
+  const cols = (['vigil', 'none', 'hpa', 'hpa-rps'] as const).filter((c) => r.runs[c]);
   const rows: [string, (x: RunReport) => string][] = [
     ['time to detect (s)', (x) => cell(x.timeToDetectS)],
     ['time to mitigate (s)', (x) => cell(x.timeToMitigateS)],

@@ -95,7 +95,7 @@ export function createWorld(scenario: Scenario, opts: { seed?: number } = {}): W
     catalog: () => scenario.services.map((s) => ({
       service: s.service, tier: s.tier, owner: s.owner, criticality: s.criticality, dependsOn: [...s.dependsOn],
       users: s.users, billable: s.billable, unitPrice: s.unitPrice, sloLatencyMs: s.sloLatencyMs, sloErrorRate: s.sloErrorRate,
-      minInstances: s.minInstances ?? s.instances, maxInstances: s.maxInstances,
+      minInstances: s.minInstances ?? s.instances, maxInstances: s.maxInstances, bootDelayS: s.bootDelayS,
     })),
     metrics: () => metrics.snapshot(now),
     actionLog: () => actuator.log(),

@@ -106,5 +106,6 @@ export const CatalogEntry = Type.Object({
   sloErrorRate: Type.Number({ minimum: 0, default: 1, description: 'percent' }),
   minInstances: Type.Optional(Type.Integer({ minimum: 0, description: 'floor for scaling in (absent: the scaling policy decides)' })),
   maxInstances: Type.Optional(Type.Integer({ minimum: 1, description: 'quota for scaling out (absent: the scaling policy decides)' })),
+  bootDelayS: Type.Optional(Type.Number({ minimum: 0, description: 'seconds a new instance takes to serve (absent: the scaling policy decides)' })),
 }, { additionalProperties: false, $id: 'vigil.catalog-entry.v1' });
 export type CatalogEntry = Static<typeof CatalogEntry>;

@@ -26,10 +26,14 @@ function dependencies(s: Scenario, service: string, seen = new Set<string>()): S
 /** Whether traffic entering at `entry` reaches `service` (itself or through its calls). */
 const reaches = (s: Scenario, entry: string, service: string): boolean => entry === service || dependencies(s, entry).has(service);
 
-/** Whether something happens to `service`: a fault on it or on what it calls, or a change of the load it receives. */
+/**
+ * Whether something happens to `service`: a fault on it or on what it calls, or a change of the
+ * load it receives (a load event or daily cycle at an entry it is reached from, or a fault at a
+ * caller, whose throughput is what reaches it).
+ */
 function affected(s: Scenario, service: string): boolean {
   const deps = dependencies(s, service);
-  if (s.faults.some((f) => f.service === service || deps.has(f.service))) return true;
+  if (s.faults.some((f) => f.service === service || deps.has(f.service) || dependencies(s, f.service).has(service))) return true;
   if (s.load.diurnalAmplitude > 0) return true;
   return s.load.events.some((e) => reaches(s, e.service, service));
 }

@@ -255,6 +255,7 @@ class Brain implements OrchestratorBrain {
     const bounds = {
       ...(entry.minInstances === undefined ? {} : { minInstances: entry.minInstances }),
       ...(entry.maxInstances === undefined ? {} : { maxInstances: entry.maxInstances }),
+      ...(entry.bootDelayS === undefined ? {} : { bootDelayS: entry.bootDelayS }),
     };
     return Object.keys(bounds).length === 0 ? p : { ...p, services: { ...p.services, [service]: { ...bounds, ...own(p.services, service) } } };
   }

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runOffline } from '../../../sim/baselines/run-offline.js';
+import { registerSuite } from './sim-suite.js';
 import { runThroughFleet } from '../../../sim/fleet-runner.js';
 import { runLive } from '../../../sim/live-runner.js';
 import { formatProgress, formatReport, type ScenarioReport } from '../../../sim/report.js';
@@ -20,7 +21,7 @@ export function registerSim(program: Command): void {
   sim.command('run').argument('<scenario>', 'a scenario name (vigil sim ls) or a path to a scenario file')
     .description('play a scenario through the running fleet and print what it detected, did and achieved')
     .option('--seed <n>', "override the scenario's seed")
-    .option('--baseline', 'also run it with no automation and with an HPA-style scaler, side by side')
+    .option('--baseline', 'also run it with no automation, a Kubernetes HPA on CPU and an HPA on requests per instance, side by side')
     .option('--stall-timeout <ms>', 'fail when the fleet makes no progress for this long', '30000')
     .option('--tick-delay <ms>', 'wall time between ticks, to watch a run live', '0')
     .option('--pipeline <ticks>', "ticks the simulator may run ahead of the orchestrator (default: the scenario's, usually 1)")
@@ -55,6 +56,7 @@ export function registerSim(program: Command): void {
       if (opts.baseline) {
         runs.none = runOffline(scenario, { seed, controller: 'none' }).report;
         runs.hpa = runOffline(scenario, { seed, controller: 'hpa' }).report;
+        runs['hpa-rps'] = runOffline(scenario, { seed, controller: 'hpa-rps' }).report;
       }
       const report = {
         scenario: scenario.name, seed: fleet.world.seed, simulatedSeconds: scenario.durationS,
@@ -68,4 +70,5 @@ export function registerSim(program: Command): void {
       };
       output(Boolean(opts.json), report, () => formatReport(report as ScenarioReport));
     });
+  registerSuite(sim);
 }

@@ -85,7 +85,7 @@ describe('sim actuator', () => {
     expect(c.map((e) => e.service)).toEqual(['api', 'fx-partner', 'db']);
     expect(c[0]).toEqual({
       service: 'api', tier: 'app', owner: 'payments', criticality: 'critical', dependsOn: ['db', 'fx-partner'],
-      users: 25000, billable: true, unitPrice: 0.05, sloLatencyMs: 300, sloErrorRate: 1, minInstances: 3, maxInstances: 12,
+      users: 25000, billable: true, unitPrice: 0.05, sloLatencyMs: 300, sloErrorRate: 1, minInstances: 3, maxInstances: 12, bootDelayS: 60,
     });
   });
 });
