@@ -6,7 +6,7 @@
  * monitoring directives (sensitivity and interval boosts during an incident), so a figure that
  * matters is measured through the real fleet (`vigil sim suite`, `vigil sim run`).
  */
-import type { Action, AggWindow, Alert, CatalogEntry, Forecast, Impact, Incident } from '../runtime/contracts/index.js';
+import { cleanSamples, rawBatches, type Action, type AggWindow, type Alert, type CatalogEntry, type Forecast, type Impact, type Incident } from '../runtime/contracts/index.js';
 import { resolveConfig } from '../runtime/host/config.js';
 import { DetectorCore } from '../agents/base/detector/brain.js';
 import { DetectorConfig } from '../agents/base/detector/index.js';
@@ -16,7 +16,6 @@ import { Correlator, type CatalogSnapshot } from '../agents/intermediate/correla
 import { Predictor } from '../agents/intermediate/predictor/brain.js';
 import { Strategist } from '../agents/top/strategist/brain.js';
 import { createOrchestratorBrain, type OrchestratorOutput } from '../agents/top/orchestrator/brain.js';
-import { byService } from '../agents/base/collector/sources.js';
 import { runReportFrom, type RunReport } from './report.js';
 import { createWorld, type Scenario, type World } from './world.js';
 
@@ -56,12 +55,11 @@ export function runOfflineFleet(scenario: Scenario, opts: { seed?: number } = {}
   while (!world.done()) {
     const { ts, samples } = world.step();
     const alerts: Alert[] = [];
-    for (const [service, list] of byService(samples)) {
-      const { clean } = cleanBatch(service, list);
-      if (clean.length === 0) continue;
-      const batch = { service, meta: metaFor(entries.get(service)), samples: clean };
-      for (const a of detector.observe(clean)) alerts.push(a);
-      aggregator.observe(batch);
+    for (const raw of rawBatches(samples, Number.POSITIVE_INFINITY)) {
+      const { clean } = cleanBatch(raw, metaFor(entries.get(raw.service)));
+      if (!clean) continue;
+      for (const a of detector.observe(cleanSamples(clean))) alerts.push(a);
+      aggregator.observe(clean);
     }
     for (const a of alerts) {
       aggregator.alert(a);

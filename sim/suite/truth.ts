@@ -28,12 +28,16 @@ const reaches = (s: Scenario, entry: string, service: string): boolean => entry 
 
 /**
  * Whether something happens to `service`: a fault on it or on what it calls, or a change of the
- * load it receives (a load event or daily cycle at an entry it is reached from, or a fault at a
- * caller, whose throughput is what reaches it).
+ * load it receives (a load event or daily cycle at an entry it is reached from, or a fault that
+ * changes the throughput of a service that calls it).
  */
 function affected(s: Scenario, service: string): boolean {
   const deps = dependencies(s, service);
-  if (s.faults.some((f) => f.service === service || deps.has(f.service) || dependencies(s, f.service).has(service))) return true;
+  const hit = (fault: string): boolean => {
+    const callers = s.services.filter((x) => dependencies(s, x.service).has(fault)).map((x) => x.service);
+    return [fault, ...callers].some((a) => a === service || dependencies(s, a).has(service));
+  };
+  if (s.faults.some((f) => deps.has(f.service) || hit(f.service))) return true;
   if (s.load.diurnalAmplitude > 0) return true;
   return s.load.events.some((e) => reaches(s, e.service, service));
 }

@@ -65,11 +65,13 @@ describe('e2e: issue 5 targets through the fleet', () => {
     expect(first.runs.vigil.actions.length).toBeGreaterThan(0);
   }, 60_000);
 
-  it('scenarios: flash-crowd at most half the HPA SLO-violation minutes at no more than 110 % of its instance-minutes', async () => {
+  it('scenarios: flash-crowd no more SLO-violation minutes than the faithful HPA, at no more than 105 % of its instance-minutes', async () => {
+    // The suite (vigil sim suite) measures the family; one file only checks the outcome holds.
     const r = await report('flash-crowd');
-    const { vigil, hpa } = r.runs;
-    expect(vigil.sloViolationMinutes).toBeLessThanOrEqual(0.5 * hpa.sloViolationMinutes);
-    expect(vigil.instanceMinutes).toBeLessThanOrEqual(1.1 * hpa.instanceMinutes);
+    const { vigil, hpa, none } = r.runs;
+    expect(vigil.sloViolationMinutes).toBeLessThanOrEqual(hpa.sloViolationMinutes);
+    expect(vigil.sloViolationMinutes).toBeLessThan(0.2 * none.sloViolationMinutes);
+    expect(vigil.instanceMinutes).toBeLessThanOrEqual(1.05 * hpa.instanceMinutes);
     expect(vigil.rootCause).toBe('api');
     expect(named(r, 'scale-out')).toContain('scale-out api');
     expect(forbidden(r)).toEqual([]);

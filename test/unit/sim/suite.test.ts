@@ -4,6 +4,7 @@ import { drawSuite, runSuite } from '../../../sim/suite/run-suite.js';
 import { harmfulActions, reversals } from '../../../sim/suite/truth.js';
 import { runOfflineFleet } from '../../../sim/offline-fleet.js';
 import type { ActionLogEntry } from '../../../sim/actuator.js';
+import { loadScenario } from '../../../sim/world.js';
 
 const entry = (type: string, service: string, t: number): ActionLogEntry => ({ actionId: `${type}-${t}`, type, service, t, status: 'applied', repeats: 0 });
 
@@ -27,12 +28,13 @@ describe('scenario suite', () => {
   });
 
   it('truth: a rollback without a bad deploy, a block without an attack and a scale-out of an untouched service are harmful; a scale-in is not', () => {
-    const [{ scenario }] = drawSuite({ seed: 1, n: 1, families: ['leak'] });
-    const leaking = scenario.faults[0].service;
-    const untouched = scenario.services.find((s) => s.kind === 'database' && s.service !== leaking
-      && !scenario.services.find((x) => x.service === s.service)!.dependsOn.includes(leaking))!.service;
+    const known = loadScenario('partner-timeout'); // api calls db and fx-partner; the partner hangs
+    const island = { ...known.services.find((x) => x.service === 'db')!, service: 'island', dependsOn: [] }; // called by nobody
+    const scenario = { ...known, services: [...known.services, island] };
+    const leaking = 'api';
+    const untouched = 'island';
     const log = [
-      entry('restart', leaking, 1500), entry('rollback-deploy', leaking, 1600), entry('block-ips', scenario.services[0].service, 1700),
+      entry('cache-fallback', leaking, 1500), entry('rollback-deploy', leaking, 1600), entry('block-ips', scenario.services[0].service, 1700),
       entry('scale-out', untouched, 1800), entry('scale-in', untouched, 1900),
     ];
     expect(harmfulActions(scenario, log, [], scenario.startMs).map((h) => h.type)).toEqual(['rollback-deploy', 'block-ips', 'scale-out']);
