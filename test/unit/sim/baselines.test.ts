@@ -52,17 +52,13 @@ describe('baselines', () => {
     expect(hpa.report.sloViolationMinutes).toBeGreaterThan(20);
   });
 
-  it('baselines: diurnal (24 h, 20 services, 8640 ticks) steps in-process in well under two seconds', () => {
+  it('baselines: diurnal (24 h, 20 services) steps through its 8640 ticks in-process', () => {
+    // how fast is a figure for the bench (npm run bench:diurnal), not for a unit test on a shared machine
     const s = loadScenario('diurnal');
     expect(s.services).toHaveLength(20);
-    const warm = createWorld(s);
-    for (let i = 0; i < 1000; i++) warm.step(); // let the JIT compile the hot path first
-    const t0 = performance.now();
     const w = createWorld(s);
     let ticks = 0;
     while (!w.done()) { w.step(); ticks++; }
-    const seconds = (performance.now() - t0) / 1000;
     expect(ticks).toBe(8640);
-    expect(seconds).toBeLessThan(2);
   });
 });
