@@ -6,6 +6,7 @@ import { applyDirective } from '../runtime/nats/directive-client.js';
 import { currentLeader } from '../runtime/nats/leader.js';
 import { runReportFrom, type RunReport } from './report.js';
 import { createWorld, type Scenario, type World } from './world.js';
+import { assertSimulationFleet } from './live-guard.js';
 
 /** What the fleet did during a run, beside the model's own measurements. */
 export interface FleetRun {
@@ -42,6 +43,7 @@ const decoder = new TextDecoder();
  * applied to the model by the sim actuator, which answers on vigil.action.result.<id>.
  */
 export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, opts: FleetRunOptions = {}): Promise<FleetRun> {
+  await assertSimulationFleet(nc);
   const world = createWorld(scenario, { seed: opts.seed });
   const runId = `run-${randomUUID().slice(0, 8)}`;
   await writeCatalog(nc, world);

@@ -52,9 +52,12 @@ export async function runLive(nc: NatsConnection, scenario: Scenario): Promise<L
     await applyDirective(nc, 'begin-run', { runId: 'live', startTs: Date.now() }, everyone, 'sim', `live-begin-${Date.now()}`);
     await applyDirective(nc, 'set-config', { patch: { mode: 'live', intervalS: 1, host: { enabled: false }, targets: [{
       service: live.service, instance: 'i-1', url: `${url}/metrics`,
-      metrics: { pay_unit_price: { metric: 'unit_price' } },
-      rates: { http_requests_total: 'rps', revenue_total: 'revenue_per_s' },
-      latency: { histogram: 'http_request_duration_seconds', metric: 'latency_ms' },
+      metrics: [
+        { from: 'pay_unit_price', metric: 'unit_price' },
+        { from: 'http_requests_total', metric: 'rps', match: { path: '/pay' } },
+        { from: 'revenue_total', metric: 'revenue_per_s' },
+        { from: 'http_request_duration_seconds', metric: 'latency_ms', match: { path: '/pay' }, quantile: 0.95, unit: 's' },
+      ],
     }] } }, collectors, 'sim', `live-collect-${Date.now()}`);
     const load = await runLoad({ url: `${url}/pay`, rps: live.loadRps, durationS: live.loadDurationS });
     return {

@@ -14,6 +14,7 @@ import { registerActuator } from './commands/actuator.js';
 import { registerNotify } from './commands/notify.js';
 import { registerApproval } from './commands/approval.js';
 import { registerNatsConf } from './commands/nats-conf.js';
+import { registerConfig } from './commands/config.js';
 
 const program = new Command('vigil')
   .description('vigil: a hierarchical multi-agent monitoring runtime over NATS')
@@ -36,6 +37,7 @@ registerActuator(program);
 registerNotify(program);
 registerApproval(program);
 registerNatsConf(program);
+registerConfig(program);
 
 program.parseAsync(process.argv).then(
   () => { if (process.exitCode === undefined) process.exit(0); else process.exit(process.exitCode); },

@@ -106,6 +106,7 @@ export const Heartbeat = Type.Object({
   eventTs: Type.Integer({ description: "the agent's clock (event time), ms; 0 before the first watermark" }),
   lagMs: Type.Number({ minimum: 0, description: 'event time seen on inputs minus the agent clock' }),
   counters: Type.Record(Type.String(), Type.Number()),
+  detail: Type.Optional(Type.String({ maxLength: 1000, description: 'why the agent is degraded (e.g. the target URL and reason)' })),
 }, { additionalProperties: false, $id: 'vigil.heartbeat.v1' });
 export type Heartbeat = Static<typeof Heartbeat>;
 
@@ -147,5 +148,6 @@ export const RegistryEntry = Type.Object({
   status: AgentStatus,
   eventTs: Type.Integer(),
   lagMs: Type.Number(),
+  detail: Type.Optional(Type.String({ maxLength: 1000, description: 'why the agent is degraded' })),
 }, { additionalProperties: false, $id: 'vigil.registry-entry.v1' });
 export type RegistryEntry = Static<typeof RegistryEntry>;

@@ -47,7 +47,7 @@ function validatorFor(schema: TSchema, defaults: boolean): ValidateFunction {
 }
 
 function toProblems(errors: ErrorObject[] | null | undefined): Problem[] {
-  return (errors ?? []).map((e) => ({
+  return collapseChoices(errors ?? []).map((e) => ({
     path: e.instancePath || '/',
     message: e.keyword === 'additionalProperties'
       ? `unknown key '${String((e.params as { additionalProperty?: string }).additionalProperty)}'`
@@ -104,4 +104,28 @@ export function findNonFinite(value: unknown, path = ''): string | null {
  */
 export function mayOverflow(text: string): boolean {
   return /[eE][+]?\d{3}|\d{309}/.test(text);
+}
+
+/**
+ * A union of literals fails with one "must be equal to constant" per choice and an "anyOf":
+ * collapse them into one "must be one of a, b, c" at that path.
+ */
+function collapseChoices(errors: ErrorObject[]): ErrorObject[] {
+  const choices = new Map<string, unknown[]>();
+  for (const e of errors) {
+    if (e.keyword === 'const') choices.set(e.instancePath, [...(choices.get(e.instancePath) ?? []), (e.params as { allowedValue?: unknown }).allowedValue]);
+  }
+  if (choices.size === 0) return errors;
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    const values = choices.get(e.instancePath);
+    if (!values) { out.push(e); continue; }
+    if (e.keyword === 'anyOf') out.push({ ...e, message: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}` });
+    else if (e.keyword !== 'const') out.push(e);
+  }
+  // A union nested in another schema may leave no anyOf of its own: keep one line.
+  for (const [path, values] of choices) {
+    if (!out.some((e) => e.instancePath === path)) out.push({ instancePath: path, keyword: 'enum', message: `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}`, params: {}, schemaPath: '' });
+  }
+  return out;
 }

@@ -220,6 +220,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     return {
       agentId, kind: def.kind, tier: def.tier, pid: process.pid, status: health.status,
       wallTs: Date.now(), eventTs: clock.now(), lagMs: Math.max(0, tracker.highest() - clock.now()), counters: { ...counters },
+      ...(health.detail ? { detail: health.detail.slice(0, 1000) } : {}),
     };
   };
   const beat = async (): Promise<void> => {
@@ -231,6 +232,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     const entry: RegistryEntry = {
       agentId, kind: def.kind, tier: def.tier, pid: process.pid, host: hostname(), startedAt,
       lastHeartbeat: hb.wallTs, status: hb.status, eventTs: hb.eventTs, lagMs: hb.lagMs,
+      ...(hb.detail ? { detail: hb.detail } : {}),
     };
     await registryKv.put(myKey, JSON.stringify(entry));
     await stateKv.put(myKey, JSON.stringify(instance.inspect() ?? null));

@@ -33,6 +33,12 @@ export interface FleetOptions {
   /** Called with every notable event, for the person watching `vigil up`. */
   onEvent?(line: string): void;
   heartbeatMs?: number;
+  /**
+   * Configuration overrides of a kind (the deployment file's), read at every spawn so that a
+   * restarted agent gets the current ones. The supervisor's own VIGIL_AGENT_CONFIG never
+   * reaches the agents: each gets only its own kind's overrides.
+   */
+  agentConfig?(kind: string): Record<string, unknown> | undefined;
 }
 
 interface Managed { agentId: string; kind: string; child: ChildProcess | null; restarts: number[]; failed?: string; held?: boolean }
@@ -105,9 +111,11 @@ export class Supervisor {
     const logFd = openSync(join(home, 'logs', `${m.agentId}.log`), 'a');
     // VIGIL_AGENT_NODE_ARGS: extra node flags for the agents (e.g. --cpu-prof to profile a run).
     const nodeArgs = (process.env.VIGIL_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const { VIGIL_AGENT_CONFIG: _inherited, ...inherited } = process.env;
+    const overrides = this.opts.agentConfig?.(m.kind);
     const child = spawn(process.execPath, [...nodeArgs, AGENT_MAIN, m.kind, m.agentId], {
       env: {
-        ...process.env, VIGIL_NATS_URL: natsUrl, VIGIL_NATS_USER: m.kind, VIGIL_NATS_PASSWORD: creds[m.kind as keyof Credentials],
+        ...inherited, ...(overrides ? { VIGIL_AGENT_CONFIG: JSON.stringify(overrides) } : {}), VIGIL_NATS_URL: natsUrl, VIGIL_NATS_USER: m.kind, VIGIL_NATS_PASSWORD: creds[m.kind as keyof Credentials],
         VIGIL_HEARTBEAT_MS: String(this.opts.heartbeatMs ?? 1000),
       },
       stdio: ['ignore', logFd, logFd],

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { agentKinds } from '../../../agents/registry.js';
@@ -12,6 +12,12 @@ import { alive, readFleetFile, removeFleetFile } from '../../supervisor/fleet-fi
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { cliEnv, output, withOperator, type CliEnv } from '../context.js';
 import { formatFleet, waitForFleet } from './ps.js';
+import { loadDeployFile } from '../../../deploy/load.js';
+import { planDeployment, SIMULATION_PLAN } from '../../../deploy/plan.js';
+import { readPlan, savePlan } from '../../../deploy/apply.js';
+import { agentOverridesFromEnv, watchDeployment } from '../../../deploy/watch.js';
+import { applyDeployment } from '../../../deploy/apply.js';
+import { deepMerge } from '../../host/config.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 
@@ -23,12 +29,16 @@ export function registerUp(program: Command): void {
     .option('--scale <kind=n...>', 'run n instances of a kind (e.g. --scale detector=2)')
     .option('--timeout <ms>', 'how long to wait for a healthy fleet', '30000')
     .option('--json', 'print the fleet as JSON')
-    .action(async (opts: { detach?: boolean; scale?: string[]; timeout: string; json?: boolean }, cmd: Command) => {
+    .option('--config <file>', 'deployment file (JSON or YAML): live targets, probes, receivers, catalogue, actuators, channels, policy; reloaded when it changes')
+    .action(async (opts: { detach?: boolean; scale?: string[]; timeout: string; json?: boolean; config?: string }, cmd: Command) => {
       const env = cliEnv(cmd);
       const running = readFleetFile(env.home);
       if (running && alive(running.supervisorPid)) {
         throw new ConfigError(`the fleet is already running (supervisor pid ${running.supervisorPid}); 'vigil down' stops it`);
       }
+      // Every problem of the deployment file and of VIGIL_AGENT_CONFIG shows before anything starts.
+      const deployment = opts.config ? loadDeployFile(opts.config) : undefined;
+      const envOverrides = agentOverridesFromEnv(process.env.VIGIL_AGENT_CONFIG);
       const agents = agentKinds.map((kind) => ({ kind, count: scaleOf(opts.scale ?? [], kind) }));
       const expected = agents.reduce((n, a) => n + a.count, 0);
       const creds = await credentialsFor(env);
@@ -36,7 +46,8 @@ export function registerUp(program: Command): void {
       if (opts.detach) {
         mkdirSync(env.home, { recursive: true });
         const log = openSync(join(env.home, 'fleet.log'), 'a');
-        const args = [MAIN, '--home', env.home, '--nats-url', env.natsUrl, 'up', ...(opts.scale ?? []).flatMap((s) => ['--scale', s])];
+        const args = [MAIN, '--home', env.home, '--nats-url', env.natsUrl, 'up', ...(opts.scale ?? []).flatMap((s) => ['--scale', s]),
+          ...(opts.config ? ['--config', resolve(opts.config)] : [])];
         const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: process.env });
         child.unref();
         const rows = await withOperatorWhenUp(env, Number(opts.timeout), (nc) => waitForFleet(nc, expected, Number(opts.timeout)));
@@ -45,12 +56,24 @@ export function registerUp(program: Command): void {
         return;
       }
       const log = createLogger({ component: 'supervisor' }, process.env.VIGIL_LOG_LEVEL ?? 'warn');
-      const supervisor = new Supervisor({ home: env.home, natsUrl: env.natsUrl, creds, agents, log, onEvent: (l) => { if (!opts.json) process.stderr.write(`${l}\n`); } });
+      // A fleet without a deployment file is a simulation fleet: a live setting left over never survives `vigil up`.
+      savePlan(env.home, deployment ? planDeployment(deployment) : SIMULATION_PLAN);
+      const onEvent = (l: string): void => { if (!opts.json) process.stderr.write(`${l}\n`); };
+      const agentConfig = (kind: string): Record<string, unknown> | undefined => {
+        const planned = readPlan(env.home)?.agents[kind];
+        return envOverrides[kind] || planned ? deepMerge(envOverrides[kind] ?? {}, planned ?? {}) : undefined;
+      };
+      const supervisor = new Supervisor({ home: env.home, natsUrl: env.natsUrl, creds, agents, log, onEvent, agentConfig });
       const stop = async (): Promise<void> => { await supervisor.stop(); removeFleetFile(env.home); process.exit(0); };
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
       await supervisor.start();
       const rows = await waitForFleet(supervisor.connection(), expected, Number(opts.timeout));
+      if (deployment && opts.config) {
+        const report = await applyDeployment(supervisor.connection(), deployment, { reconfigure: false });
+        report.rejected.forEach((r) => onEvent(`${opts.config}: refused ${r}`));
+        watchDeployment(opts.config, env.home, supervisor.connection(), onEvent);
+      }
       output(Boolean(opts.json), { supervisorPid: process.pid, natsUrl: env.natsUrl, agents: rows }, () => `${formatFleet(rows)}\n\nfleet up; Ctrl-C or 'vigil down' stops it`);
       await new Promise<never>(() => { /* run until a signal stops the fleet */ });
     });
