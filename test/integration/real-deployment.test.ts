@@ -1,0 +1,189 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Subjects, type CleanBatch, type Incident } from '../../runtime/contracts/index.js';
+import { connectNats } from '../../runtime/nats/connect.js';
+import { loadCredentials } from '../../runtime/supervisor/credentials.js';
+import { runLoad, type LoadResult } from '../../sim/live/load.js';
+import { runCli } from '../helpers/fleet.js';
+import { REPO_ROOT } from '../helpers/nats-server.js';
+import { freePort, promQuery, startBillableApi, startProgram, type RunningProgram } from '../helpers/processes.js';
+import { waitFor } from '../helpers/wait.js';
+
+/**
+ * vigil on real processes, from the example deployment file: node_exporter, the billable API
+ * (seed 000) and a second "flaky" API on loopback, scraped by Debian's prometheus (which
+ * raises an alert through Debian's alertmanager) and by a vigil fleet started with
+ * `vigil up --config`. vigil's figures are compared with what Prometheus computes.
+ */
+interface Seen { service: string; metric: string; value: number; ts: number }
+
+const dir = mkdtempSync(join(tmpdir(), 'vigil-real-'));
+const configFile = join(dir, 'vigil.yaml');
+const env = { home: join(dir, 'home'), url: '' };
+const programs: RunningProgram[] = [];
+const seen: Seen[] = [];
+const incidents: Incident[] = [];
+let nc: NatsConnection;
+let prom: RunningProgram;
+let pay: RunningProgram;
+let flaky: RunningProgram;
+let flakyPort: number;
+let load: Promise<LoadResult>;
+
+const since = (service: string, metric: string, from: number) => seen.filter((s) => s.service === service && s.metric === metric && s.ts > from);
+const mean = (xs: Seen[]) => xs.reduce((a, s) => a + s.value, 0) / xs.length;
+
+beforeAll(async () => {
+  const [natsPort, nodePort, promPort, amPort, vigilAmPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  flakyPort = await freePort();
+  env.url = `nats://127.0.0.1:${natsPort}`;
+  const node = await startProgram('/usr/bin/prometheus-node-exporter', [
+    `--web.listen-address=127.0.0.1:${nodePort}`, '--collector.disable-defaults',
+    '--collector.cpu', '--collector.meminfo', '--collector.filesystem', '--collector.loadavg',
+  ], `http://127.0.0.1:${nodePort}`, '/metrics');
+  programs.push(node);
+  pay = await startBillableApi();
+  flaky = await startBillableApi(flakyPort);
+  programs.push(pay);
+
+  writeFileSync(join(dir, 'am.yml'), [
+    'route: { receiver: vigil, group_by: [alertname, service], group_wait: 1s, group_interval: 1s, repeat_interval: 1h }',
+    `receivers: [{ name: vigil, webhook_configs: [{ url: "http://127.0.0.1:${vigilAmPort}/alerts", send_resolved: true }] }]`,
+  ].join('\n'));
+  programs.push(await startProgram('/usr/bin/prometheus-alertmanager', [
+    `--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'am')}`,
+    `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=',
+  ], `http://127.0.0.1:${amPort}`, '/-/ready'));
+  writeFileSync(join(dir, 'rules.yml'), [
+    'groups:',
+    '  - name: vigil-test',
+    '    interval: 1s',
+    '    rules:',
+    '      - alert: FlakyApiDown',
+    '        expr: up{job="flaky"} == 0',
+    '        labels: { service: flaky-api, severity: critical }',
+    '        annotations: { summary: "the flaky API does not answer its scrape" }',
+  ].join('\n'));
+  const hostOf = (u: string) => new URL(u).host;
+  writeFileSync(join(dir, 'prometheus.yml'), [
+    'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+    `rule_files: ["${join(dir, 'rules.yml')}"]`,
+    `alerting: { alertmanagers: [{ static_configs: [{ targets: ["127.0.0.1:${amPort}"] }] }] }`,
+    'scrape_configs:',
+    `  - { job_name: node, static_configs: [{ targets: ["127.0.0.1:${nodePort}"] }] }`,
+    `  - { job_name: pay, static_configs: [{ targets: ["${hostOf(pay.url)}"] }] }`,
+    `  - { job_name: flaky, static_configs: [{ targets: ["127.0.0.1:${flakyPort}"] }] }`,
+  ].join('\n'));
+  prom = await startProgram('/usr/bin/prometheus', [
+    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'prom')}`,
+    `--web.listen-address=127.0.0.1:${promPort}`, '--rules.alert.resend-delay=1s',
+  ], `http://127.0.0.1:${promPort}`, '/-/ready');
+  programs.push(prom);
+
+  copyFileSync(join(REPO_ROOT, 'examples', 'vigil.yaml'), configFile);
+  Object.assign(process.env, {
+    NODE_EXPORTER_URL: `http://127.0.0.1:${nodePort}/metrics`, PAY_API_URL: pay.url,
+    VIGIL_INTERVAL_S: '1', VIGIL_ALERTMANAGER_PORT: String(vigilAmPort),
+    // VIGIL_AGENT_CONFIG under vigil up: each kind gets its own part (it used to reach every agent, which exited 78)
+    VIGIL_AGENT_CONFIG: JSON.stringify({ correlator: { quietS: 3 } }),
+  });
+  const up = await runCli(env, ['up', '--detach', '--config', configFile, '--timeout', '90000']);
+  delete process.env.VIGIL_AGENT_CONFIG;
+  expect(up.code, up.stderr + up.stdout).toBe(0);
+  nc = await connectNats({ url: env.url, user: 'operator', password: loadCredentials(env.home).operator }, 'test-real');
+  nc.subscribe(Subjects.clean.filter, { callback: (_e, m) => {
+    const batch = m.json<CleanBatch>();
+    for (const s of batch.samples) seen.push({ service: batch.service, metric: s.metric, value: s.value, ts: s.ts });
+  } });
+  nc.subscribe(Subjects.incident.filter, { callback: (_e, m) => { incidents.push(m.json<Incident>()); } });
+  load = runLoad({ url: `${pay.url}/pay`, rps: 40, durationS: 25 });
+}, 150_000);
+
+afterAll(async () => {
+  await nc?.close();
+  await runCli(env, ['down']).catch(() => undefined);
+  await Promise.all([...programs, flaky].filter(Boolean).map((p) => p.stop()));
+  rmSync(dir, { recursive: true, force: true });
+}, 60_000);
+
+describe('a real deployment from examples/vigil.yaml', () => {
+  it('its figures match what Prometheus computes for the same series (label selectors, counters to rates, histogram p95)', async () => {
+    await waitFor('12 s of vigil samples under load', () => since('pay-api', 'rps', Date.now() - 60_000).length >= 12 && since('node', 'cpu', 0).length >= 10, 60_000, 500);
+    const t = Date.now() - 2000; // a moment both have scraped past
+    const w = 10_000;
+    const around = (service: string, metric: string) => seen.filter((s) => s.service === service && s.metric === metric && s.ts > t - w && s.ts <= t);
+    const compare = async (service: string, metric: string, promql: string, tolerance: (p: number) => number) => {
+      const ours = mean(around(service, metric));
+      const theirs = await promQuery(prom.url, promql, t);
+      expect(theirs, promql).toBeDefined();
+      expect(Math.abs(ours - theirs!), `${service}.${metric}: vigil ${ours} vs prometheus ${theirs} (${promql})`).toBeLessThanOrEqual(tolerance(theirs!));
+      return { ours, theirs: theirs! };
+    };
+    const rps = await compare('pay-api', 'rps', `sum(rate(http_requests_total{job="pay",path="/pay"}[${w / 1000}s]))`, (p) => 0.15 * p);
+    expect(rps.ours).toBeGreaterThan(20);
+    await compare('pay-api', 'latency_ms', `1000 * histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{job="pay",path="/pay"}[${w / 1000}s])))`, (p) => Math.max(0.25 * p, 1));
+    const cpu = await compare('node', 'cpu', `100 * avg(sum by (cpu) (rate(node_cpu_seconds_total{job="node",mode!~"idle|iowait"}[${w / 1000}s])))`, () => 15);
+    expect(cpu.ours).toBeLessThanOrEqual(100); // not ~200 on two cores: idle is not counted
+    await compare('node', 'disk_free_bytes', 'max(node_filesystem_avail_bytes{job="node",mountpoint="/"})', (p) => 0.01 * p);
+    await compare('node', 'memory_available_bytes', 'node_memory_MemAvailable_bytes{job="node"}', (p) => 0.05 * p);
+  }, 90_000);
+
+  it('blackbox: /health probed on a schedule, availability and latency as samples, the SLA computed from them', async () => {
+    const probe = await waitFor('probe samples', () => {
+      const up = since('pay-api', 'probe_up', 0);
+      return up.length >= 2 ? up : undefined;
+    }, 30_000, 200);
+    expect(probe.every((s) => s.value === 100)).toBe(true);
+    expect(since('pay-api', 'probe_latency_ms', 0).at(-1)!.value).toBeGreaterThan(0);
+    expect(since('pay-api', 'sla_availability', 0).at(-1)!.value).toBe(100);
+    expect(since('pay-api', 'error_budget_left', 0).at(-1)!.value).toBe(100);
+  }, 40_000);
+
+  it('alertmanager: a Prometheus rule fires on a real target, the alert opens an incident in vigil, which resolves when the rule clears', async () => {
+    await flaky.stop();
+    const opened = await waitFor('an open flaky-api incident', () => incidents.find((i) => i.service === 'flaky-api' && i.status === 'open'), 60_000, 200);
+    expect(opened.metrics).toContain('flaky-api.FlakyApiDown');
+    flaky = await startBillableApi(flakyPort);
+    const resolved = await waitFor('the incident resolved', () => incidents.find((i) => i.id === opened.id && i.status === 'resolved'), 60_000, 200);
+    expect(resolved.ts).toBeGreaterThan(opened.ts);
+  }, 130_000);
+
+  it('a bad target or a config error never stops other services\' data; ps shows the collector degraded with the URL and reason', async () => {
+    const deadPort = await freePort();
+    const original = readFileSync(configFile, 'utf8');
+    writeFileSync(configFile, original.replace('targets:\n', [
+      'targets:',
+      `  - { service: ghost, url: "http://127.0.0.1:${deadPort}/metrics", metrics: [{ from: up, metric: up }] }`,
+      `  - { service: badunit, url: "${pay.url}/metrics", metrics: [{ from: revenue_total, metric: x, unit: furlongs }] }`,
+      '',
+    ].join('\n')));
+    const changedAt = Date.now();
+    const row = await waitFor('the collector degraded with the dead URL', async () => {
+      const ps = await runCli(env, ['ps', '--json']);
+      const rows = JSON.parse(ps.stdout) as { kind: string; status: string; detail?: string }[];
+      const c = rows.find((r) => r.kind === 'collector');
+      return c?.status === 'degraded' && c.detail?.includes(`127.0.0.1:${deadPort}`) ? c : undefined;
+    }, 30_000, 500);
+    expect(row.detail).toMatch(/connection refused/);
+    expect(row.detail).toMatch(/badunit|furlongs|unit/);
+    const text = await runCli(env, ['ps']);
+    expect(text.stdout).toMatch(new RegExp(`collector.*degraded.*127\\.0\\.0\\.1:${deadPort}`));
+    await waitFor('pay-api and node samples after the change', () => since('pay-api', 'rps', changedAt + 2000).length >= 2 && since('node', 'cpu', changedAt + 2000).length >= 2, 20_000, 200);
+
+    writeFileSync(configFile, 'targets: [ this is not yaml');
+    const brokenAt = Date.now();
+    await waitFor('the reload refused in the fleet log', () => readFileSync(join(env.home, 'fleet.log'), 'utf8').includes('not applied, the previous configuration stays'), 20_000, 200);
+    await waitFor('samples still flowing after the broken file', () => since('pay-api', 'rps', brokenAt + 2000).length >= 2, 20_000, 200);
+  }, 90_000);
+
+  it('a simulated run on a live fleet fails loudly instead of measuring nothing', async () => {
+    const run = await runCli(env, ['sim', 'run', 'cpu-spike']);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/collector-1 collects live/);
+    const result = await load;
+    expect(result.ok).toBeGreaterThan(0);
+  }, 60_000);
+});
