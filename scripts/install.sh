@@ -18,6 +18,24 @@ if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; t
   fi
 fi
 
+# Debian packages the real-deployment tests run against: Prometheus (and promtool), Alertmanager,
+# node_exporter. Installed only when missing; without apt-get, say what to install.
+missing=()
+for pkg in prometheus prometheus-alertmanager prometheus-node-exporter; do
+  [ -x "/usr/bin/$pkg" ] || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "vigil: installing ${missing[*]} with apt-get" >&2
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  else
+    echo "vigil: ${missing[*]} missing and apt-get is not available: the real-deployment tests need them." >&2
+  fi
+fi
+
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
   echo "vigil: Node 20 or later is needed (found $(node --version))" >&2

@@ -5,7 +5,7 @@ import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import StatsD from 'hot-shots';
-import { ALL, Subjects, type CleanBatch } from '../../runtime/contracts/index.js';
+import { ALL, Subjects, cleanSamples, type CleanBatch } from '../../runtime/contracts/index.js';
 import { applyDirective } from '../../runtime/nats/directive-client.js';
 import { useTestFleet } from '../helpers/fleet.js';
 import { freePort } from '../helpers/processes.js';
@@ -22,7 +22,7 @@ describe('push receivers (OTLP/HTTP JSON, StatsD) on a live collector', () => {
     const seen: Seen[] = [];
     ctx.nc.subscribe(Subjects.clean.filter, { callback: (_e, m) => {
       const b = m.json<CleanBatch>();
-      for (const s of b.samples) seen.push({ service: b.service, metric: s.metric, value: s.value });
+      for (const s of cleanSamples(b)) seen.push({ service: b.service, metric: s.metric, value: s.value });
     } });
     await applyDirective(ctx.nc, 'set-config', { patch: {
       mode: 'live', intervalS: 1, host: { enabled: false },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Subjects, type CleanBatch, type Incident } from '../../runtime/contracts/index.js';
+import { Subjects, cleanSamples, type CleanBatch, type Incident } from '../../runtime/contracts/index.js';
 import { connectNats } from '../../runtime/nats/connect.js';
 import { loadCredentials } from '../../runtime/supervisor/credentials.js';
 import { runLoad, type LoadResult } from '../../sim/live/load.js';
@@ -96,7 +96,7 @@ beforeAll(async () => {
   nc = await connectNats({ url: env.url, user: 'operator', password: loadCredentials(env.home).operator }, 'test-real');
   nc.subscribe(Subjects.clean.filter, { callback: (_e, m) => {
     const batch = m.json<CleanBatch>();
-    for (const s of batch.samples) seen.push({ service: batch.service, metric: s.metric, value: s.value, ts: s.ts });
+    for (const s of cleanSamples(batch)) seen.push({ service: batch.service, metric: s.metric, value: s.value, ts: s.ts });
   } });
   nc.subscribe(Subjects.incident.filter, { callback: (_e, m) => { incidents.push(m.json<Incident>()); } });
   load = runLoad({ url: `${pay.url}/pay`, rps: 40, durationS: 25 });
@@ -119,6 +119,7 @@ describe('a real deployment from examples/vigil.yaml', () => {
       const ours = mean(around(service, metric));
       const theirs = await promQuery(prom.url, promql, t);
       expect(theirs, promql).toBeDefined();
+      process.stdout.write(`vigil ${service}.${metric} = ${ours.toPrecision(6)}, prometheus ${theirs!.toPrecision(6)} (${promql})\n`);
       expect(Math.abs(ours - theirs!), `${service}.${metric}: vigil ${ours} vs prometheus ${theirs} (${promql})`).toBeLessThanOrEqual(tolerance(theirs!));
       return { ours, theirs: theirs! };
     };

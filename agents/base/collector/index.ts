@@ -43,11 +43,12 @@ export default defineAgent({
     const publish = (fresh: Sample[]): void => {
       const valid = fresh.filter((s) => {
         const r = check(Sample, s);
-        if (!r.ok) {
+        const reason = !r.ok ? describeProblems('sample', r.problems) : Number.isFinite(s.value) ? null : `sample: ${s.metric} = ${s.value} is not finite`;
+        if (reason) {
           counters.invalidSamples = (counters.invalidSamples ?? 0) + 1;
-          bus.dlq(Subjects.raw.subject(/^[A-Za-z0-9_-]+$/.test(s.service) ? s.service : 'invalid'), s, describeProblems('sample', r.problems));
+          bus.dlq(Subjects.raw.subject(/^[A-Za-z0-9_-]{1,64}$/.test(s.service) ? s.service : 'invalid'), s, reason);
         }
-        return r.ok;
+        return reason === null;
       });
       if (!connected()) {
         buffer.push(valid);
