@@ -3,7 +3,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { agentKinds } from '../agents/registry.js';
 import { ConfigError, errorMessage } from '../runtime/errors.js';
 import { applyDeployment, savePlan } from './apply.js';
-import { loadDeployFile } from './load.js';
+import { loadDeployFile, type LoadedDeployment } from './load.js';
 import { planDeployment } from './plan.js';
 
 /**
@@ -11,7 +11,7 @@ import { planDeployment } from './plan.js';
  * the file are seen too): a valid file is applied to the running fleet; an invalid one is
  * reported and the previous configuration stays in force, so no service's data stops.
  */
-export function watchDeployment(path: string, home: string, nc: NatsConnection, report: (line: string) => void): () => void {
+export function watchDeployment(path: string, home: string, nc: NatsConnection, report: (line: string) => void, onApplied?: (loaded: LoadedDeployment) => Promise<void>): () => void {
   let busy = Promise.resolve();
   const reload = (): void => {
     busy = busy.then(async () => {
@@ -21,6 +21,7 @@ export function watchDeployment(path: string, home: string, nc: NatsConnection, 
         const r = await applyDeployment(nc, loaded, { reconfigure: true });
         report(`${path}: reloaded (${r.agents.join(', ')}; ${r.catalog} services)`);
         r.rejected.forEach((x) => report(`${path}: refused ${x}`));
+        await onApplied?.(loaded);
       } catch (err) {
         report(`${path}: not applied, the previous configuration stays: ${errorMessage(err)}`);
       }

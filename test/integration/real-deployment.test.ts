@@ -1,9 +1,10 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Subjects, cleanSamples, type CleanBatch, type Incident } from '../../runtime/contracts/index.js';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Streams, Subjects, cleanSamples, type CleanBatch, type Incident } from '../../runtime/contracts/index.js';
 import { connectNats } from '../../runtime/nats/connect.js';
 import { loadCredentials } from '../../runtime/supervisor/credentials.js';
 import { runLoad, type LoadResult } from '../../sim/live/load.js';
@@ -86,7 +87,7 @@ beforeAll(async () => {
   copyFileSync(join(REPO_ROOT, 'examples', 'vigil.yaml'), configFile);
   Object.assign(process.env, {
     NODE_EXPORTER_URL: `http://127.0.0.1:${nodePort}/metrics`, PAY_API_URL: pay.url,
-    VIGIL_INTERVAL_S: '1', VIGIL_ALERTMANAGER_PORT: String(vigilAmPort),
+    VIGIL_INTERVAL_S: '1', VIGIL_ALERTMANAGER_PORT: String(vigilAmPort), VIGIL_ARCHIVE_DIR: join(dir, 'archive'),
     // VIGIL_AGENT_CONFIG under vigil up: each kind gets its own part (it used to reach every agent, which exited 78)
     VIGIL_AGENT_CONFIG: JSON.stringify({ correlator: { quietS: 3 } }),
   });
@@ -150,6 +151,15 @@ describe('a real deployment from examples/vigil.yaml', () => {
     flaky = await startBillableApi(flakyPort);
     const resolved = await waitFor('the incident resolved', () => incidents.find((i) => i.id === opened.id && i.status === 'resolved'), 60_000, 200);
     expect(resolved.ts).toBeGreaterThan(opened.ts);
+    // retention (seed 004): the event stream keeps a week hot, and every event is archived by day
+    const info = await (await jetstreamManager(nc)).streams.info(Streams.dlq.name);
+    expect(info.config.max_age).toBe(86_400 * 1e9);
+    const archived = await waitFor('the incident in the archive', () => {
+      const day = join(dir, 'archive', Streams.events.name, `${new Date().toISOString().slice(0, 10)}.jsonl`);
+      const text = existsSync(day) ? readFileSync(day, 'utf8') : '';
+      return text.includes(Subjects.incident.subject('flaky-api')) ? text : undefined;
+    }, 20_000, 200);
+    expect(archived.split('\n').filter(Boolean).every((l) => typeof JSON.parse(l).seq === 'number')).toBe(true);
   }, 130_000);
 
   it('a bad target or a config error never stops other services\' data; ps shows the collector degraded with the URL and reason', async () => {

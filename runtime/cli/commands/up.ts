@@ -17,6 +17,7 @@ import { planDeployment, SIMULATION_PLAN } from '../../../deploy/plan.js';
 import { readPlan, savePlan } from '../../../deploy/apply.js';
 import { agentOverridesFromEnv, watchDeployment } from '../../../deploy/watch.js';
 import { applyDeployment } from '../../../deploy/apply.js';
+import { StreamArchiver } from '../../../deploy/archive.js';
 import { deepMerge } from '../../host/config.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -72,7 +73,9 @@ export function registerUp(program: Command): void {
       if (deployment && opts.config) {
         const report = await applyDeployment(supervisor.connection(), deployment, { reconfigure: false });
         report.rejected.forEach((r) => onEvent(`${opts.config}: refused ${r}`));
-        watchDeployment(opts.config, env.home, supervisor.connection(), onEvent);
+        const archiver = new StreamArchiver(supervisor.connection(), onEvent);
+        await archiver.start(deployment.config.retention);
+        watchDeployment(opts.config, env.home, supervisor.connection(), onEvent, (loaded) => archiver.start(loaded.config.retention));
       }
       output(Boolean(opts.json), { supervisorPid: process.pid, natsUrl: env.natsUrl, agents: rows }, () => `${formatFleet(rows)}\n\nfleet up; Ctrl-C or 'vigil down' stops it`);
       await new Promise<never>(() => { /* run until a signal stops the fleet */ });
