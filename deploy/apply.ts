@@ -16,7 +16,8 @@ const PLAN_FILE = 'deployment.json';
 /** Saves the plan where the supervisor reads each agent's overrides when it (re)starts one. */
 export function savePlan(home: string, plan: DeployPlan): void {
   mkdirSync(home, { recursive: true });
-  writeFileSync(join(home, PLAN_FILE), JSON.stringify(plan, null, 2));
+  // It holds the deployment with its ${VAR}s expanded (tokens, webhook URLs): owner-only, like credentials.json.
+  writeFileSync(join(home, PLAN_FILE), JSON.stringify(plan, null, 2), { mode: 0o600 });
 }
 
 /** The saved plan, or undefined when the fleet runs without a deployment file. */

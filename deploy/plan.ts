@@ -1,4 +1,5 @@
 import type { CatalogEntry } from '../runtime/contracts/index.js';
+import type { DeployConfig } from './schema.js';
 import { deepMerge } from '../runtime/host/config.js';
 import type { LoadedDeployment } from './load.js';
 
@@ -7,6 +8,8 @@ export interface DeployPlan {
   /** Overrides per agent kind; the collector's always names its mode. */
   agents: Record<string, Record<string, unknown>>;
   catalog: CatalogEntry[];
+  /** The whole validated deployment (actuators, channels, approvals...), absent for a simulation fleet. */
+  deployment?: DeployConfig;
 }
 
 /**
@@ -29,7 +32,7 @@ export function planDeployment({ config, rejected }: LoadedDeployment): DeployPl
   };
   const agents: Record<string, Record<string, unknown>> = { collector, orchestrator };
   for (const [kind, patch] of Object.entries(config.agents)) agents[kind] = deepMerge(agents[kind] ?? {}, patch);
-  return { agents, catalog: config.services };
+  return { agents, catalog: config.services, deployment: config };
 }
 
 /** The configuration of a fleet started without a deployment file: the simulator feeds it. */

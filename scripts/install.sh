@@ -19,9 +19,9 @@ if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; t
 fi
 
 # Debian packages the real-deployment tests run against: Prometheus (and promtool), Alertmanager,
-# node_exporter. Installed only when missing; without apt-get, say what to install.
+# node_exporter; openssl (a test makes a self-signed certificate). Installed only when missing.
 missing=()
-for pkg in prometheus prometheus-alertmanager prometheus-node-exporter; do
+for pkg in prometheus prometheus-alertmanager prometheus-node-exporter openssl; do
   [ -x "/usr/bin/$pkg" ] || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
