@@ -5,8 +5,8 @@ import { agentKinds, definitionOf } from '../agents/registry.js';
 import { checkWithDefaults, type Problem } from '../runtime/contracts/index.js';
 import { ConfigError, errorMessage } from '../runtime/errors.js';
 import { resolveConfig } from '../runtime/host/config.js';
-import type { TSchema } from '@sinclair/typebox';
-import { ActuatorTypes, ChannelTypes } from './outputs.js';
+import { parseActuatorsConfig } from '../actuators/config.js';
+import { parseNotificationsConfig } from '../notifications/config.js';
 import { DeployConfig } from './schema.js';
 
 /** A validated deployment: the configuration, and the entries refused (each with where and why). */
@@ -31,7 +31,11 @@ export function loadDeployFile(path: string, opts: { strict?: boolean; env?: Nod
   return parseDeployment(text, path, opts);
 }
 
-export function parseDeployment(text: string, source: string, opts: { strict?: boolean; env?: NodeJS.ProcessEnv } = {}): LoadedDeployment {
+/**
+ * A deployment document as an object, before its schema: JSON, or YAML for .yaml/.yml, with
+ * ${VAR} expanded. Throws ConfigError naming the file (and the line, for YAML).
+ */
+export function parseDocument(text: string, source: string, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
   const name = basename(source);
   let raw: unknown;
   try {
@@ -41,8 +45,14 @@ export function parseDeployment(text: string, source: string, opts: { strict?: b
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${name}: expected an object at the top level`);
   const envProblems: Problem[] = [];
-  const expanded = expandEnv(raw, opts.env ?? process.env, '', envProblems) as Record<string, unknown>;
+  const expanded = expandEnv(raw, env, '', envProblems) as Record<string, unknown>;
   if (envProblems.length > 0) throw new ConfigError(describeProblems(name, envProblems));
+  return expanded;
+}
+
+export function parseDeployment(text: string, source: string, opts: { strict?: boolean; env?: NodeJS.ProcessEnv } = {}): LoadedDeployment {
+  const name = basename(source);
+  const expanded = parseDocument(text, source, opts.env ?? process.env);
 
   const problems = [...schemaProblems(expanded), ...semanticProblems(expanded)];
   const rejected: string[] = [];
@@ -64,25 +74,31 @@ export function parseDeployment(text: string, source: string, opts: { strict?: b
   }
   const checked = checkWithDefaults(DeployConfig, expanded);
   if (!checked.ok) throw new ConfigError(describeProblems(name, checked.problems));
-  const typed = [...typedEntries(checked.value, 'actuators', ActuatorTypes), ...typedEntries(checked.value, 'channels', ChannelTypes)];
-  if (typed.length > 0) throw new ConfigError(describeProblems(name, typed));
+  const sections = ownedSections(checked.value);
+  if (sections.length > 0) throw new ConfigError(describeProblems(name, sections));
   return { config: checked.value as DeployConfig, rejected, source };
 }
 
 function schemaProblems(value: Record<string, unknown>): Problem[] {
   const copy = structuredClone(value);
   const r = checkWithDefaults(DeployConfig, copy);
-  if (!r.ok) return r.problems;
-  return [...typedEntries(copy, 'actuators', ActuatorTypes), ...typedEntries(copy, 'channels', ChannelTypes)];
+  return r.ok ? ownedSections(copy) : r.problems;
 }
 
-/** Validates each entry of a typed list against its type's schema, defaults filled in place. */
-function typedEntries(config: Record<string, unknown>, section: string, types: Record<string, TSchema>): Problem[] {
-  const list = (config[section] ?? []) as { type: string }[];
-  return list.flatMap((entry, i) => {
-    const r = checkWithDefaults(types[entry.type], entry);
-    return r.ok ? [] : r.problems.map((p) => ({ path: `/${section}/${i}${p.path === '/' ? '' : p.path}`, message: p.message }));
-  });
+/**
+ * The sections other parts of vigil own, checked (and defaulted in place) by their own parsers:
+ * actuators (actuators/), notifications (notifications/), approvals (the orchestrator).
+ */
+function ownedSections(config: Record<string, unknown>): Problem[] {
+  const problems: Problem[] = [];
+  const attempt = (path: string, fn: () => void): void => {
+    try { fn(); } catch (err) { problems.push({ path, message: errorMessage(err) }); }
+  };
+  attempt('/actuators', () => parseActuatorsConfig(config.actuators ?? [], 'actuators'));
+  if (config.notifications !== undefined) attempt('/notifications', () => parseNotificationsConfig(config.notifications, 'notifications'));
+  const approvals = (config.policy as { approvals?: unknown } | undefined)?.approvals;
+  if (approvals !== undefined) attempt('/policy/approvals', () => resolveConfig('orchestrator', definitionOf('orchestrator').config, { approvals }));
+  return problems;
 }
 
 /** What the schema cannot say: unique names, probe addresses, ports, agent sections. */

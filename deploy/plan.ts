@@ -25,6 +25,7 @@ export function planDeployment({ config, rejected }: LoadedDeployment): DeployPl
   };
   const orchestrator = {
     dryRun: config.policy.dryRun,
+    ...(config.policy.approvals !== undefined ? { approvals: config.policy.approvals } : {}),
     policyChanges: [
       ...config.policy.triggers.map(({ trigger, ...rest }) => ({ type: 'set-trigger', params: { trigger, ...rest } })),
       ...config.policy.overrides.map((o) => ({ type: 'set-policy', params: { path: o.path, value: o.value } })),

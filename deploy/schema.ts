@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { FileSd, Probe, Receivers, ScrapeTarget } from '../agents/base/collector/config.js';
 import { CatalogEntry, Streams } from '../runtime/contracts/index.js';
-import { ActuatorTypes, Approvals, ChannelTypes, typedEntry, type Actuator, type Channel } from './outputs.js';
+import type { ActuatorsConfig } from '../actuators/config.js';
+import type { NotificationsConfig } from '../notifications/config.js';
 
 /** Retention of one JetStream stream: recent data kept hot, older data archived to files, then dropped. */
 export const Retention = Type.Object({
@@ -46,14 +47,14 @@ export const DeployConfig = Type.Object({
     overrides: Type.Array(Type.Object({ path: Type.String({ minLength: 1 }), value: Type.Unknown() }, { additionalProperties: false }), {
       default: [], description: "policy data changed by path (the orchestrator's set-policy directive)",
     }),
-    approvals: Approvals,
+    approvals: Type.Optional(Type.Unknown({ description: "action types or services reserved to humans (the orchestrator's approvals configuration)" })),
   }, { additionalProperties: false, default: {} }),
-  actuators: Type.Array(typedEntry(ActuatorTypes), { default: [], description: 'exec and webhook actuators (deploy/outputs.ts)' }),
-  channels: Type.Array(typedEntry(ChannelTypes), { default: [], description: 'slack, pagerduty and webhook channels (deploy/outputs.ts)' }),
+  actuators: Type.Array(Type.Unknown(), { default: [], description: 'exec and webhook actuators (actuators/config.ts)' }),
+  notifications: Type.Optional(Type.Unknown({ description: 'channels (slack, pagerduty, webhook) and retries (notifications/config.ts)' })),
   retention: Type.Object(Object.fromEntries(streamKeys.map((k) => [k, Type.Optional(Retention)])), { additionalProperties: false, default: {} }),
   agents: Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), {
     default: {}, description: 'configuration per agent kind (e.g. correlator: {quietS: 60}), validated against that agent',
   }),
 }, { additionalProperties: false });
-/** A validated deployment: each actuator and channel checked against its own type's schema. */
-export type DeployConfig = Omit<Static<typeof DeployConfig>, 'actuators' | 'channels'> & { actuators: Actuator[]; channels: Channel[] };
+/** A validated deployment: the actuators and notifications sections checked by their owners' parsers. */
+export type DeployConfig = Omit<Static<typeof DeployConfig>, 'actuators' | 'notifications'> & { actuators: ActuatorsConfig; notifications?: NotificationsConfig };

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { parseDocument } from '../../deploy/load.js';
 import { ConfigError, errorMessage } from '../errors.js';
 
 /**
- * Reads one top-level section of a vigil configuration file (JSON). Throws a ConfigError naming
+ * Reads one top-level section of a vigil configuration file (the deployment file: JSON or YAML). Throws a ConfigError naming
  * the file when it cannot be read or parsed; `undefined` when the section is absent.
  */
 export function readConfigSection(file: string, section: string): unknown {
@@ -12,12 +13,6 @@ export function readConfigSection(file: string, section: string): unknown {
   } catch (err) {
     throw new ConfigError(`${file}: cannot read: ${errorMessage(err)}`);
   }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${file}: not valid JSON: ${errorMessage(err)}`);
-  }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`${file}: must hold a JSON object`);
-  return (doc as Record<string, unknown>)[section];
+  // The deployment file's reader: JSON, or YAML for .yaml/.yml, with ${VAR} from the environment.
+  return parseDocument(text, file)[section];
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,15 @@ beforeAll(async () => {
   programs.push(prom);
 
   copyFileSync(join(REPO_ROOT, 'examples', 'vigil.yaml'), configFile);
+  // actions and notifications: vigil up --config starts the actuator and the notifier from the same file
+  appendFileSync(configFile, [
+    '',
+    'actuators:',
+    `  - { name: ops, type: exec, services: ["*"], commands: { restart: { run: ["${process.execPath}", "-e", "0"] } } }`,
+    'notifications:',
+    `  channels: [{ name: ops-hook, type: webhook, url: "http://127.0.0.1:${await freePort()}/hook" }]`,
+    '',
+  ].join('\n'));
   Object.assign(process.env, {
     NODE_EXPORTER_URL: `http://127.0.0.1:${nodePort}/metrics`, PAY_API_URL: pay.url,
     VIGIL_INTERVAL_S: '1', VIGIL_ALERTMANAGER_PORT: String(vigilAmPort), VIGIL_ARCHIVE_DIR: join(dir, 'archive'),
@@ -132,6 +141,11 @@ describe('a real deployment from examples/vigil.yaml', () => {
     await compare('node', 'disk_free_bytes', 'max(node_filesystem_avail_bytes{job="node",mountpoint="/"})', (p) => 0.01 * p);
     await compare('node', 'memory_available_bytes', 'node_memory_MemAvailable_bytes{job="node"}', (p) => 0.05 * p);
   }, 90_000);
+
+  it('the actuator and the notifier the file declares run beside the fleet', async () => {
+    const log = (name: string) => { const f = join(env.home, 'logs', `${name}.log`); return existsSync(f) ? readFileSync(f, 'utf8') : ''; };
+    await waitFor('actuator and notifier ready', () => log('actuator').includes('actuator ready: ops') && log('notifier').includes('notifier ready: ops-hook'), 30_000, 200);
+  }, 40_000);
 
   it('blackbox: /health probed on a schedule, availability and latency as samples, the SLA computed from them', async () => {
     const probe = await waitFor('probe samples', () => {

@@ -51,22 +51,23 @@ services: [{ service: good }]
   it('agents, policy, actuators and channels sections are validated and planned', () => {
     const loaded = yaml(`
 agents: { correlator: { quietS: 5 } }
-policy: { dryRun: true, triggers: [{ trigger: cpu-high, threshold: 80 }], overrides: [{ path: escalation.levels.0.afterS, value: 60 }], approvals: { actions: [rollback-deploy] } }
-actuators: [{ name: shell, type: exec, actions: { restart: { run: ["systemctl", "restart", "{service}"] } } }]
-channels: [{ name: pd, type: pagerduty, routingKey: abc }, { name: chat, type: slack, url: "https://hooks/x" }]
+policy: { dryRun: true, triggers: [{ trigger: cpu-high, threshold: 80 }], overrides: [{ path: escalation.levels.0.afterS, value: 60 }], approvals: { rules: [{ types: [rollback-deploy] }], deadlineS: 600 } }
+actuators: [{ name: shell, type: exec, services: ["*"], commands: { restart: { run: ["systemctl", "restart", "{service}"] } } }]
+notifications: { channels: [{ name: pd, type: pagerduty, routingKey: abc }, { name: chat, type: slack, url: "https://hooks/x" }] }
 `);
     const plan = planDeployment(loaded);
     expect(plan.agents.correlator).toEqual({ quietS: 5 });
-    expect(plan.agents.orchestrator).toEqual({ dryRun: true, policyChanges: [
+    expect(plan.agents.orchestrator).toEqual({ dryRun: true, approvals: { rules: [{ types: ['rollback-deploy'] }], deadlineS: 600 }, policyChanges: [
       { type: 'set-trigger', params: { trigger: 'cpu-high', threshold: 80 } },
       { type: 'set-policy', params: { path: 'escalation.levels.0.afterS', value: 60 } },
     ] });
-    expect(loaded.config.channels[0]).toMatchObject({ type: 'pagerduty', url: 'https://events.pagerduty.com/v2/enqueue', retries: 3 });
-    expect(loaded.config.policy.approvals).toEqual({ actions: ['rollback-deploy'], services: [], deadlineS: 900 });
+    expect(loaded.config.notifications?.channels.map((c) => c.name)).toEqual(['pd', 'chat']);
+    expect(loaded.config.actuators[0]).toMatchObject({ name: 'shell', timeoutS: 60 });
     expect(() => yaml('agents: { correlator: { quietS: -1 } }')).toThrow(/agents.correlator: correlator: config.quietS: must be >= 0/);
     expect(() => yaml('agents: { nobody: {} }')).toThrow(/unknown agent kind/);
-    expect(() => yaml('channels: [{ name: pd, type: pagerduty }]')).toThrow(/vigil.yaml: channels.0: must have required property 'routingKey'/);
-    expect(() => yaml('actuators: [{ name: x, type: ssh }]')).toThrow(/actuators.0.type: must be one of "exec", "webhook"/);
+    expect(() => yaml('notifications: { channels: [{ name: pd, type: pagerduty }] }')).toThrow(/vigil.yaml: notifications: notifications.channels.0/);
+    expect(() => yaml('actuators: [{ name: x, type: ssh }]')).toThrow(/vigil.yaml: actuators: actuators.0.type: must be 'exec' or 'webhook'/);
+    expect(() => yaml('policy: { approvals: { nope: 1 } }')).toThrow(/vigil.yaml: policy.approvals: orchestrator: config.approvals/);
   });
 
   it('VIGIL_AGENT_CONFIG under vigil up maps kinds to their configuration', () => {

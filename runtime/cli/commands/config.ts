@@ -42,7 +42,7 @@ export function summary({ config, rejected }: LoadedDeployment): string {
     `receivers: ${receivers.join(', ') || 'none'}`,
     `services: ${config.services.map((s) => s.service).join(', ') || 'none'}`,
     `actuators: ${config.actuators.map((a) => `${a.name} (${a.type})`).join(', ') || 'none'}`,
-    `channels: ${config.channels.map((c) => `${c.name} (${c.type})`).join(', ') || 'none'}`,
+    `channels: ${config.notifications?.channels.map((c) => `${c.name} (${c.type})`).join(', ') || 'none'}`,
     `policy: ${config.policy.dryRun ? 'dry run, ' : ''}${config.policy.triggers.length} trigger and ${config.policy.overrides.length} policy overrides`,
     ...rejected.map((r) => `refused: ${r}`),
   ].join('\n');

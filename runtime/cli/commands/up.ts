@@ -18,6 +18,7 @@ import { readPlan, savePlan } from '../../../deploy/apply.js';
 import { agentOverridesFromEnv, watchDeployment } from '../../../deploy/watch.js';
 import { applyDeployment } from '../../../deploy/apply.js';
 import { StreamArchiver } from '../../../deploy/archive.js';
+import { Companions } from '../../../deploy/companions.js';
 import { deepMerge } from '../../host/config.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -65,7 +66,8 @@ export function registerUp(program: Command): void {
         return envOverrides[kind] || planned ? deepMerge(envOverrides[kind] ?? {}, planned ?? {}) : undefined;
       };
       const supervisor = new Supervisor({ home: env.home, natsUrl: env.natsUrl, creds, agents, log, onEvent, agentConfig });
-      const stop = async (): Promise<void> => { await supervisor.stop(); removeFleetFile(env.home); process.exit(0); };
+      const companions = new Companions(MAIN, env, onEvent);
+      const stop = async (): Promise<void> => { await companions.stop(); await supervisor.stop(); removeFleetFile(env.home); process.exit(0); };
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
       await supervisor.start();
@@ -75,7 +77,12 @@ export function registerUp(program: Command): void {
         report.rejected.forEach((r) => onEvent(`${opts.config}: refused ${r}`));
         const archiver = new StreamArchiver(supervisor.connection(), onEvent);
         await archiver.start(deployment.config.retention);
-        watchDeployment(opts.config, env.home, supervisor.connection(), onEvent, (loaded) => archiver.start(loaded.config.retention));
+        const file = resolve(opts.config);
+        await companions.apply(deployment.config, file);
+        watchDeployment(opts.config, env.home, supervisor.connection(), onEvent, async (loaded) => {
+          await archiver.start(loaded.config.retention);
+          await companions.apply(loaded.config, file);
+        });
       }
       output(Boolean(opts.json), { supervisorPid: process.pid, natsUrl: env.natsUrl, agents: rows }, () => `${formatFleet(rows)}\n\nfleet up; Ctrl-C or 'vigil down' stops it`);
       await new Promise<never>(() => { /* run until a signal stops the fleet */ });
