@@ -1,7 +1,9 @@
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Buckets } from '../runtime/contracts/index.js';
-import { readRegistry } from '../runtime/nats/registry.js';
+import { Buckets, agentKey } from '../runtime/contracts/index.js';
+import { readRegistry, STALE_AFTER_MS } from '../runtime/nats/registry.js';
+
+const GONE_AFTER_MS = 60_000;
 
 /**
  * Refuses to play a simulation through a fleet whose collector collects live: its ticks would
@@ -12,8 +14,11 @@ export async function assertSimulationFleet(nc: NatsConnection): Promise<void> {
   const state = await new Kvm(nc).open(Buckets.state);
   const live: string[] = [];
   for (const row of await readRegistry(nc)) {
-    if (row.kind !== 'collector' || row.status === 'down') continue;
-    const entry = await state.get(row.agentId);
+    // A loaded machine delays heartbeats past ps's 'down': only a collector that said it stopped,
+    // or has been silent for a minute, is left out.
+    const stopped = row.status === 'down' && row.heartbeatAgeMs <= STALE_AFTER_MS;
+    if (row.kind !== 'collector' || stopped || row.heartbeatAgeMs > GONE_AFTER_MS) continue;
+    const entry = await state.get(agentKey(row.kind, row.agentId));
     const mode = entry && entry.operation === 'PUT' && entry.length > 0 ? (entry.json<{ mode?: string }>()?.mode) : undefined;
     if (mode === 'live') live.push(row.agentId);
   }

@@ -197,6 +197,11 @@ describe('a real deployment from examples/vigil.yaml', () => {
     const text = await runCli(env, ['ps']);
     expect(text.stdout).toMatch(new RegExp(`collector.*degraded.*127\\.0\\.0\\.1:${deadPort}`));
     await waitFor('pay-api and node samples after the change', () => since('pay-api', 'rps', changedAt + 2000).length >= 2 && since('node', 'cpu', changedAt + 2000).length >= 2, 20_000, 200);
+    // vigil config apply: the same file applied explicitly; the refused entry makes it exit 2, the rest applies
+    const apply = await runCli(env, ['config', 'apply', configFile]);
+    expect(apply.code, apply.stderr).toBe(2);
+    expect(apply.stdout).toMatch(/applied to collector, orchestrator; 2 services in the catalogue/);
+    expect(apply.stdout).toMatch(/refused: .*metrics\.0\.unit: must be one of/);
 
     writeFileSync(configFile, 'targets: [ this is not yaml');
     const brokenAt = Date.now();
