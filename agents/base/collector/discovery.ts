@@ -1,8 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { errorMessage } from '../../../runtime/errors.js';
 import type { FileSd } from './config.js';
 import type { ResolvedTarget } from './scrape.js';
+
+// yaml is loaded on first use: every agent process imports the registry, few read file_sd files.
+const requireYaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 interface Group { targets: string[]; labels: Record<string, string> }
 interface Cached { mtimeMs: number; size: number; groups: Group[]; problem?: string }
@@ -70,7 +73,7 @@ export class FileDiscovery {
 export function parseGroups(text: string, file: string): Group[] {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = requireYaml().parse(text);
   } catch (err) {
     throw new Error(`${file}: not JSON or YAML: ${errorMessage(err)}`);
   }
