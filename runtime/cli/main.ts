@@ -14,6 +14,8 @@ import { registerActuator } from './commands/actuator.js';
 import { registerNotify } from './commands/notify.js';
 import { registerApproval } from './commands/approval.js';
 import { registerNatsConf } from './commands/nats-conf.js';
+import { registerDashboard } from './commands/dashboard.js';
+import { registerReport } from './commands/report.js';
 
 const program = new Command('vigil')
   .description('vigil: a hierarchical multi-agent monitoring runtime over NATS')
@@ -36,6 +38,8 @@ registerActuator(program);
 registerNotify(program);
 registerApproval(program);
 registerNatsConf(program);
+registerDashboard(program);
+registerReport(program);
 
 program.parseAsync(process.argv).then(
   () => { if (process.exitCode === undefined) process.exit(0); else process.exit(process.exitCode); },

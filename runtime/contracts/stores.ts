@@ -22,4 +22,6 @@ export const Streams = {
   control: { name: 'VIGIL_CONTROL', subjects: ['vigil.directive.>', 'vigil.ack.>'] },
   audit: { name: 'VIGIL_AUDIT', subjects: ['vigil.audit.>'] },
   dlq: { name: 'VIGIL_DLQ', subjects: ['vigil.dlq.>'] },
+  /** The aggregator's windows, kept so that the dashboard and post-incident reports can chart a past run. */
+  series: { name: 'VIGIL_SERIES', subjects: ['vigil.agg.>'] },
 } as const;

@@ -1,0 +1,1 @@
+export function registerReport(_p: unknown): void {}
