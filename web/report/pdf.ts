@@ -1,0 +1,13 @@
+import { launchChromium } from '../browser.js';
+
+/** Prints an HTML page to PDF with headless Chromium (A4, backgrounds on). */
+export async function htmlToPdf(html: string, path: string): Promise<void> {
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    await page.setContent(html, { waitUntil: 'load' });
+    await page.pdf({ path, format: 'A4', printBackground: true, margin: { top: '14mm', bottom: '14mm', left: '12mm', right: '12mm' } });
+  } finally {
+    await browser.close();
+  }
+}
