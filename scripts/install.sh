@@ -18,6 +18,24 @@ if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; t
   fi
 fi
 
+# Chromium (the dashboard tests, `vigil report --pdf`, `npm run screenshots`) and pdftotext
+# (the report test): Debian packages, installed only when missing. vigil never downloads a browser.
+missing_pkgs=""
+[ -x /usr/bin/chromium ] || missing_pkgs="$missing_pkgs chromium"
+command -v pdftotext >/dev/null 2>&1 || missing_pkgs="$missing_pkgs poppler-utils"
+if [ -n "$missing_pkgs" ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "vigil: installing$missing_pkgs with apt-get" >&2
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq $missing_pkgs
+  else
+    echo "vigil: missing$missing_pkgs (Debian packages) and apt-get is not available; the dashboard and report tests need them." >&2
+    exit 1
+  fi
+fi
+
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
   echo "vigil: Node 20 or later is needed (found $(node --version))" >&2

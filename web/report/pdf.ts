@@ -1,7 +1,6 @@
-import { launchChromium } from '../browser.js';
-
-/** Prints an HTML page to PDF with headless Chromium (A4, backgrounds on). */
+/** Prints an HTML page to PDF with headless Chromium (A4, backgrounds on). Loads playwright-core only when called. */
 export async function htmlToPdf(html: string, path: string): Promise<void> {
+  const { launchChromium } = await import('../browser.js');
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
