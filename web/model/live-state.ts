@@ -127,6 +127,7 @@ export class LiveState {
       track.latest = { ...track.latest, revenueAtRiskPerMin: 0, usersAffected: 0 };
     }
     this.incidents.set(i.id, i);
+    this.#refreshTrend();
     this.#touch(i.ts);
   }
 
@@ -139,6 +140,7 @@ export class LiveState {
       track.latest = i;
       track.maxUsers = Math.max(track.maxUsers, i.usersAffected);
     }
+    this.#refreshTrend();
     this.#touch(i.ts);
   }
 
@@ -201,6 +203,14 @@ export class LiveState {
       lost += t.lost + (open ? (t.latest.revenueAtRiskPerMin * Math.max(0, this.now - t.lastTs)) / 60_000 : 0);
     }
     return lost;
+  }
+
+  /** The latest trend point follows incidents and impacts that arrive after its window. */
+  #refreshTrend(): void {
+    if (this.trend.size === 0) return;
+    const last = this.trend.get(Math.max(...this.trend.keys()))!;
+    last.riskPerMin = this.riskPerMin();
+    last.open = this.openIncidents().length;
   }
 
   #accrue(track: ImpactTrack, ts: number): void {

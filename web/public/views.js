@@ -44,7 +44,7 @@ export function operational(s) {
   const scaling = table('scaling', ['Time', 'Service', 'Action', 'Status', 'Why'], s.scaling.map((a) =>
     `<tr><td>${time(a.ts)}</td><td>${esc(a.service)}</td><td>${esc(a.type)} ${a.params?.from !== undefined ? `${esc(a.params.from)} → ${esc(a.params.instances)}` : ''}</td><td>${esc(a.status)}</td><td class="why">${esc(a.reason)}</td></tr>`), 'No scaling event');
   const forecasts = table('forecasts', ['Service', 'Metric', 'Now', 'Predicted', 'Saturates at', 'Time to saturation'], s.forecasts.slice(0, 10).map((f) =>
-    `<tr class="${f.timeToSaturationS !== null && f.timeToSaturationS < 900 ? 'soon' : ''}"><td>${esc(f.service)}</td><td>${esc(f.metric)}</td><td>${num(f.current)}</td><td>${num(f.predicted)} <small>in ${duration(f.horizonS)} (${esc(f.method)})</small></td><td>${num(f.saturation)}</td><td>${f.timeToSaturationS === null ? '<small>not on this trend</small>' : duration(f.timeToSaturationS)}</td></tr>`), 'No forecast yet');
+    `<tr class="${f.timeToSaturationS !== null && f.timeToSaturationS < 900 ? 'soon' : ''}"><td>${esc(f.service)}</td><td>${esc(f.metric)}</td><td>${num(f.current)}</td><td>${num(f.predicted)} <small>in ${duration(f.horizonS)} (${esc(f.method)})</small></td><td>${num(f.saturation)}</td><td>${f.timeToSaturationS === null ? '<small>not on this trend</small>' : f.timeToSaturationS === 0 ? '<b>saturated</b>' : duration(f.timeToSaturationS)}</td></tr>`), 'No forecast yet');
   return `
   <section class="panel"><h2>Services</h2>${services}</section>
   <section class="panel"><h2>Active alerts by incident</h2>${alerts}</section>

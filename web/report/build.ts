@@ -111,8 +111,7 @@ function incidentReport(inc: Incident, s: Streams): IncidentReport {
   impacts.forEach((i, k) => { lost += (i.revenueAtRiskPerMin * Math.max(0, (impacts[k + 1]?.ts ?? end) - i.ts)) / 60_000; });
   const order: Priority[] = ['P1', 'P2', 'P3', 'P4'];
   const priority = impacts.map((i) => i.priority).sort((a, b) => order.indexOf(a) - order.indexOf(b))[0] ?? null;
-  const sloMin = s.windows.filter((w) => inc.services.includes(w.service) && w.end > inc.openedAt - 60_000 && w.end <= end + 60_000 && windowViolates(w, s.cat.get(w.service)))
-    .reduce((n, w) => n + w.windowS / 60, 0);
+  const sloMin = runSloMinutes(s.windows.filter((w) => inc.services.includes(w.service) && w.end > inc.openedAt - 60_000 && w.end <= end + 60_000), s.cat);
   return {
     incident: inc, resolvedAt,
     detection: { firstAlert, alerts: mine, detectedAfterS: firstAlert ? round((inc.openedAt - firstAlert.since) / 1000, 0) : null },
