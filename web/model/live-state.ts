@@ -99,15 +99,19 @@ export class LiveState {
 
   clean(batch: CleanBatch): void {
     const track = this.#service(batch.service);
-    for (const s of batch.samples) {
-      let series = track.raw.get(s.metric);
-      if (!series) { series = { t: [], v: [], n: [] }; track.raw.set(s.metric, series); }
+    for (let k = 0; k < batch.value.length; k++) {
+      const metric = batch.metrics[batch.metric[k]];
+      const ts = batch.ts[k];
+      const value = batch.value[k];
+      if (metric === undefined || !Number.isFinite(value)) continue;
+      let series = track.raw.get(metric);
+      if (!series) { series = { t: [], v: [], n: [] }; track.raw.set(metric, series); }
       const i = series.t.length - 1;
-      if (i >= 0 && series.t[i] === s.ts) {
+      if (i >= 0 && series.t[i] === ts) {
         series.n[i]++;
-        series.v[i] += (s.value - series.v[i]) / series.n[i];
-      } else if (i < 0 || s.ts > series.t[i]) {
-        series.t.push(s.ts); series.v.push(s.value); series.n.push(1);
+        series.v[i] += (value - series.v[i]) / series.n[i];
+      } else if (i < 0 || ts > series.t[i]) {
+        series.t.push(ts); series.v.push(value); series.n.push(1);
         if (series.t.length > MAX_POINTS) { series.t.shift(); series.v.shift(); series.n.shift(); }
       }
     }
