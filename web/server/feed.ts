@@ -1,11 +1,11 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { Buckets, CatalogEntry, check, Streams, Subjects, type SubjectDef } from '../../runtime/contracts/index.js';
+import { ALL, check, Streams, Subjects, type SubjectDef } from '../../runtime/contracts/index.js';
 import { errorMessage } from '../../runtime/errors.js';
 import type { Logger } from '../../runtime/log.js';
 import { readStream, type StoredMessage } from '../../runtime/nats/stream-read.js';
 import type { LiveState } from '../model/live-state.js';
+import { readCatalog, runStarts } from '../history.js';
 
 const decoder = new TextDecoder();
 
@@ -87,11 +87,9 @@ export async function startFeed(nc: NatsConnection, state: LiveState, log: Logge
 /** The messages of the latest simulated run (from its begin-run on), oldest first; [] when the streams are empty. */
 async function backfill(nc: NatsConnection, log: Logger): Promise<StoredMessage[]> {
   try {
-    const directives = await readStream(nc, Streams.control.name, Subjects.directive.filter);
-    const begin = directives.filter((m) => (m.data as { type?: string })?.type === 'begin-run').at(-1);
-    const since = begin?.time;
-    const out: StoredMessage[] = begin ? [begin] : [];
-    for (const [stream, filter] of BACKFILL) out.push(...await readStream(nc, stream, filter, 50_000, since));
+    const begin = (await runStarts(nc)).at(-1);
+    const out: StoredMessage[] = begin ? [{ seq: 0, subject: Subjects.directive.subject(ALL, ALL, ALL), data: { type: 'begin-run', params: { runId: begin.runId, startTs: begin.startTs } }, time: begin.time }] : [];
+    for (const [stream, filter] of BACKFILL) out.push(...await readStream(nc, stream, filter, 50_000, begin?.time));
     return out.sort((a, b) => a.time.localeCompare(b.time));
   } catch (err) {
     log.warn({ err: errorMessage(err) }, 'dashboard: cannot replay the current run from the streams; showing live messages only');
@@ -101,15 +99,7 @@ async function backfill(nc: NatsConnection, log: Logger): Promise<StoredMessage[
 
 async function refreshCatalog(nc: NatsConnection, state: LiveState, log: Logger): Promise<void> {
   try {
-    const kv = await new Kvm(nc).open(Buckets.catalog);
-    const entries: CatalogEntry[] = [];
-    for await (const key of await kv.keys()) {
-      const e = await kv.get(key);
-      if (!e || e.operation !== 'PUT') continue;
-      const r = check(CatalogEntry, e.json());
-      if (r.ok) entries.push(r.value); else log.warn({ key, problems: r.problems }, 'dashboard: invalid catalogue entry');
-    }
-    state.setCatalog(entries);
+    state.setCatalog(await readCatalog(nc));
   } catch (err) {
     log.warn({ err: errorMessage(err) }, 'dashboard: cannot read the service catalogue');
   }

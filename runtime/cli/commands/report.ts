@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildReport, type ReportData } from '../../../web/report/build.js';
-import { collectRun, readAnalyst, readCatalog } from '../../../web/report/collect.js';
+import { collectRun, readAnalyst, readCatalog } from '../../../web/history.js';
 import { renderHtml } from '../../../web/report/html.js';
 import { htmlToPdf } from '../../../web/report/pdf.js';
 import { cliEnv, output, withOperator } from '../context.js';

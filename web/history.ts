@@ -1,15 +1,18 @@
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Buckets, CatalogEntry, check, Streams, Subjects } from '../../runtime/contracts/index.js';
-import { ConfigError } from '../../runtime/errors.js';
-import { readStream, type StoredMessage } from '../../runtime/nats/stream-read.js';
-import type { RunMessages } from './build.js';
-import type { AnalystAdvice } from './recommend.js';
+import { Buckets, CatalogEntry, check, Streams, Subjects } from '../runtime/contracts/index.js';
+import { ConfigError } from '../runtime/errors.js';
+import { readStream, type StoredMessage } from '../runtime/nats/stream-read.js';
+import type { RunMessages } from './report/build.js';
+import type { AnalystAdvice } from './report/recommend.js';
 
-interface RunStart { runId: string; startTs: number; time: string }
+/** Reading the fleet's past from the streams and buckets (the report and the dashboard's replay). */
+
+/** Where a simulated run begins: its begin-run directive, with the stream's time of it. */
+export interface RunStart { runId: string; startTs: number; time: string }
 
 /** The simulated runs the control stream knows, oldest first (begin-run directives). */
-async function runStarts(nc: NatsConnection): Promise<RunStart[]> {
+export async function runStarts(nc: NatsConnection): Promise<RunStart[]> {
   const directives = await readStream(nc, Streams.control.name, Subjects.directive.filter);
   return directives.flatMap((m) => {
     const d = m.data as { type?: string; params?: { runId?: unknown; startTs?: unknown } };
