@@ -58,7 +58,7 @@ ${lineChartSvg(`${s.service}: instances`, s.t, [{ label: 'instances', colour: '#
 function incident(r: IncidentReport): string {
   const i = r.incident;
   const d = r.detection;
-  const alerts = d.alerts.map((a) => `${at(a.since)} ${esc(a.service)}/${esc(a.instance)} <b>${esc(a.metric)}</b> ${esc(a.level)} by ${esc(a.rule)}: ${+a.value.toFixed(2)} against ${+a.threshold.toFixed(2)}${a.explanation ? ` (${esc(a.explanation)})` : ''}`);
+  const alerts = d.alerts.map((a) => `${at(a.since)} ${esc(a.service)}/${esc(a.instance)} <b>${esc(a.metric)}</b> ${esc(a.level)} by ${esc(a.rule)}: ${+a.value.toFixed(2)} against ${+a.threshold.toFixed(2)}${a.explanation ? ` (${esc(a.explanation)})` : ''}${evidence(a.evidence)}`);
   const actions = r.actions.map((a) => `<tr><td>${at(a.action.ts)}</td><td>${esc(a.action.type)} ${esc(a.action.service)}${a.rollback ? ' <span class="tag">rollback</span>' : ''}${a.action.dryRun ? ' <span class="tag">dry run</span>' : ''}</td><td>${esc(a.action.reason)}</td><td>${esc(a.result?.status ?? 'no result')}${a.result?.detail ? `: ${esc(a.result.detail)}` : ''}</td><td>${a.validation ? `${esc(a.validation.event)}${validationDetail(a.validation.detail)}` : '–'}</td></tr>`).join('');
   const remediation = r.remediation.map((e) => `${at(e.ts)} ${esc(e.runId)}: ${esc(e.from)} → <b>${esc(e.to)}</b> on ${esc(e.event)}${typeof e.detail?.reason === 'string' && e.detail.reason ? ` (${esc(e.detail.reason)})` : ''}`);
   const escalations = r.escalations.map((e) => `${at(e.ts)} <b>${esc(e.level)}</b>${e.who ? ` ${esc(e.who)}` : ''}${e.reason ? `: ${esc(e.reason)}` : ''}`);
@@ -75,6 +75,13 @@ ${actions ? `<table><thead><tr><th>Event time</th><th>Action</th><th>Why</th><th
 <p><b>Business impact.</b> Revenue lost ${money(r.impact.revenueLost)} (peak ${money(r.impact.revenueAtRiskPeakPerMin)}/min at risk), up to ${r.impact.usersAffected.toLocaleString('en')} users affected, ${r.slo.minutes} SLO minutes, ${r.slo.budgetBurntPct} % of the monthly error budget.</p>
 <details open><summary><b>Audit trail</b> (${r.timeline.length} transitions)</summary><table><thead><tr><th>Event time</th><th>Machine</th><th>Event</th><th>State</th></tr></thead><tbody>${timeline}</tbody></table></details>
 </div>`;
+}
+
+/** A statistical alert's models: each feature against the range the past made normal. */
+function evidence(list: IncidentReport['detection']['alerts'][number]['evidence']): string {
+  if (!list || list.length === 0) return '';
+  const fmt = (x: number): string => String(+x.toPrecision(4));
+  return `<br><small>evidence: ${list.map((e) => `${esc(e.detector)} ${esc(e.feature)} = ${fmt(e.observed)}, expected ${fmt(e.low)}..${fmt(e.high)} (score ${e.score.toFixed(2)})`).join('; ')}</small>`;
 }
 
 function validationDetail(detail: Record<string, unknown> | undefined): string {

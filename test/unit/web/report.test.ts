@@ -11,7 +11,7 @@ const catalog: CatalogEntry[] = [{ service: 'api', tier: 'app', owner: 'x', crit
 
 /** A bad deploy: alert at 2, incident 3-9, rollback-deploy then its undo, escalation to N1, impact 10 then 30 per minute. */
 function messages(): StoredMessage[] {
-  const a = alert('api', 2);
+  const a = { ...alert('api', 2), evidence: [{ detector: 'novelty', feature: 'level(20)', score: 0.9, observed: 900, low: 20, high: 80 }] };
   const m: StoredMessage[] = [];
   for (let k = 1; k <= 12; k++) m.push(stored(Subjects.agg.subject('api'), win('api', k, { latency: k >= 3 && k <= 6 ? 900 : 40 })));
   m.push(stored(Subjects.alert.subject('api'), a));
@@ -59,6 +59,7 @@ describe('post-incident report', () => {
     for (const h of ['Summary', 'What happened', 'Key series', 'Recommendations', 'Detection.', 'Diagnosis.', 'Actions and validation.', 'Escalations.', 'Business impact.']) expect(html).toContain(h);
     expect(html).toMatch(/<svg class="chart"[^]*rollback-deploy/);
     expect(html).not.toContain('<script');
+    expect(html).toContain('evidence: novelty level(20) = 900, expected 20..80 (score 0.90)');
   });
 
   it('covers every incident of the run when given the run', () => {
