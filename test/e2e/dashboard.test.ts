@@ -1,4 +1,5 @@
 import { spawn, execFileSync } from 'node:child_process';
+import { get } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,10 @@ describe('e2e: live dashboard in Chromium and post-incident report', () => {
       }, 30_000, 250);
       expect(snap.incidents.length).toBeGreaterThan(0);
       expect((await fetch(`${own}api/service/${'x'.repeat(300)}`)).status).toBe(400);
+      const rebound = await new Promise<number>((resolve, reject) => {
+        get(`${own}api/snapshot`, { headers: { host: 'attacker.example:80' } }, (r) => { r.resume(); resolve(r.statusCode ?? 0); }).on('error', reject);
+      });
+      expect(rebound, 'a request naming another host (DNS rebinding) is refused').toBe(403);
     } finally {
       child.kill('SIGTERM');
     }

@@ -2,6 +2,8 @@
 /* global uPlot */
 
 export const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#4b5563'];
+/** Event time (seconds) as HH:MM, UTC like the rest of the page. */
+const hhmm = (s) => new Date(s * 1000).toISOString().slice(11, 16);
 const MARK_COLOURS = { red: '#dc2626', yellow: '#d97706', clear: '#16a34a', action: '#7c3aed', rollback: '#be185d' };
 
 /** Draws the markers [{t (s), kind, label}] as dashed vertical lines with a short label. */
@@ -44,12 +46,12 @@ export function lineChart(el, { title, series, height = 220, yLabel = '' }) {
     legend: { live: true },
     scales: { x: { time: true } },
     axes: [
-      { stroke: '#475569', grid: { stroke: '#e2e8f0' } },
+      { stroke: '#475569', grid: { stroke: '#e2e8f0' }, values: (u, splits) => splits.map(hhmm) },
       { stroke: '#475569', grid: { stroke: '#e2e8f0' }, label: yLabel, size: 56 },
       // a second axis on the right for the series that say scale: 'y2' (another unit)
       ...(series.some((s) => s.scale === 'y2') ? [{ scale: 'y2', side: 1, stroke: '#475569', grid: { show: false }, size: 56 }] : []),
     ],
-    series: [{}, ...series.map((s, i) => ({ label: s.label, scale: s.scale ?? 'y', stroke: s.stroke ?? PALETTE[i % PALETTE.length], width: 1.6, spanGaps: true, points: { show: false } }))],
+    series: [{ value: (u, v) => (v === null || v === undefined ? '–' : `${hhmm(v)} UTC`) }, ...series.map((s, i) => ({ label: s.label, scale: s.scale ?? 'y', stroke: s.stroke ?? PALETTE[i % PALETTE.length], width: 1.6, spanGaps: true, points: { show: false } }))],
     plugins: [markerPlugin(() => marks)],
   };
   const empty = [[], ...series.map(() => [])];

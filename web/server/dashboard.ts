@@ -23,8 +23,8 @@ export interface Dashboard { url: string; state: LiveState; stop(): Promise<void
 export async function startDashboard(nc: NatsConnection, opts: DashboardOptions): Promise<Dashboard> {
   const state = new LiveState();
   const feed = await startFeed(nc, state, opts.log);
-  const server = createDashboardServer(state, { pushMs: opts.pushMs });
   const host = opts.host ?? '127.0.0.1';
+  const server = createDashboardServer(state, { pushMs: opts.pushMs, host });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => reject(new Error(`dashboard: cannot listen on ${host}:${opts.port ?? 0}: ${err.code ?? err.message}`)));
     server.listen(opts.port ?? 0, host, () => resolve());

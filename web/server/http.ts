@@ -27,9 +27,10 @@ function staticFiles(): Map<string, string> {
 /**
  * The dashboard's HTTP server: static files, JSON snapshots (/api/snapshot, /api/service/<name>,
  * /api/incident/<id>) and a server-sent event stream (/api/events) that pushes a snapshot at
- * most every `pushMs` while the state changes, and a keep-alive comment otherwise.
+ * most every `pushMs` while the state changes, and a keep-alive comment otherwise. Requests must
+ * name this server in their Host header (a page of another site cannot reach it by DNS rebinding).
  */
-export function createDashboardServer(state: LiveState, opts: { pushMs?: number } = {}): Server {
+export function createDashboardServer(state: LiveState, opts: { pushMs?: number; host?: string } = {}): Server {
   const files = staticFiles();
   const clients = new Set<ServerResponse>();
   let sent = -1;
@@ -49,6 +50,7 @@ export function createDashboardServer(state: LiveState, opts: { pushMs?: number 
   });
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: `method ${req.method} not allowed` });
+    if (!hostAllowed(req.headers.host, opts.host ?? '127.0.0.1')) return json(res, 403, { error: `Host '${String(req.headers.host).slice(0, 80)}' is not this dashboard` });
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const file = files.get(path);
     if (file) {
@@ -76,6 +78,13 @@ export function createDashboardServer(state: LiveState, opts: { pushMs?: number 
   }
   server.on('close', () => { clearInterval(push); for (const c of clients) c.end(); });
   return server;
+}
+
+/** The Host header names this server: a loopback name, or the address it listens on. */
+function hostAllowed(header: string | undefined, listenHost: string): boolean {
+  if (!header) return false;
+  const name = header.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+  return ['127.0.0.1', 'localhost', '::1'].includes(name) || name === listenHost || listenHost === '0.0.0.0' || listenHost === '::';
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
