@@ -64,10 +64,11 @@ async function renderService(name) {
     const res = await fetch(`/api/service/${encodeURIComponent(name)}`);
     if (!res.ok) return;
     const d = await res.json();
+    const seen = new Set();
     const marks = [
       ...d.alerts.filter((a) => a.level !== 'clear').map((a) => ({ t: a.since, kind: a.level, label: `${a.metric}` })),
       ...d.actions.map((a) => ({ t: a.t, kind: a.type.includes('rollback') ? 'rollback' : 'action', label: a.type })),
-    ];
+    ].filter((m) => !seen.has(`${m.t}|${m.label}`) && seen.add(`${m.t}|${m.label}`));
     const w = d.windows;
     ensureChart('chart-cpu', { title: 'CPU and memory (%)', series: [{ label: 'cpu %' }, { label: 'memory %', stroke: '#16a34a' }] })?.update([w.t, w.cpu, w.memory], marks);
     ensureChart('chart-latency', { title: 'Latency (ms)', series: [{ label: 'p50' }, { label: 'p90', stroke: '#d97706' }, { label: 'p99', stroke: '#dc2626' }] })?.update([w.t, w.p50, w.p90, w.p99], marks);
