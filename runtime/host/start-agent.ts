@@ -180,7 +180,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
       tracker.reset();
       gate.reset();
       clock.reset(startTs);
-      const runConfig = instance.reset?.(startTs);
+      const runConfig = instance.reset?.(startTs, run);
       if (runConfig) await applyConfig(runConfig, true);
       return { status: 'applied', detail: `clock at ${new Date(startTs).toISOString()}` };
     }
