@@ -77,7 +77,7 @@ export function registerSim(program: Command): void {
         runs['hpa-rps'] = runOffline(scenario, { seed, controller: 'hpa-rps' }).report;
       }
       const report = {
-        scenario: scenario.name, seed: fleet.world.seed, simulatedSeconds: scenario.durationS,
+        scenario: scenario.name, runId: fleet.runId, seed: fleet.world.seed, simulatedSeconds: scenario.durationS,
         wallSeconds: Math.round(fleet.wallSeconds * 100) / 100,
         ...fleet.report,
         alerts: fleet.alerts,
