@@ -23,6 +23,9 @@ fi
 missing_pkgs=""
 [ -x /usr/bin/chromium ] || missing_pkgs="$missing_pkgs chromium"
 command -v pdftotext >/dev/null 2>&1 || missing_pkgs="$missing_pkgs poppler-utils"
+# prometheus (with promtool): the tests check vigil's rules with promtool and scrape a running
+# fleet with a real Prometheus (README "Watching vigil with Prometheus").
+{ command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; } || missing_pkgs="$missing_pkgs prometheus"
 if [ -n "$missing_pkgs" ]; then
   if command -v apt-get >/dev/null 2>&1; then
     echo "vigil: installing$missing_pkgs with apt-get" >&2
@@ -31,7 +34,7 @@ if [ -n "$missing_pkgs" ]; then
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq $missing_pkgs
   else
-    echo "vigil: missing$missing_pkgs (Debian packages) and apt-get is not available; the dashboard and report tests need them." >&2
+    echo "vigil: missing$missing_pkgs (Debian packages) and apt-get is not available; the dashboard, report and Prometheus tests need them." >&2
     exit 1
   fi
 fi

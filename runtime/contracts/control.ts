@@ -147,5 +147,6 @@ export const RegistryEntry = Type.Object({
   status: AgentStatus,
   eventTs: Type.Integer(),
   lagMs: Type.Number(),
+  metricsPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, description: 'loopback port of the agent /metrics (Prometheus)' })),
 }, { additionalProperties: false, $id: 'vigil.registry-entry.v1' });
 export type RegistryEntry = Static<typeof RegistryEntry>;
