@@ -18,6 +18,7 @@ import { registerApproval } from './commands/approval.js';
 import { registerNatsConf } from './commands/nats-conf.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerReport } from './commands/report.js';
+import { registerAlert } from './commands/alert.js';
 
 const program = new Command('vigil')
   .description('vigil: a hierarchical multi-agent monitoring runtime over NATS')
@@ -43,6 +44,7 @@ registerApproval(program);
 registerNatsConf(program);
 registerDashboard(program);
 registerReport(program);
+registerAlert(program);
 
 program.parseAsync(process.argv).then(
   () => { process.exit(process.exitCode ?? ExitCode.ok); },

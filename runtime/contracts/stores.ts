@@ -6,6 +6,7 @@ export const Buckets = {
   catalog: 'vigil-catalog',     // service catalogue: key = service -> CatalogEntry
   snapshots: 'vigil-snapshots', // persisted xstate snapshots: key = machine run id
   lease: 'vigil-lease',         // orchestrator leader lease
+  alerts: 'vigil-alerts',       // alert lifecycle (owner: aggregator): key = alert id ('.' for ':') -> AlertRecord
 } as const;
 
 /**
