@@ -109,4 +109,17 @@ describe('vigil alert: every lifecycle state on a real fleet', () => {
     expect(rec.markedFalsePositives).toBe(2);
     expect(rec.suggestion).toMatch(/raise the latency_ms threshold of api/);
   }, 120_000);
+
+  it("a simulated run starts an empty book: the detector's real alerts of the run, none of before", async () => {
+    const run = await fleet.cli('sim', 'run', 'cpu-spike', '--json', '--quiet', '--stall-timeout', '60000');
+    expect(run.code, run.stderr).toBe(0);
+    const { runId } = JSON.parse(run.stdout) as { runId: string };
+    const { alerts } = JSON.parse(await cli('alert', 'ls', '--all', '--json')) as { alerts: AlertRecord[] };
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const a of alerts) expect(a.run).toBe(runId);
+    const kv = await new Kvm(nc).open(Buckets.alerts);
+    const keys: string[] = [];
+    for await (const k of await kv.keys()) keys.push(k);
+    expect(keys.sort()).toEqual(alerts.map((a) => alertKey(a.id)).sort());
+  }, 120_000);
 });
