@@ -191,7 +191,7 @@ export class AlertDesk {
     this.#book = change(before);
     for (const [id, e] of Object.entries(this.#book.alerts)) {
       const prev = before.alerts[id];
-      if (prev && signature(prev) === signature(e)) continue;
+      if (prev === e || (prev && signature(prev) === signature(e))) continue; // the book replaces only what an event touched
       this.#changed.add(id);
       if (!prev || prev.status !== e.status) this.#moved.add(id);
       const x = this.#extra.get(id);
