@@ -12,7 +12,7 @@ describe('vigil CLI on a real fleet', () => {
   let nc: NatsConnection;
   beforeAll(() => { ({ fleet, nc } = shared); });
 
-  it('unknown ids exit 2 in every command: audit, incident ack/resolve, inspect, directive --to', async () => {
+  it('unknown ids exit 2 in every command: audit, incident ack/resolve, inspect, directive --to, approve/deny', async () => {
     const audit = await fleet.cli('audit', 'inc-nobody-knows');
     expect(audit.code).toBe(2);
     expect(audit.stderr).toMatch(/no audit event for 'inc-nobody-knows'/);
@@ -20,6 +20,8 @@ describe('vigil CLI on a real fleet', () => {
     expect((await fleet.cli('incident', 'resolve', 'inc-nobody-knows')).code).toBe(2);
     expect((await fleet.cli('inspect', 'detector-9')).code).toBe(2);
     expect((await fleet.cli('directive', 'set-sensitivity', '--to', 'detector-9', '--sensitivity', '0.5')).code).toBe(2);
+    expect((await fleet.cli('approve', 'act-nobody-knows')).code).toBe(2);
+    expect((await fleet.cli('deny', 'act-nobody-knows')).code).toBe(2);
     expect((await fleet.cli('incident', 'ls')).code).toBe(0);
   });
 
