@@ -58,7 +58,7 @@ describe('vigil alert: every lifecycle state on a real fleet', () => {
     return r.stdout;
   };
 
-  it('active → correlated → acknowledged → resolved → closed; and suppressed by a silence that ends with its incident, false_positive → closed', async () => {
+  it('vigil alert: active → correlated → acknowledged → resolved → closed; and suppressed by a silence that ends with its incident, false_positive → closed', async () => {
     const cpu = alert('cpu', T);
     const latency = alert('latency_ms', T);
     await publish(Subjects.alert, cpu);
@@ -96,7 +96,7 @@ describe('vigil alert: every lifecycle state on a real fleet', () => {
     expect((await fleet.cli('alert', 'ls', '--status', 'closed')).stdout).toContain(cpu.id);
   }, 180_000);
 
-  it('false positives feed the analyst: a second one on the series gives a threshold-tuning recommendation', async () => {
+  it('vigil alert false-positive: feeds the analyst; a second one on the series gives a threshold-tuning recommendation', async () => {
     const again = alert('latency_ms', T + 3 * 60 * S);
     await publish(Subjects.alert, again);
     await eventTime(T + 3 * 60 * S + 10 * S);
@@ -110,7 +110,7 @@ describe('vigil alert: every lifecycle state on a real fleet', () => {
     expect(rec.suggestion).toMatch(/raise the latency_ms threshold of api/);
   }, 120_000);
 
-  it("a simulated run starts an empty book: the detector's real alerts of the run, none of before", async () => {
+  it("alert book: a simulated run starts empty, with the detector's real alerts of the run, none of before", async () => {
     const run = await fleet.cli('sim', 'run', 'cpu-spike', '--json', '--quiet', '--stall-timeout', '60000');
     expect(run.code, run.stderr).toBe(0);
     const { runId } = JSON.parse(run.stdout) as { runId: string };

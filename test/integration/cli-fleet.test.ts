@@ -12,7 +12,7 @@ describe('vigil CLI on a real fleet', () => {
   let nc: NatsConnection;
   beforeAll(() => { ({ fleet, nc } = shared); });
 
-  it('unknown ids exit 2 in every command: audit, incident ack/resolve, inspect, directive --to, approve/deny', async () => {
+  it('vigil CLI: an unknown id exits 2 in every command: audit, incident ack/resolve, inspect, directive --to, approve/deny', async () => {
     const audit = await fleet.cli('audit', 'inc-nobody-knows');
     expect(audit.code).toBe(2);
     expect(audit.stderr).toMatch(/no audit event for 'inc-nobody-knows'/);

@@ -34,7 +34,7 @@ describe('vigil CLI: version and usage exit codes', () => {
     expect(res.stderr).toMatch(/flash-crowd/);
   });
 
-  it('vigil directive with a bad --to exits 2; NATS unreachable exits 1', async () => {
+  it('vigil directive: a bad --to exits 2; vigil ps: NATS unreachable exits 1', async () => {
     expect((await runCli(env, ['directive', 'set-sensitivity', '--to', 'nobody', '--sensitivity', '0.5'])).code).toBe(2);
     saveCredentials(home, generateCredentials());
     const unreachable = await runCli(env, ['ps'], 30_000);

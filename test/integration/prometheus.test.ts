@@ -29,7 +29,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('Prometheus files: rules, config, Grafana dashboard', () => {
-  it('promtool check rules and promtool test rules pass on prometheus/rules', () => {
+  it('prometheus/rules: promtool check rules, promtool test rules and promtool check config pass', () => {
     const check = tool('promtool', ['check', 'rules', 'rules/vigil.rules.yml']);
     expect(check.status, check.out).toBe(0);
     const unit = tool('promtool', ['test', 'rules', 'tests/vigil.rules.test.yml']);
@@ -53,7 +53,7 @@ describe('Prometheus files: rules, config, Grafana dashboard', () => {
     }
   });
 
-  it('nats-server started by vigil serves its monitoring port on loopback', async () => {
+  it('nats-server: started by vigil, it serves its monitoring port on loopback', async () => {
     const home = mkdtempSync(join(tmpdir(), 'vigil-mon-'));
     const storeDir = join(home, 'jetstream');
     const server = await startNatsServer({ confPath: join(REPO_ROOT, 'nats.conf'), port: await freePort(), storeDir, logFile: join(home, 'nats.log'), creds: generateCredentials() });
@@ -80,7 +80,7 @@ describe('Prometheus scrapes a running fleet', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the supervisor writes a file_sd target per agent; each answers /metrics; vigil ps shows the ports', async () => {
+  it('supervisor: writes a file_sd target per agent; each answers /metrics; vigil ps shows the ports', async () => {
     const groups = await waitFor('a scrape target per agent', () => {
       const g = JSON.parse(readFileSync(scrapeTargetsPath(fleet.nats.home), 'utf8')) as TargetGroup[];
       return g.length === agentKinds.length ? g : undefined;
@@ -98,7 +98,7 @@ describe('Prometheus scrapes a running fleet', () => {
     expect((await fleet.cli('ps')).stdout).toMatch(/METRICS[\s\S]*http:\/\/127\.0\.0\.1:\d+\/metrics/);
   });
 
-  it("Debian's prometheus scrapes the fleet through the file_sd file; a vigil metric comes back from its HTTP API", async () => {
+  it("prometheus: Debian's prometheus scrapes the fleet through the file_sd file; a vigil metric comes back from its HTTP API", async () => {
     const port = await freePort();
     const config = readFileSync(join(PROM_DIR, 'prometheus.yml'), 'utf8')
       .replace('scrape_interval: 5s', 'scrape_interval: 1s')

@@ -45,23 +45,10 @@ export async function wireAlertLifecycle(ctx: AgentContext, config: LifecycleCon
     }
   };
   bus.on(Subjects.incident, (inc: Incident) => { desk.incident(inc, Math.max(clock.now(), inc.ts)); publish(); }, { gated: false });
-  const reply = <T>(result: DeskResult<T>, pick: (v: T) => Partial<AlertReply>): AlertReply => {
-    publish();
-    if (!result.ok) return { alerts: [], silences: [], error: { code: result.code, message: `${agentId}: ${result.message}` } };
-    return { alerts: [], silences: [], ...pick(result.value) };
-  };
   const handle = (request: unknown): AlertReply => {
-    const checked = check(AlertRequest, request);
-    if (!checked.ok) throw new Error(describeProblems('alert request', checked.problems));
-    const req = checked.value;
-    const now = clock.now();
-    if (req.op === 'ls') return { alerts: desk.list(req.all ?? false), silences: desk.silences() };
-    if (req.op === 'silence') {
-      if (!req.incidentId) throw new Error('alert request: silence needs incidentId');
-      return reply(desk.silence({ incidentId: req.incidentId, services: req.services, metrics: req.metrics }, now), (s) => ({ silences: [s] }));
-    }
-    if (!req.id) throw new Error(`alert request: ${req.op} needs id`);
-    return reply(desk.operate(req.op, req.id, now, { by: req.by, note: req.note }), (r) => ({ alerts: [r] }));
+    const reply = answerRequest(desk, request, clock.now(), agentId);
+    publish();
+    return reply;
   };
   return {
     observe: (a, now) => desk.observe(a, now),
@@ -72,4 +59,21 @@ export async function wireAlertLifecycle(ctx: AgentContext, config: LifecycleCon
     state: () => ({ byStatus: desk.summary(), silences: desk.silences() }),
     stop: () => store.flushed(),
   };
+}
+
+/** Answers one `alerts` endpoint request on the desk; an unknown id or a refused change is told in `error`. */
+function answerRequest(desk: AlertDesk, request: unknown, now: number, agentId: string): AlertReply {
+  const checked = check(AlertRequest, request);
+  if (!checked.ok) throw new Error(describeProblems('alert request', checked.problems));
+  const req = checked.value;
+  const reply = <T>(result: DeskResult<T>, pick: (v: T) => Partial<AlertReply>): AlertReply => (result.ok
+    ? { alerts: [], silences: [], ...pick(result.value) }
+    : { alerts: [], silences: [], error: { code: result.code, message: `${agentId}: ${result.message}` } });
+  if (req.op === 'ls') return { alerts: desk.list(req.all ?? false), silences: desk.silences() };
+  if (req.op === 'silence') {
+    if (!req.incidentId) throw new Error('alert request: silence needs incidentId');
+    return reply(desk.silence({ incidentId: req.incidentId, services: req.services, metrics: req.metrics }, now), (s) => ({ silences: [s] }));
+  }
+  if (!req.id) throw new Error(`alert request: ${req.op} needs id`);
+  return reply(desk.operate(req.op, req.id, now, { by: req.by, note: req.note }), (r) => ({ alerts: [r] }));
 }
