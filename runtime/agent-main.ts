@@ -3,7 +3,8 @@
  * The entry point of one agent process: `node dist/runtime/agent-main.js <kind> [agentId]`.
  * NATS address and credentials come from the environment (set by the supervisor):
  * VIGIL_NATS_URL, VIGIL_NATS_USER, VIGIL_NATS_PASSWORD; VIGIL_AGENT_CONFIG (JSON overrides),
- * VIGIL_LOG_LEVEL, VIGIL_MAX_SKEW_MS (how far ahead of the agent's clock an event time may be). Exit codes: 0 clean stop, 78 configuration error, 1 anything else.
+ * VIGIL_LOG_LEVEL, VIGIL_MAX_SKEW_MS (how far ahead of the agent's clock an event time may be),
+ * VIGIL_METRICS_PORT (/metrics on loopback: unset = a free port, off = none). Exit codes: 0 clean stop, 78 configuration error, 1 anything else.
  */
 import { definitionOf, downstreamKinds, upstreamKinds } from '../agents/registry.js';
 import { ConfigError, errorMessage } from './errors.js';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     nats: { url: process.env.VIGIL_NATS_URL ?? DEFAULT_NATS_URL, user: process.env.VIGIL_NATS_USER ?? kind, password: process.env.VIGIL_NATS_PASSWORD },
     heartbeatMs: Number(process.env.VIGIL_HEARTBEAT_MS ?? 1000),
     maxSkewMs: process.env.VIGIL_MAX_SKEW_MS ? Number(process.env.VIGIL_MAX_SKEW_MS) : undefined,
+    metrics: metricsOption(process.env.VIGIL_METRICS_PORT),
   });
   shutdown = (signal: string): void => {
     log.info({ signal }, 'stopping');
@@ -40,6 +42,14 @@ async function main(): Promise<void> {
   };
   if (stopSignal) shutdown(stopSignal);
   process.on('unhandledRejection', (err) => log.error({ err: errorMessage(err) }, 'unhandled rejection'));
+}
+
+/** VIGIL_METRICS_PORT: unset or 0 = a free loopback port, a number = that port, 'off' = no /metrics. */
+function metricsOption(value: string | undefined): { port: number } | false {
+  if (value === 'off') return false;
+  const port = Number(value ?? 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`VIGIL_METRICS_PORT=${value}: a port number (0 = any free one) or 'off'`);
+  return { port };
 }
 
 main().catch((err) => {

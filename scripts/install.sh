@@ -18,6 +18,27 @@ if ! command -v nats-server >/dev/null 2>&1 && [ ! -x /usr/sbin/nats-server ]; t
   fi
 fi
 
+# Chromium (the dashboard tests, `vigil report --pdf`, `npm run screenshots`) and pdftotext
+# (the report test): Debian packages, installed only when missing. vigil never downloads a browser.
+missing_pkgs=""
+[ -x /usr/bin/chromium ] || missing_pkgs="$missing_pkgs chromium"
+command -v pdftotext >/dev/null 2>&1 || missing_pkgs="$missing_pkgs poppler-utils"
+# prometheus (with promtool): the tests check vigil's rules with promtool and scrape a running
+# fleet with a real Prometheus (README "Watching vigil with Prometheus").
+{ command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; } || missing_pkgs="$missing_pkgs prometheus"
+if [ -n "$missing_pkgs" ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "vigil: installing$missing_pkgs with apt-get" >&2
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq $missing_pkgs
+  else
+    echo "vigil: missing$missing_pkgs (Debian packages) and apt-get is not available; the dashboard, report and Prometheus tests need them." >&2
+    exit 1
+  fi
+fi
+
 # Debian packages the real-deployment tests run against: Prometheus (and promtool), Alertmanager,
 # node_exporter; openssl (a test makes a self-signed certificate). Installed only when missing.
 missing=()

@@ -11,6 +11,8 @@ import { assertSimulationFleet } from './live-guard.js';
 /** What the fleet did during a run, beside the model's own measurements. */
 export interface FleetRun {
   report: RunReport;
+  /** The begin-run id: incident and action ids of this run carry it. */
+  runId: string;
   world: World;
   wallSeconds: number;
   alerts: number;
@@ -139,7 +141,7 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   const rootCause = (afterOnset[0] ?? all[0])?.rootCause.service ?? null;
   return {
     report: runReportFrom(world, { detectedAt, rootCause }),
-    world, wallSeconds: (performance.now() - t0) / 1000, alerts, impacts, incidents: all, actionsReceived, ignoredMessages: ignored,
+    runId, world, wallSeconds: (performance.now() - t0) / 1000, alerts, impacts, incidents: all, actionsReceived, ignoredMessages: ignored,
   };
 }
 

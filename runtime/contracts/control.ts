@@ -148,6 +148,7 @@ export const RegistryEntry = Type.Object({
   status: AgentStatus,
   eventTs: Type.Integer(),
   lagMs: Type.Number(),
+  metricsPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, description: 'loopback port of the agent /metrics (Prometheus)' })),
   detail: Type.Optional(Type.String({ maxLength: 1000, description: 'why the agent is degraded' })),
 }, { additionalProperties: false, $id: 'vigil.registry-entry.v1' });
 export type RegistryEntry = Static<typeof RegistryEntry>;

@@ -3,6 +3,7 @@ export * from './metrics.js';
 export * from './actions.js';
 export * from './data.js';
 export * from './findings.js';
+export * from './alerts.js';
 export * from './control.js';
 export * from './subjects.js';
 export * from './stores.js';

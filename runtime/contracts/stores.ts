@@ -6,6 +6,7 @@ export const Buckets = {
   catalog: 'vigil-catalog',     // service catalogue: key = service -> CatalogEntry
   snapshots: 'vigil-snapshots', // persisted xstate snapshots: key = machine run id
   lease: 'vigil-lease',         // orchestrator leader lease
+  alerts: 'vigil-alerts',       // alert lifecycle (owner: aggregator): key = alert id ('.' for ':') -> AlertRecord
 } as const;
 
 /**
@@ -22,4 +23,6 @@ export const Streams = {
   control: { name: 'VIGIL_CONTROL', subjects: ['vigil.directive.>', 'vigil.ack.>'] },
   audit: { name: 'VIGIL_AUDIT', subjects: ['vigil.audit.>'] },
   dlq: { name: 'VIGIL_DLQ', subjects: ['vigil.dlq.>'] },
+  /** The aggregator's windows, kept so that the dashboard and post-incident reports can chart a past run. */
+  series: { name: 'VIGIL_SERIES', subjects: ['vigil.agg.>'] },
 } as const;

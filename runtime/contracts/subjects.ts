@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 
 import { CleanBatch, RawBatch, SimTick, Watermark } from './data.js';
 import { AggWindow, Alert, Forecast, Impact, Incident } from './findings.js';
+import { AlertRecord } from './alerts.js';
 import {
   Action, ActionResult, AuditEvent, Directive, DirectiveAck, DlqEntry, Heartbeat,
 } from './control.js';
@@ -56,6 +57,8 @@ export const Subjects = {
   raw: subject('raw', 'vigil.raw', RawBatch, 'service'),
   clean: subject('clean', 'vigil.clean', CleanBatch, 'service'),
   alert: subject('alert', 'vigil.alert', Alert, 'service'),
+  /** An alert's lifecycle changed status (owner: the aggregator); the analyst learns false positives here. */
+  alertState: subject('alertState', 'vigil.alertstate', AlertRecord, 'service'),
   agg: subject('agg', 'vigil.agg', AggWindow, 'service'),
   incident: subject('incident', 'vigil.incident', Incident, 'service'),
   forecast: subject('forecast', 'vigil.forecast', Forecast, 'service'),
@@ -79,6 +82,11 @@ export const ALL = 'all';
 /** Subject of an agent's service endpoint: vigil.svc.<kind>.<agentId>.<endpoint>. */
 export function endpointSubject(kind: string, agentId: string, endpoint: string): string {
   return `vigil.svc.${kind}.${agentId}.${endpoint}`;
+}
+
+/** The `alerts` endpoint of an aggregator: `vigil alert` asks every live aggregator. */
+export function alertsEndpoint(agentId: string): string {
+  return endpointSubject('aggregator', agentId, 'alerts');
 }
 
 /** The KV key (bucket vigil-lease) of the orchestrators' leader lease. */

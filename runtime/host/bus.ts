@@ -20,6 +20,13 @@ function eventTimeOf(value: unknown): number | null {
   return typeof ts === 'number' ? ts : null;
 }
 
+/** Watches the bus for /metrics: valid messages in, messages out, handler time (by subject family name). */
+export interface BusObserver {
+  received(subject: string): void;
+  sent(subject: string, payload: unknown): void;
+  handled(subject: string, seconds: number): void;
+}
+
 /** Handler of one validated message; `tokens` are the subject's parameters (e.g. service). */
 export type Handler<S extends TSchema> = (payload: Static<S>, tokens: Record<string, string>) => void | Promise<void>;
 
@@ -44,6 +51,7 @@ export class AgentBus {
   readonly #from: MsgHdrs;
   readonly #kind: string;
   #gate: { gate: EpochGate; upstream: ReadonlySet<string>; timeGuard: TimeGuard } | null = null;
+  #observer: BusObserver | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -66,6 +74,11 @@ export class AgentBus {
     this.#gate = { gate, upstream: new Set(upstreamKinds), timeGuard };
   }
 
+  /** From now on, traffic and handler times are reported to `observer` (the agent's /metrics). */
+  observeWith(observer: BusObserver): void {
+    this.#observer = observer;
+  }
+
   /** Publishes `payload` on `def` with the given subject tokens. Throws ContractError if invalid. */
   emit<S extends TSchema>(def: SubjectDef<S>, tokens: string[], payload: Static<S>): void {
     if (!this.produces.has(def)) {
@@ -82,6 +95,7 @@ export class AgentBus {
     }
     this.nc.publish(def.subject(...tokens), encoder.encode(JSON.stringify(payload)), { headers: this.#from });
     this.counters.out = (this.counters.out ?? 0) + 1;
+    this.#observer?.sent(def.name, payload);
   }
 
   /** Subscribes to a whole subject family (or one concrete subject) with validation. */
@@ -120,10 +134,11 @@ export class AgentBus {
     if (infinite !== null) { this.reject(msg, 'non-finite number', [{ path: infinite, message: 'must be a finite number' }]); return; }
     const result = check(def.schema, data);
     if (!result.ok) { this.reject(msg, `does not match ${def.name} schema`, result.problems); return; }
+    this.#observer?.received(def.name);
     const tokens = def.parse(msg.subject) ?? {};
     const refused = guard?.(result.value, tokens) ?? null;
     if (refused !== null) { this.reject(msg, refused, []); return; }
-    const run = (): void => this.run(handler, result.value, tokens, msg);
+    const run = (): void => this.run(def.name, handler, result.value, tokens, msg);
     if (!gated || !this.#gate) { run(); return; }
     const ts = eventTimeOf(result.value);
     const untimely = ts === null ? null : this.#gate.timeGuard(ts);
@@ -139,10 +154,13 @@ export class AgentBus {
     this.counters[counter] = (this.counters[counter] ?? 0) + 1;
   }
 
-  private run<S extends TSchema>(handler: Handler<S>, value: Static<S>, tokens: Record<string, string>, msg: Msg): void {
+  private run<S extends TSchema>(name: string, handler: Handler<S>, value: Static<S>, tokens: Record<string, string>, msg: Msg): void {
+    const start = performance.now();
+    const timed = (): void => this.#observer?.handled(name, (performance.now() - start) / 1000);
     try {
       const done = handler(value, tokens);
-      if (done instanceof Promise) done.catch((err: unknown) => this.failed(msg, err));
+      if (done instanceof Promise) done.then(timed, (err: unknown) => this.failed(msg, err));
+      else timed();
     } catch (err) {
       this.failed(msg, err);
     }

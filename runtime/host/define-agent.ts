@@ -63,10 +63,10 @@ export interface AgentInstance<C = unknown> {
   /** A new configuration was validated (set-config or another directive's `config`). */
   reconfigure?(config: C): void;
   /**
-   * begin-run: forget everything learnt; event time restarts at `startTs`. May return a new
-   * configuration, for settings that only make sense within a run (monitoring boosts).
+   * begin-run: forget everything learnt; event time restarts at `startTs` of run `runId`. May
+   * return a new configuration, for settings that only make sense within a run (monitoring boosts).
    */
-  reset?(startTs: number): C | void;
+  reset?(startTs: number, runId: string): C | void;
   /** Extra endpoints, keyed by endpoint name. */
   endpoints?: Record<string, ExtraEndpoint>;
   /** `degraded` with a reason when the agent works but not fully. */

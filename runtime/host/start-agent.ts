@@ -14,6 +14,7 @@ import { DirectiveDesk } from './directives.js';
 import { registerService } from './service.js';
 import { WatermarkTracker } from './watermarks.js';
 import { EpochGate } from './epoch-gate.js';
+import { serveAgentMetrics } from './metrics.js';
 
 export interface StartOptions {
   agentId: string;
@@ -34,6 +35,8 @@ export interface StartOptions {
   maxSkewMs?: number;
   /** An upstream agent silent this long (wall ms) no longer holds the clock back (default 10 s). */
   upstreamSilenceMs?: number;
+  /** /metrics on a loopback port (port 0, the default: a free one, announced in the registry); false: none. */
+  metrics?: { host?: string; port?: number } | false;
 }
 
 /** Default of StartOptions.maxSkewMs: ten minutes of event time. */
@@ -75,6 +78,11 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   if (def.clock === 'upstream') bus.gateInputs(gate, opts.upstreamKinds, timeGuard);
   const catalog = await watchCatalog(nc, log);
   const tracker = new WatermarkTracker(opts.upstreamKinds);
+  const metrics = opts.metrics === false ? null : await serveAgentMetrics({
+    agentId, kind: def.kind, tier: def.tier, counters,
+    eventTimeMs: () => clock.now(), lagMs: () => Math.max(0, tracker.highest() - clock.now()), heldMessages: () => gate.size(),
+  }, { ...opts.metrics, log });
+  if (metrics) bus.observeWith(metrics.observer);
 
   let connected = true;
   /** The simulated run the clock belongs to (begin-run); '' when live. */
@@ -180,7 +188,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
       tracker.reset();
       gate.reset();
       clock.reset(startTs);
-      const runConfig = instance.reset?.(startTs);
+      const runConfig = instance.reset?.(startTs, run);
       if (runConfig) await applyConfig(runConfig, true);
       return { status: 'applied', detail: `clock at ${new Date(startTs).toISOString()}` };
     }
@@ -232,6 +240,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     const entry: RegistryEntry = {
       agentId, kind: def.kind, tier: def.tier, pid: process.pid, host: hostname(), startedAt,
       lastHeartbeat: hb.wallTs, status: hb.status, eventTs: hb.eventTs, lagMs: hb.lagMs,
+      ...(metrics ? { metricsPort: metrics.port } : {}),
       ...(hb.detail ? { detail: hb.detail } : {}),
     };
     await registryKv.put(myKey, JSON.stringify(entry));
@@ -255,6 +264,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
         lastHeartbeat: last.wallTs, status: 'down', eventTs: last.eventTs, lagMs: last.lagMs,
       } satisfies RegistryEntry)).catch((err) => log.warn({ err: errorMessage(err) }, 'registry update failed'));
       catalog.stop();
+      await metrics?.close();
       bus.close();
       await nc.drain();
       log.info({ agentId }, 'agent stopped');

@@ -24,6 +24,7 @@ export async function setupStores(nc: NatsConnection): Promise<void> {
   }
   const kvm = new Kvm(nc);
   for (const bucket of Object.values(Buckets)) {
-    await kvm.create(bucket, { history: bucket === Buckets.config ? 5 : 1, allow_direct: true });
+    // vigil-alerts keeps each alert's last transitions: `nats kv history vigil-alerts <key>`.
+    await kvm.create(bucket, { history: bucket === Buckets.config ? 5 : bucket === Buckets.alerts ? 10 : 1, allow_direct: true });
   }
 }

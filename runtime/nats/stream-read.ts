@@ -1,4 +1,4 @@
-import { jetstream } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 
 /** One stored message of a stream. */
@@ -7,9 +7,12 @@ export interface StoredMessage { seq: number; subject: string; data: unknown; ti
 /**
  * Reads every message of `stream` matching `filter` (a subject with wildcards), in order,
  * with an ordered consumer. Bounded by `max` so a huge stream cannot hang the CLI.
+ * `since` (an ISO time) starts at the first message stored at or after it.
  */
-export async function readStream(nc: NatsConnection, stream: string, filter: string, max = 100_000): Promise<StoredMessage[]> {
-  const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: filter });
+export async function readStream(nc: NatsConnection, stream: string, filter: string, max = 100_000, since?: string): Promise<StoredMessage[]> {
+  const consumer = await jetstream(nc).consumers.get(stream, since === undefined
+    ? { filter_subjects: filter }
+    : { filter_subjects: filter, deliver_policy: DeliverPolicy.StartTime, opt_start_time: since });
   const pending = (await consumer.info()).num_pending;
   const out: StoredMessage[] = [];
   while (out.length < Math.min(pending, max)) {

@@ -76,6 +76,8 @@ export const OPERATOR_PERMISSIONS: Permissions = { publish: ['>'], subscribe: ['
  * its machines' snapshots, reads the whole registry to address directives and gathers their acks.
  */
 const extraPublish: Partial<Record<AgentKind, string[]>> = {
+  // The alert lifecycle's owner keeps every alert in vigil-alerts and empties it for a new run.
+  aggregator: [KV_OPEN(Buckets.alerts), ...KV_SCAN(Buckets.alerts), ...KV_KEYS(Buckets.alerts, '>')],
   orchestrator: [
     KV_OPEN(Buckets.lease), ...KV_KEYS(Buckets.lease, LEADER_LEASE_KEY),
     ...KV_SCAN(Buckets.snapshots), ...KV_KEYS(Buckets.snapshots, '>'),
@@ -83,6 +85,9 @@ const extraPublish: Partial<Record<AgentKind, string[]>> = {
   ],
 };
 const extraSubscribe: Partial<Record<AgentKind, string[]>> = {
+  // Incidents correlate alerts and end silences; the correlator is downstream of the aggregator
+  // in event time, so this input is not a declared (clock-driving) one.
+  aggregator: [Subjects.incident.filter],
   orchestrator: [Subjects.ack.filter],
 };
 

@@ -7,6 +7,8 @@ export interface FleetFile {
   natsUrl: string;
   startedServer: boolean;
   serverPid?: number;
+  /** nats-server's HTTP monitoring (/varz, /connz, /jsz) on loopback, when vigil started the server. */
+  natsMonitorUrl?: string;
   agents: { agentId: string; kind: string; pid: number | null }[];
   startedAt: number;
 }

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { natsReachable } from '../nats/connect.js';
 import { serverEnv, type Credentials } from './credentials.js';
@@ -17,12 +17,17 @@ export function findNatsServer(): string {
 
 export interface ServerOptions { confPath: string; port: number; storeDir: string; logFile: string; creds: Credentials }
 
-/** Starts nats-server with nats.conf and waits until it answers; kills it if it never does. */
+/**
+ * Starts nats-server with nats.conf and waits until it answers; kills it if it never does. Its
+ * HTTP monitoring (/varz, /connz, /jsz) listens on a free loopback port, written with the client
+ * port to `nats-server_<pid>.ports` beside the store (see monitoringUrl).
+ */
 export async function startNatsServer(opts: ServerOptions, timeoutMs = 10_000): Promise<ChildProcess> {
   const bin = findNatsServer();
   mkdirSync(opts.storeDir, { recursive: true });
   const log = openSync(opts.logFile, 'a');
-  const child = spawn(bin, ['-c', opts.confPath, '-a', '127.0.0.1', '-p', String(opts.port), '-js', '-sd', opts.storeDir], {
+  const args = ['-c', opts.confPath, '-a', '127.0.0.1', '-p', String(opts.port), '-m', '-1', '--ports_file_dir', dirname(opts.storeDir), '-js', '-sd', opts.storeDir];
+  const child = spawn(bin, args, {
     env: { ...process.env, ...serverEnv(opts.creds) },
     stdio: ['ignore', log, log],
   });
@@ -34,6 +39,17 @@ export async function startNatsServer(opts: ServerOptions, timeoutMs = 10_000): 
   }
   child.kill('SIGKILL');
   throw new ConfigError(`nats-server did not answer on port ${opts.port} within ${timeoutMs} ms: see ${opts.logFile}`);
+}
+
+/** The monitoring URL nats-server `pid` wrote to its ports file beside `storeDir`, if any yet. */
+export function monitoringUrl(storeDir: string, pid: number | undefined): string | undefined {
+  const file = join(dirname(storeDir), `nats-server_${pid}.ports`);
+  if (pid === undefined || !existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { monitoring?: string[] }).monitoring?.[0];
+  } catch {
+    return undefined; // being written: the caller asks again
+  }
 }
 
 export function serverPaths(home: string): { storeDir: string; logFile: string } {

@@ -8,8 +8,9 @@ import { connectNats, natsReachable, type NatsConnection } from '../nats/connect
 import { setupStores } from '../nats/setup.js';
 import type { Credentials } from './credentials.js';
 import { alive, writeFleetFile, type FleetFile } from './fleet-file.js';
-import { serverPaths, startNatsServer } from './nats-server.js';
+import { monitoringUrl, serverPaths, startNatsServer } from './nats-server.js';
 import { decideRestart } from './restart-policy.js';
+import { watchScrapeTargets } from './scrape-targets.js';
 
 /** The package root: the nearest folder above this file with a package.json (source or dist). */
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
@@ -53,6 +54,7 @@ export class Supervisor {
   #managed: Managed[] = [];
   #stopping = false;
   #nc: NatsConnection | null = null;
+  #targets: { stop(): void } | null = null;
 
   constructor(private readonly opts: FleetOptions) {}
 
@@ -71,6 +73,7 @@ export class Supervisor {
     }
     this.#nc = await connectNats({ url: natsUrl, user: 'operator', password: creds.operator }, 'vigil-supervisor');
     await setupStores(this.#nc);
+    this.#targets = await watchScrapeTargets(this.#nc, home, this.opts.log);
     for (const { kind, count } of this.opts.agents) {
       for (let i = 1; i <= count; i++) this.#managed.push({ agentId: `${kind}-${i}`, kind, child: null, restarts: [] });
     }
@@ -143,6 +146,7 @@ export class Supervisor {
     const fleet: FleetFile = {
       supervisorPid: process.pid, natsUrl: this.opts.natsUrl, startedServer: this.#server !== null,
       serverPid: this.#server?.pid, agents: this.agents(), startedAt: Date.now(),
+      natsMonitorUrl: this.#server ? monitoringUrl(serverPaths(this.opts.home).storeDir, this.#server.pid) : undefined,
     };
     writeFleetFile(this.opts.home, fleet);
   }
@@ -157,6 +161,7 @@ export class Supervisor {
     this.#stopping = true;
     const running = this.#managed.map((m) => m.child).filter((c): c is ChildProcess => c !== null);
     await Promise.all(running.map((c) => terminate(c, graceMs)));
+    this.#targets?.stop();
     if (this.#nc) await this.#nc.drain().catch((err) => this.opts.log.warn({ err: errorMessage(err) }, 'drain failed'));
     if (this.#server) await terminate(this.#server, graceMs);
     this.event('fleet stopped');

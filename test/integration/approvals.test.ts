@@ -97,7 +97,7 @@ describe('approval gates (fleet, simulator, notifier, CLI)', () => {
     expect(count('approved')).toBe(1);
     expect(count('pending-approval')).toBe(count('approved') + count('denied') + count('expired') + count('withdrawn'));
     const again = await ctx.fleet.cli('approve', row.id);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2); // no action waits by that id any more: an unknown id (README "Exit codes")
     expect(again.stderr).toContain(`no action ${row.id} waits for approval`);
   }, 240_000);
 });

@@ -40,6 +40,7 @@ function publishCells(def: AgentDefinition | null): Cell[] {
     kv(Buckets.catalog, 'api', def === null),
     kv(Buckets.lease, LEADER_LEASE_KEY, def === null || def.kind === 'orchestrator'),
     kv(Buckets.snapshots, 'run-1', def === null || def.kind === 'orchestrator'),
+    kv(Buckets.alerts, 'api.api-1.cpu.threshold.1', def === null || def.kind === 'aggregator'),
   );
   const api = (what: string, subject: string, allowed = def === null) => ({ what, subject, allowed });
   cells.push(
@@ -62,7 +63,8 @@ function subscribeCells(def: AgentDefinition | null): Cell[] {
   const kind = def?.kind ?? 'operator';
   const cells: Cell[] = [];
   for (const [name, s] of Object.entries(Subjects)) {
-    const mine = def === null || def.consumes.includes(s) || (s === Subjects.ack && def.kind === 'orchestrator');
+    const mine = def === null || def.consumes.includes(s) || (s === Subjects.ack && def.kind === 'orchestrator')
+      || (s === Subjects.incident && def.kind === 'aggregator'); // the alert lifecycle hears incidents
     if (s === Subjects.watermark || s === Subjects.directive) continue;
     cells.push({ what: `subscribe ${name}`, subject: s.filter, allowed: mine });
   }

@@ -58,6 +58,8 @@ export class Correlator {
   readonly #open = new Map<string, OpenIncident>();
   #resolved: Incident[] = [];
   #counts = { opened: 0, resolved: 0, duplicates: 0, withinSlo: 0 };
+  /** The simulated run's tag in incident ids ('' live). */
+  #runTag = '';
 
   constructor(config: Partial<CorrelatorConfig> = {}) {
     this.#config = { ...DEFAULT_CORRELATOR_CONFIG, ...config };
@@ -149,7 +151,9 @@ export class Correlator {
   }
 
   /** Forgets alerts, incidents and learnt baselines (a new simulated run). */
-  reset(): void {
+  /** A new simulated run (`runId` from begin-run): incident ids carry it, so two runs never share one. */
+  reset(runId = ''): void {
+    this.#runTag = runId.replace(/^run-/, '').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 24);
     this.#alerts.clear();
     this.#open.clear();
     this.#features.reset();
@@ -185,7 +189,7 @@ export class Correlator {
 
   #openIncident(a: Alert): OpenIncident {
     const inc: OpenIncident = {
-      id: `inc-${a.service}-${a.ts}`, openedAt: a.ts, serviceFirst: new Map(), alertKeys: new Set(), alertIds: [],
+      id: this.#runTag ? `inc-${a.service}-${a.ts}-${this.#runTag}` : `inc-${a.service}-${a.ts}`, openedAt: a.ts, serviceFirst: new Map(), alertKeys: new Set(), alertIds: [],
       lastActiveTs: a.ts, best: null, severity: a.level === 'red' ? 'red' : 'yellow', signature: '', last: null,
     };
     this.#open.set(inc.id, inc);

@@ -42,7 +42,7 @@ export default defineAgent({
     return {
       inspect: () => brain.state(),
       onWatermark: (ts) => publish(brain.advance(ts)),
-      reset: () => brain.reset(),
+      reset: (_startTs, runId) => brain.reset(runId),
       reconfigure: (next) => brain.reconfigure(next),
     };
   },

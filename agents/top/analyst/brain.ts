@@ -1,4 +1,4 @@
-import type { Action, ActionResult, Impact, Incident, Priority } from '../../../runtime/contracts/index.js';
+import type { Action, ActionResult, AlertRecord, Impact, Incident, Priority } from '../../../runtime/contracts/index.js';
 import { availability, Downtime, mtbfS, mttrS } from './kpis.js';
 
 /** Analyst settings (the agent's config schema mirrors this). */
@@ -40,13 +40,18 @@ function emptyHistory() {
     repairs: new Map<string, { totalMs: number; count: number }>(),
     actionIncident: new Map<string, string>(),
     signatures: new Map<string, Signature>(),
-    series: new Map<string, { falsePositives: number; incidents: number }>(),
+    series: new Map<string, SeriesNoise>(),
+    /** alert ids operators marked false positive (each counts once) */
+    marked: new Set<string>(),
     totals: { opened: 0, resolved: 0, automated: 0, repairMs: 0, revenueLost: 0, unlinkedActions: 0 },
     priorities: { P1: 0, P2: 0, P3: 0, P4: 0 } as Record<Priority, number>,
   };
 }
 
 interface Signature { service: string; pattern: string; count: number; firstAt: number; lastAt: number }
+
+/** How noisy one series (`service.metric`) has been: incidents that looked false, alerts operators marked false. */
+interface SeriesNoise { falsePositives: number; incidents: number; marked: number }
 
 /**
  * The analyst's brain: long-term KPIs from the incident, impact and action streams: MTTR,
@@ -109,6 +114,18 @@ export class Analyst {
     if (!r) return;
     if (res.status === 'applied') r.applied++;
     else if (res.status === 'failed') r.failed++;
+  }
+
+  /**
+   * An alert changed status in its lifecycle (the aggregator's vigil.alertstate): one an
+   * operator marked false positive counts against its series' threshold.
+   */
+  alertState(r: AlertRecord): void {
+    if (r.status !== 'false_positive' || this.#s.marked.has(r.id)) return;
+    this.#s.marked.add(r.id);
+    const key = `${r.service}.${r.metric}`;
+    const s = this.#s.series.get(key) ?? { falsePositives: 0, incidents: 0, marked: 0 };
+    this.#s.series.set(key, { ...s, marked: s.marked + 1 });
   }
 
   /** Event time moved (availability counts open incidents up to now). */
@@ -205,8 +222,8 @@ export class Analyst {
     this.#s.signatures.set(key, { ...sig, count: sig.count + 1, lastAt: r.openedAt });
     const falsePositive = r.actions === 0 && r.repairS <= c.shortWindowS;
     for (const m of r.metrics) {
-      const s = this.#s.series.get(m) ?? { falsePositives: 0, incidents: 0 };
-      this.#s.series.set(m, { falsePositives: s.falsePositives + (falsePositive ? 1 : 0), incidents: s.incidents + 1 });
+      const s = this.#s.series.get(m) ?? { falsePositives: 0, incidents: 0, marked: 0 };
+      this.#s.series.set(m, { ...s, falsePositives: s.falsePositives + (falsePositive ? 1 : 0), incidents: s.incidents + 1 });
     }
     for (const [actionId, incidentId] of this.#s.actionIncident) if (incidentId === r.id) this.#s.actionIncident.delete(actionId);
     this.#s.open.delete(r.id);
@@ -216,16 +233,19 @@ export class Analyst {
   #recommendations(): AnalystReport['recommendations'] {
     const c = this.#config;
     return [...this.#s.series.entries()]
-      .filter(([, s]) => s.falsePositives >= c.minFalsePositives && s.falsePositives / s.incidents >= 0.5)
-      .sort(([a, x], [b, y]) => y.falsePositives - x.falsePositives || a.localeCompare(b))
+      .filter(([, s]) => (s.falsePositives >= c.minFalsePositives && s.falsePositives / s.incidents >= 0.5) || s.marked >= c.minFalsePositives)
+      .sort(([a, x], [b, y]) => y.falsePositives + y.marked - x.falsePositives - x.marked || a.localeCompare(b))
       .map(([series, s]) => {
         const dot = series.indexOf('.');
         const service = series.slice(0, dot);
         const metric = series.slice(dot + 1);
+        const why = [
+          s.falsePositives > 0 ? `${s.falsePositives} of ${s.incidents} incidents cleared within ${c.shortWindowS} s with no action` : '',
+          s.marked > 0 ? `${s.marked} alerts marked false positive by operators` : '',
+        ].filter(Boolean).join('; ');
         return {
-          service, metric, falsePositives: s.falsePositives, incidents: s.incidents, raiseFactor: c.raiseFactor,
-          suggestion: `raise the ${metric} threshold of ${service} by ${Math.round((c.raiseFactor - 1) * 100)} % (or lower its sensitivity): `
-            + `${s.falsePositives} of ${s.incidents} incidents cleared within ${c.shortWindowS} s with no action`,
+          service, metric, falsePositives: s.falsePositives, incidents: s.incidents, markedFalsePositives: s.marked, raiseFactor: c.raiseFactor,
+          suggestion: `raise the ${metric} threshold of ${service} by ${Math.round((c.raiseFactor - 1) * 100)} % (or lower its sensitivity): ${why}`,
         };
       });
   }
@@ -239,6 +259,6 @@ export interface AnalystReport {
   revenueLost: number; unlinkedActions: number;
   services: Record<string, { incidents: number; downtimeS: number; availability: number; mttrS: number | null; mtbfS: number | null }>;
   signatures: Array<Signature & { recurring: boolean }>;
-  recommendations: Array<{ service: string; metric: string; falsePositives: number; incidents: number; raiseFactor: number; suggestion: string }>;
+  recommendations: Array<{ service: string; metric: string; falsePositives: number; incidents: number; markedFalsePositives: number; raiseFactor: number; suggestion: string }>;
   recent: Array<{ id: string; service: string; pattern: string; openedAt: number; resolvedAt: number | null; repairS: number | null; actions: number; automated: boolean; priority: Priority | null }>;
 }

@@ -7,8 +7,8 @@ import { Analyst, DEFAULT_ANALYST_CONFIG as d } from './brain.js';
 export default defineAgent({
   kind: 'analyst',
   tier: 'top',
-  description: 'MTTR, MTBF, availability, automated-resolution rate, recurring incident signatures, threshold-tuning recommendations',
-  consumes: [Subjects.incident, Subjects.impact, Subjects.action, Subjects.actionResult],
+  description: 'MTTR, MTBF, availability, automated-resolution rate, recurring incident signatures, threshold-tuning recommendations (also from alerts marked false positive)',
+  consumes: [Subjects.incident, Subjects.impact, Subjects.action, Subjects.actionResult, Subjects.alertState],
   produces: [],
   clock: 'upstream',
   config: Type.Object({
@@ -25,6 +25,9 @@ export default defineAgent({
     bus.on(Subjects.impact, (impact) => brain.impact(impact));
     bus.on(Subjects.action, (action) => brain.action(action));
     bus.on(Subjects.actionResult, (result) => brain.actionResult(result));
+    // Operators mark false positives at any wall time, also between runs when no watermark
+    // flows: taken at once, not held for event time (they feed advice, not decisions).
+    bus.on(Subjects.alertState, (record) => brain.alertState(record), { gated: false });
     return {
       inspect: () => brain.state(),
       onWatermark: (ts) => brain.advance(ts),

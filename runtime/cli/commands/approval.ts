@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { errorMessage } from '../../errors.js';
 import { leaderEndpoint } from '../../nats/leader.js';
 import { cliEnv, output, table, withOperator } from '../context.js';
+import { UsageError } from '../exit-codes.js';
 
 interface ApprovalRow { id: string; service: string; type: string; reason: string; secondsLeft: number; deadline: string; status?: string; error?: string }
 
@@ -33,7 +34,7 @@ export function registerApproval(program: Command): void {
     if (op === 'deny') c.option('--reason <text>', 'why (recorded in the audit trail)');
     c.action(async (id: string, opts: { by: string; reason?: string; json?: boolean }, cmd: Command) => {
       const row = (await askApprovals(cmd, { op, id, by: opts.by, ...(opts.reason ? { reason: opts.reason } : {}) })) as ApprovalRow;
-      if (row.error) throw new Error(row.error);
+      if (row.error) throw new UsageError(row.error); // the orchestrator knows no waiting action by that id: exit 2
       output(Boolean(opts.json), row, () => `${id} (${row.type} on ${row.service}): ${row.status ?? op} by ${opts.by}`);
     });
   };

@@ -8,6 +8,7 @@ import {
 import { ConfigError, errorMessage } from '../../errors.js';
 import { requestDirective } from '../../nats/directive-client.js';
 import { cliEnv, output, table, withOperator } from '../context.js';
+import { ExitCode } from '../exit-codes.js';
 
 const TIERS = ['base', 'intermediate', 'top'];
 
@@ -38,8 +39,8 @@ export function registerDirective(program: Command): void {
         table(['AGENT', 'STATUS', 'DETAIL'], report.acks.map((a) => [a.agentId, a.status, a.detail ?? ''])),
         report.missing.length > 0 ? `\nno acknowledgement within ${opts.timeout} ms from: ${report.missing.join(', ')}` : '',
       ].join(''));
-      if (report.addressed.length === 0) { process.stderr.write(`vigil: no live agent is addressed by --to ${opts.to}\n`); process.exitCode = 1; }
-      if (report.missing.length > 0 || report.acks.some((a) => a.status === 'rejected')) process.exitCode = 1;
+      if (report.missing.length > 0 || report.acks.some((a) => a.status === 'rejected')) process.exitCode = ExitCode.failed;
+      if (report.addressed.length === 0) { process.stderr.write(`vigil: no live agent is addressed by --to ${opts.to} ('vigil ps' lists them)\n`); process.exitCode = ExitCode.usage; }
     });
 }
 

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { agentKinds } from '../../../agents/registry.js';
 import { readRegistry, type AgentRow } from '../../nats/registry.js';
+import { readFleetFile } from '../../supervisor/fleet-file.js';
+import { scrapeTargetsPath } from '../../supervisor/scrape-targets.js';
 import { cliEnv, output, table, withOperator } from '../context.js';
 
 /** `vigil ps`: every agent with id, kind, tier, pid, status, last heartbeat and lag. */
@@ -10,9 +13,19 @@ export function registerPs(program: Command): void {
     .description('list every agent: id, kind, tier, pid, status (starting, healthy, degraded, down), last heartbeat, lag')
     .option('--json', 'print the agents as a JSON array')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const rows = await withOperator(cliEnv(cmd), (nc) => readRegistry(nc));
-      output(Boolean(opts.json), sortRows(rows), () => formatFleet(sortRows(rows)));
+      const env = cliEnv(cmd);
+      const rows = await withOperator(env, (nc) => readRegistry(nc));
+      output(Boolean(opts.json), sortRows(rows), () => [formatFleet(sortRows(rows)), ...scrapeNotes(env.home)].join('\n'));
     });
+}
+
+/** Where Prometheus finds the fleet: the file_sd targets file and nats-server's monitoring port. */
+function scrapeNotes(home: string): string[] {
+  const notes: string[] = [];
+  if (existsSync(scrapeTargetsPath(home))) notes.push(`\nPrometheus targets (file_sd): ${scrapeTargetsPath(home)}`);
+  const monitor = readFleetFile(home)?.natsMonitorUrl;
+  if (monitor) notes.push(`nats-server monitoring: ${monitor} (/varz /connz /jsz)`);
+  return notes;
 }
 
 function sortRows(rows: AgentRow[]): AgentRow[] {
@@ -21,8 +34,9 @@ function sortRows(rows: AgentRow[]): AgentRow[] {
 
 export function formatFleet(rows: AgentRow[]): string {
   if (rows.length === 0) return 'no agent has registered yet';
-  return table(['ID', 'KIND', 'TIER', 'PID', 'STATUS', 'HEARTBEAT', 'LAG', 'DETAIL'], rows.map((r) => [
+  return table(['ID', 'KIND', 'TIER', 'PID', 'STATUS', 'HEARTBEAT', 'LAG', 'METRICS', 'DETAIL'], rows.map((r) => [
     r.agentId, r.kind, r.tier, r.pid, r.status, `${(r.heartbeatAgeMs / 1000).toFixed(1)}s ago`, `${(r.lagMs / 1000).toFixed(1)}s`,
+    r.metricsPort ? `http://127.0.0.1:${r.metricsPort}/metrics` : '-',
     r.status === 'degraded' ? r.detail ?? '' : '',
   ]));
 }

@@ -7,15 +7,34 @@ import { runLive } from '../../../sim/live-runner.js';
 import { formatProgress, formatReport, type ScenarioReport } from '../../../sim/report.js';
 import { scenariosDir } from '../../../sim/scenario-loader.js';
 import { loadScenario } from '../../../sim/world.js';
-import { ConfigError } from '../../errors.js';
+import { errorMessage } from '../../errors.js';
 import { cliEnv, output, withOperator } from '../context.js';
+import { UsageError } from '../exit-codes.js';
+import { progressOnStderr } from '../progress.js';
+
+function scenarioNames(): string[] {
+  return readdirSync(scenariosDir()).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+}
+
+/** A shipped scenario by name or a scenario file; an unknown name or a bad file is a usage error naming the known scenarios. */
+function readScenario(name: string, seed: number | undefined): ReturnType<typeof loadScenario> {
+  const byName = !name.includes('/') && !name.includes('\\') && !name.endsWith('.json');
+  if (byName && !scenarioNames().includes(name)) {
+    throw new UsageError(`unknown scenario '${name}'; known scenarios: ${scenarioNames().join(', ')} (or a path to a scenario file)`);
+  }
+  try {
+    return loadScenario(name, { seed });
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
+}
 
 /** `vigil sim run <scenario>` and `vigil sim ls`. */
 export function registerSim(program: Command): void {
   const sim = program.command('sim').description('play load scenarios through the running fleet and measure what it does');
   sim.command('ls').description('list the scenarios').option('--json', 'print a JSON array of names')
     .action((opts: { json?: boolean }) => {
-      const names = readdirSync(scenariosDir()).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+      const names = scenarioNames();
       output(Boolean(opts.json), names, () => names.join('\n'));
     });
   sim.command('run').argument('<scenario>', 'a scenario name (vigil sim ls) or a path to a scenario file')
@@ -26,10 +45,11 @@ export function registerSim(program: Command): void {
     .option('--tick-delay <ms>', 'wall time between ticks, to watch a run live', '0')
     .option('--pipeline <ticks>', "ticks the simulator may run ahead of the orchestrator (default: the scenario's, usually 1)")
     .option('--json', 'print one JSON object')
-    .action(async (name: string, opts: { seed?: string; baseline?: boolean; stallTimeout: string; tickDelay: string; pipeline?: string; json?: boolean }, cmd: Command) => {
+    .option('--quiet', 'no progress lines on stderr')
+    .action(async (name: string, opts: { seed?: string; baseline?: boolean; stallTimeout: string; tickDelay: string; pipeline?: string; json?: boolean; quiet?: boolean }, cmd: Command) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
-      if (seed !== undefined && !Number.isInteger(seed)) throw new ConfigError(`--seed ${opts.seed}: must be an integer`);
-      const scenario = loadScenario(name, { seed });
+      if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed ${opts.seed}: must be an integer`);
+      const scenario = readScenario(name, seed);
       if (scenario.live) {
         const live = await withOperator(cliEnv(cmd), (nc) => runLive(nc, scenario));
         output(Boolean(opts.json), live, () => [
@@ -39,19 +59,17 @@ export function registerSim(program: Command): void {
         ].join('\n'));
         return;
       }
-      const progress = !opts.json && process.stderr.isTTY;
+      const progress = progressOnStderr({ quiet: opts.quiet });
       const fleet = await withOperator(cliEnv(cmd), (nc) => runThroughFleet(nc, scenario, {
         seed,
         stallTimeoutMs: Number(opts.stallTimeout),
         tickDelayMs: Number(opts.tickDelay),
         pipeline: opts.pipeline === undefined ? undefined : Number(opts.pipeline),
         onProgress: (world, wallSeconds) => {
-          if (!progress) return;
-          const line = formatProgress({ scenario: scenario.name, elapsedS: (world.now() - world.startTs) / 1000, totalS: scenario.durationS, wallSeconds, metrics: world.metrics() });
-          process.stderr.write(`\r${line}`);
+          progress.update(formatProgress({ scenario: scenario.name, elapsedS: (world.now() - world.startTs) / 1000, totalS: scenario.durationS, wallSeconds, metrics: world.metrics() }));
         },
       }));
-      if (progress) process.stderr.write('\n');
+      progress.end(formatProgress({ scenario: scenario.name, elapsedS: scenario.durationS, totalS: scenario.durationS, wallSeconds: fleet.wallSeconds, metrics: fleet.world.metrics() }));
       const runs: ScenarioReport['runs'] = { vigil: fleet.report } as ScenarioReport['runs'];
       if (opts.baseline) {
         runs.none = runOffline(scenario, { seed, controller: 'none' }).report;
@@ -59,7 +77,7 @@ export function registerSim(program: Command): void {
         runs['hpa-rps'] = runOffline(scenario, { seed, controller: 'hpa-rps' }).report;
       }
       const report = {
-        scenario: scenario.name, seed: fleet.world.seed, simulatedSeconds: scenario.durationS,
+        scenario: scenario.name, runId: fleet.runId, seed: fleet.world.seed, simulatedSeconds: scenario.durationS,
         wallSeconds: Math.round(fleet.wallSeconds * 100) / 100,
         ...fleet.report,
         alerts: fleet.alerts,

@@ -20,6 +20,8 @@ import { applyDeployment } from '../../../deploy/apply.js';
 import { StreamArchiver } from '../../../deploy/archive.js';
 import { Companions } from '../../../deploy/companions.js';
 import { deepMerge } from '../../host/config.js';
+import { parsePort, serveDashboard } from './dashboard.js';
+import type { Dashboard } from '../../../web/server/dashboard.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 
@@ -30,9 +32,11 @@ export function registerUp(program: Command): void {
     .option('--detach', 'run the fleet in the background and return once every agent is healthy')
     .option('--scale <kind=n...>', 'run n instances of a kind (e.g. --scale detector=2)')
     .option('--timeout <ms>', 'how long to wait for a healthy fleet', '30000')
+    .option('--dashboard [port]', 'also serve the live web dashboard on loopback (default port 8090)')
     .option('--json', 'print the fleet as JSON')
     .option('--config <file>', 'deployment file (JSON or YAML): live targets, probes, receivers, catalogue, actuators, channels, policy; reloaded when it changes')
-    .action(async (opts: { detach?: boolean; scale?: string[]; timeout: string; json?: boolean; config?: string }, cmd: Command) => {
+    .action(async (opts: { detach?: boolean; scale?: string[]; timeout: string; dashboard?: string | boolean; json?: boolean; config?: string }, cmd: Command) => {
+      const dashboardPort = opts.dashboard === undefined ? null : parsePort(typeof opts.dashboard === 'string' ? opts.dashboard : '8090');
       const env = cliEnv(cmd);
       const running = readFleetFile(env.home);
       if (running && alive(running.supervisorPid)) {
@@ -49,12 +53,13 @@ export function registerUp(program: Command): void {
         mkdirSync(env.home, { recursive: true });
         const log = openSync(join(env.home, 'fleet.log'), 'a');
         const args = [MAIN, '--home', env.home, '--nats-url', env.natsUrl, 'up', ...(opts.scale ?? []).flatMap((s) => ['--scale', s]),
+          ...(dashboardPort === null ? [] : ['--dashboard', String(dashboardPort)]),
           ...(opts.config ? ['--config', resolve(opts.config)] : [])];
         const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: process.env });
         child.unref();
         const rows = await withOperatorWhenUp(env, Number(opts.timeout), (nc) => waitForFleet(nc, expected, Number(opts.timeout)));
         output(Boolean(opts.json), { supervisorPid: child.pid, natsUrl: env.natsUrl, agents: rows }, () =>
-          `${formatFleet(rows)}\n\nfleet running in the background (supervisor pid ${child.pid}, log ${join(env.home, 'fleet.log')}); 'vigil down' stops it`);
+          `${formatFleet(rows)}${dashboardPort === null ? '' : `\ndashboard at http://127.0.0.1:${dashboardPort}/`}\n\nfleet running in the background (supervisor pid ${child.pid}, log ${join(env.home, 'fleet.log')}); 'vigil down' stops it`);
         return;
       }
       const log = createLogger({ component: 'supervisor' }, process.env.VIGIL_LOG_LEVEL ?? 'warn');
@@ -67,7 +72,8 @@ export function registerUp(program: Command): void {
       };
       const supervisor = new Supervisor({ home: env.home, natsUrl: env.natsUrl, creds, agents, log, onEvent, agentConfig });
       const companions = new Companions(MAIN, env, onEvent);
-      const stop = async (): Promise<void> => { await companions.stop(); await supervisor.stop(); removeFleetFile(env.home); process.exit(0); };
+      let dashboard: Dashboard | null = null;
+      const stop = async (): Promise<void> => { await dashboard?.stop(); await companions.stop(); await supervisor.stop(); removeFleetFile(env.home); process.exit(0); };
       process.once('SIGINT', () => void stop());
       process.once('SIGTERM', () => void stop());
       await supervisor.start();
@@ -84,7 +90,9 @@ export function registerUp(program: Command): void {
           await companions.apply(loaded.config, file);
         });
       }
-      output(Boolean(opts.json), { supervisorPid: process.pid, natsUrl: env.natsUrl, agents: rows }, () => `${formatFleet(rows)}\n\nfleet up; Ctrl-C or 'vigil down' stops it`);
+      if (dashboardPort !== null) dashboard = await serveDashboard(env, { host: '127.0.0.1', port: dashboardPort });
+      const page = dashboard ? `\ndashboard at ${dashboard.url}` : '';
+      output(Boolean(opts.json), { supervisorPid: process.pid, natsUrl: env.natsUrl, agents: rows, dashboard: dashboard?.url ?? null }, () => `${formatFleet(rows)}${page}\n\nfleet up; Ctrl-C or 'vigil down' stops it`);
       await new Promise<never>(() => { /* run until a signal stops the fleet */ });
     });
 }

@@ -213,3 +213,15 @@ describe('correlator', () => {
     expect((c.state() as { open: unknown[] }).open).toEqual([]);
   });
 });
+
+describe('correlator: incident ids', () => {
+  it('correlator: the same alerts in two simulated runs give different incident ids (vigil audit keeps runs apart)', () => {
+    const c = new Correlator();
+    c.reset('run-aaaa1111');
+    const [first] = c.alert(alert('db', 'cpu', T0), chain);
+    c.reset('run-bbbb2222');
+    const [second] = c.alert(alert('db', 'cpu', T0), chain);
+    expect(first.id).not.toBe(second.id);
+    expect(first.id).toMatch(/^inc-db-/);
+  });
+});
