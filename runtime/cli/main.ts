@@ -19,6 +19,7 @@ import { registerNatsConf } from './commands/nats-conf.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerReport } from './commands/report.js';
 import { registerAlert } from './commands/alert.js';
+import { registerDemo } from './commands/demo.js';
 
 const program = new Command('vigil')
   .description('vigil: a hierarchical multi-agent monitoring runtime over NATS')
@@ -45,6 +46,7 @@ registerNatsConf(program);
 registerDashboard(program);
 registerReport(program);
 registerAlert(program);
+registerDemo(program);
 
 program.parseAsync(process.argv).then(
   () => { process.exit(process.exitCode ?? ExitCode.ok); },
