@@ -42,7 +42,7 @@ export interface LiveDemoReport {
   badVersion: string;
   recovered: boolean;
   figures: {
-    /** from the bad release to the first alert on the service */
+    /** from the bad release to the first alert or incident on the service (the deploy check raises an incident at once) */
     timeToDetectS: number | null;
     timeToIncidentS: number | null;
     /** from the bad release to the rollback applied by the exec actuator */
@@ -70,14 +70,16 @@ export async function runLiveDemo(nc: NatsConnection, o: LiveDemoOptions): Promi
   const children: ChildProcess[] = [];
   const seen = { alert: null as number | null, incident: null as number | null, results: [] as { at: number; r: ActionResult }[] };
   const subs = [
-    nc.subscribe(Subjects.alert.subject(DEMO_SERVICE), { callback: () => { seen.alert ??= Date.now(); } }),
-    nc.subscribe(Subjects.incident.subject(DEMO_SERVICE), { callback: () => { seen.incident ??= Date.now(); } }),
+    nc.subscribe(Subjects.alert.subject(DEMO_SERVICE), { callback: () => { if (released()) seen.alert ??= Date.now(); } }),
+    nc.subscribe(Subjects.incident.subject(DEMO_SERVICE), { callback: () => { if (released()) seen.incident ??= Date.now(); } }),
     nc.subscribe(Subjects.actionResult.filter, { callback: (_e, m) => {
       const r = m.json<ActionResult>();
       if (r.service === DEMO_SERVICE) seen.results.push({ at: Date.now(), r });
     } }),
   ];
   const stopLoad = new AbortController();
+  let releasedAt = Number.POSITIVE_INFINITY;
+  const released = (): boolean => Date.now() >= releasedAt;
   try {
     cluster.init(DEMO_VERSIONS, 'v1', Math.max(o.instances, 6));
     await cluster.scale(o.instances);
@@ -98,7 +100,7 @@ export async function runLiveDemo(nc: NatsConnection, o: LiveDemoOptions): Promi
     say(`load: ${o.rps} requests/s on ${lbUrl}/pay; warming up ${o.warmupS} s`);
     await sleep(o.warmupS * 1000);
     const before = probe.mean();
-    const releasedAt = Date.now();
+    releasedAt = Date.now();
     await cluster.deploy('v2');
     say('released v2 (bad): waiting for vigil to notice and roll it back');
     const deadline = t0 + o.maxS * 1000;
@@ -112,7 +114,7 @@ export async function runLiveDemo(nc: NatsConnection, o: LiveDemoOptions): Promi
     return {
       service: DEMO_SERVICE, balancer: lbUrl, instances: o.instances, badVersion: 'v2', recovered: recoveredAt !== null,
       figures: {
-        timeToDetectS: secs(seen.alert && seen.alert >= releasedAt ? seen.alert : null), timeToIncidentS: secs(seen.incident),
+        timeToDetectS: secs(firstAfter(releasedAt, seen.alert, seen.incident)), timeToIncidentS: secs(seen.incident),
         timeToActS: secs(rb?.at ?? null), timeToRecoverS: secs(recoveredAt),
         errorRateBeforePct: round(before), errorRatePeakPct: round(probe.peakSince(releasedAt)), errorRateAfterPct: recoveredAt === null ? null : round(probe.meanSince(recoveredAt)),
       },
@@ -128,6 +130,12 @@ export async function runLiveDemo(nc: NatsConnection, o: LiveDemoOptions): Promi
     for (const c of children) c.kill('SIGTERM');
     try { cluster.down(); } catch (err) { process.stderr.write(`vigil: demo cluster: ${String(err)}\n`); }
   }
+}
+
+/** The earliest of the times at or after `t` (null when none). */
+function firstAfter(t: number, ...times: (number | null)[]): number | null {
+  const after = times.filter((x): x is number => x !== null && x >= t);
+  return after.length === 0 ? null : Math.min(...after);
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;

@@ -62,6 +62,7 @@ export class Cluster {
     while (s.instances.length < n) { s.instances.push(await this.#start(s.version, s)); this.#save(s); }
     const extra = s.instances.splice(n);
     this.#save(s);
+    if (extra.length > 0) await drain();
     for (const i of extra) stop(i);
     return s;
   }
@@ -96,6 +97,7 @@ export class Cluster {
       const old = s.instances[k];
       s.instances[k] = await this.#start(version, s);
       this.#save(s);
+      await drain();
       stop(old);
     }
     this.#save(s);
@@ -120,6 +122,9 @@ export class Cluster {
     writeBackends(this.backendsFile, { version: s.version, versionNumber: s.versionNumber, urls: s.instances.map((i) => i.url) });
   }
 }
+
+/** Long enough for the balancer (re-reading every 200 ms) to stop sending to a leaving instance. */
+const drain = (): Promise<void> => new Promise((r) => setTimeout(r, 500));
 
 function stop(i: Instance): void {
   try {
