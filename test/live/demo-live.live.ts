@@ -26,6 +26,7 @@ describe('vigil demo live', () => {
     const res = await runCli(env, ['demo', 'live', '--json', '--warmup', '70', '--max', '420'], 480_000);
     expect(res.code, res.stderr).toBe(0);
     const r = JSON.parse(res.stdout) as LiveDemoReport;
+    process.stderr.write(`live demo figures: ${JSON.stringify(r.figures)}\n`);
     expect(r.recovered).toBe(true);
     const rollback = r.actions.find((a) => a.type === 'rollback-deploy');
     expect(rollback).toMatchObject({ status: 'applied', before: { version: 'v2' }, after: { version: 'v1', exec: { exitCode: 0 } } });
