@@ -34,14 +34,7 @@ export interface RealActuatorOptions {
 export function createRealActuator(configs: ActuatorsConfig, opts: RealActuatorOptions = {}): RealActuator {
   const now = opts.now ?? Date.now;
   const ledger = new Ledger(opts.ledgerFile);
-  const drivers = configs.map((c) => ({
-    services: c.services,
-    driver: c.type === 'exec' ? createExecDriver(c) : createWebhookDriver(c) as Driver,
-    /** exec: a command for the type, or a compensation of the undone action's; webhook: its list */
-    handles: (type: string, undoes?: string) => (c.type === 'exec'
-      ? c.actions[type] !== undefined || (undoes !== undefined && c.actions[undoes]?.compensate !== undefined)
-      : c.actions.length === 0 || c.actions.includes(type as never)),
-  }));
+  const drivers = configs.map((c) => ({ services: c.services, driver: c.type === 'exec' ? createExecDriver(c) : createWebhookDriver(c) as Driver }));
   const inFlight = new Map<string, Promise<{ result: ActionResult; actuator: string | null; repeat: boolean }>>();
 
   const fail = (a: Partial<Action>, detail: string): ActionResult => ({
@@ -51,9 +44,9 @@ export function createRealActuator(configs: ActuatorsConfig, opts: RealActuatorO
   const act = async (action: Action): Promise<{ result: ActionResult; actuator: string | null; repeat: boolean }> => {
     const fenced = ledger.fence(action);
     if (fenced) return { result: fail(action, fenced), actuator: null, repeat: false };
+    const route = actuatorFor(drivers, action.service);
+    if (!route) return { result: fail(action, `no actuator is configured for service '${action.service}'`), actuator: null, repeat: false };
     const compensated = action.compensates ? ledger.get(action.compensates) : undefined;
-    const route = actuatorFor(drivers, action.service, (d) => d.handles(action.type, compensated?.action.type));
-    if (!route) return { result: fail(action, `no actuator handles ${action.type} for service '${action.service}'`), actuator: null, repeat: false };
     const o = await route.driver.run(action, compensated);
     const result: ActionResult = {
       actionId: action.actionId, service: action.service, type: action.type, status: o.status, before: o.before, after: o.after, detail: o.detail, ts: now(),

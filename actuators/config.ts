@@ -1,18 +1,13 @@
 /**
  * Configuration of the real actuators (DESIGN §9): which actuator acts on which services, and
- * how. The deployment file's `actuators` section has this shape (the same as deploy/outputs.ts
- * of the deployment file, plus the exec `probe`):
+ * how. One list, validated once; the config file's `actuators` section has this shape.
  *
  *   { "name": "billing", "type": "exec", "services": ["billable-api"],
- *     "probe": { "run": ["./ctl", "state"] },
- *     "actions": { "scale-out": { "run": ["./ctl", "scale", "{params.instances}"] },
- *                  "rollback-deploy": { "run": ["./ctl", "deploy", "{params.version}"], "compensate": ["./ctl", "deploy", "{before.version}"] } } }
- *   { "name": "ops-hook", "type": "webhook", "url": "http://127.0.0.1:9000/act" }
- *
- * An empty `services` list means every service; a webhook's empty `actions` list, every type.
+ *     "commands": { "scale-out": { "run": ["./ctl", "scale", "{params.instances}"] } } }
+ *   { "name": "ops-hook", "type": "webhook", "services": ["*"], "url": "http://127.0.0.1:9000/act" }
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { ActionType, Token } from '../runtime/contracts/index.js';
+import { ActionType } from '../runtime/contracts/control.js';
 import { checkWithDefaults, describeProblems } from '../runtime/contracts/validate.js';
 import { ConfigError } from '../runtime/errors.js';
 
@@ -21,46 +16,50 @@ const Argv = Type.Array(Type.String({ minLength: 1 }), {
 });
 
 /** One action type's command, and the command that compensates it (rollback). */
-export const CommandTemplate = Type.Object({
+export const ExecCommand = Type.Object({
   run: Argv,
-  compensate: Type.Optional(Argv),
-  timeoutMs: Type.Optional(Type.Integer({ minimum: 100 })),
+  undo: Type.Optional(Argv),
+  timeoutS: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600 })),
 }, { additionalProperties: false });
-export type CommandTemplate = Static<typeof CommandTemplate>;
+export type ExecCommand = Static<typeof ExecCommand>;
+
+const Services = Type.Array(Type.String({ pattern: '^([A-Za-z0-9_-]{1,64}|\\*)$' }), {
+  minItems: 1, description: "the services this actuator acts on; '*' for any",
+});
 
 export const ExecActuatorConfig = Type.Object({
-  name: Token,
+  name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
   type: Type.Literal('exec'),
-  services: Type.Array(Token, { default: [], description: 'services it acts on; empty: all' }),
-  timeoutMs: Type.Integer({ minimum: 100, default: 30_000 }),
-  cwd: Type.Optional(Type.String()),
-  env: Type.Record(Type.String(), Type.String(), { default: {} }),
-  dryRun: Type.Boolean({ default: false, description: 'render the commands, run none' }),
+  services: Services,
+  commands: Type.Record(Type.String(), ExecCommand, { description: 'action type -> command' }),
   probe: Type.Optional(Type.Object({ run: Argv }, {
-    additionalProperties: false, description: "prints the service's state as one JSON object: the result's `before`, which a rollback restores",
+    additionalProperties: false, description: "prints the service's state as one JSON object: the result's `before`",
   })),
-  actions: Type.Record(Type.String(), CommandTemplate, { default: {}, description: 'action type (scale-out, restart, rollback-deploy...) -> command' }),
+  timeoutS: Type.Number({ exclusiveMinimum: 0, maximum: 3600, default: 60 }),
+  cwd: Type.Optional(Type.String({ minLength: 1 })),
+  env: Type.Record(Type.String(), Type.String(), { default: {} }),
 }, { additionalProperties: false });
 export type ExecActuatorConfig = Static<typeof ExecActuatorConfig>;
 
 export const WebhookActuatorConfig = Type.Object({
-  name: Token,
+  name: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }),
   type: Type.Literal('webhook'),
-  services: Type.Array(Token, { default: [] }),
+  services: Services,
   url: Type.String({ pattern: '^https?://' }),
   headers: Type.Record(Type.String(), Type.String(), { default: {} }),
-  timeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
-  dryRun: Type.Boolean({ default: false }),
-  actions: Type.Array(ActionType, { default: [], description: 'action types it handles; empty: all' }),
+  timeoutS: Type.Number({ exclusiveMinimum: 0, maximum: 600, default: 10 }),
 }, { additionalProperties: false });
 export type WebhookActuatorConfig = Static<typeof WebhookActuatorConfig>;
 
-export type ActuatorConfig = ExecActuatorConfig | WebhookActuatorConfig;
-export type ActuatorsConfig = ActuatorConfig[];
+export const ActuatorConfig = Type.Union([ExecActuatorConfig, WebhookActuatorConfig]);
+export type ActuatorConfig = Static<typeof ActuatorConfig>;
+
+export const ActuatorsConfig = Type.Array(ActuatorConfig);
+export type ActuatorsConfig = Static<typeof ActuatorsConfig>;
 
 /**
  * Validates the `actuators` section (defaults filled in). Throws a ConfigError naming the path
- * (`actuators.0.actions.scale-out.run: ...`), an unknown action type, or a repeated name.
+ * (`actuators.0.commands.scale-out.run: ...`), an unknown action type, or a repeated name.
  */
 export function parseActuatorsConfig(value: unknown, where = 'actuators'): ActuatorsConfig {
   if (!Array.isArray(value)) throw new ConfigError(`${where}: must be an array of actuators`);
@@ -81,15 +80,11 @@ export function parseActuatorsConfig(value: unknown, where = 'actuators'): Actua
 
 function unknownTypes(c: ExecActuatorConfig, where: string): string[] {
   const known = ActionType.anyOf.map((s) => String(s.const));
-  return Object.keys(c.actions).filter((t) => !known.includes(t))
-    .map((t) => `${where}.actions.${t}: unknown action type (known: ${known.join(', ')})`);
+  return Object.keys(c.commands).filter((t) => !known.includes(t))
+    .map((t) => `${where}.commands.${t}: unknown action type (known: ${known.join(', ')})`);
 }
 
-/**
- * The actuator in charge of an action: among those that handle its type, the first that names
- * the service, else the first for every service. `handles` says whether one can do the type.
- */
-export function actuatorFor<T extends { services: string[] }>(list: readonly T[], service: string, handles: (a: T) => boolean): T | undefined {
-  const able = list.filter(handles);
-  return able.find((a) => a.services.includes(service)) ?? able.find((a) => a.services.length === 0);
+/** The actuator in charge of a service: the first whose list names it, else the first with '*'. */
+export function actuatorFor<T extends { services: string[] }>(list: readonly T[], service: string): T | undefined {
+  return list.find((a) => a.services.includes(service)) ?? list.find((a) => a.services.includes('*'));
 }

@@ -76,9 +76,9 @@ export function stateFrom(stdout: string): Record<string, unknown> {
   }
 }
 
-function describeRun(r: CommandRun, timeoutMs: number): string {
+function describeRun(r: CommandRun, timeoutS: number): string {
   const line = (r.exitCode === 0 ? r.stdout : r.stderr || r.stdout).trim().split('\n').at(-1) ?? '';
-  if (r.timedOut) return `${r.argv[0]} timed out after ${timeoutMs / 1000} s (killed)`;
+  if (r.timedOut) return `${r.argv[0]} timed out after ${timeoutS} s (killed)`;
   if (r.exitCode === null && r.signal === null) return r.stderr.trim();
   const how = r.exitCode === null ? `killed by ${r.signal}` : `exit ${r.exitCode}`;
   return `${r.argv[0]}: ${how} in ${r.durationMs} ms${line ? `: ${tail(line, 300)}` : ''}`;
@@ -89,15 +89,15 @@ export function createExecDriver(config: ExecActuatorConfig): Driver {
   const env = { ...config.env };
   const probe = async (ctx: TemplateContext): Promise<Record<string, unknown>> => {
     if (!config.probe) return {};
-    const r = await runCommand(renderArgv(config.probe.run, ctx), { timeoutMs: config.timeoutMs, cwd: config.cwd, env });
+    const r = await runCommand(renderArgv(config.probe.run, ctx), { timeoutMs: config.timeoutS * 1000, cwd: config.cwd, env });
     return r.exitCode === 0 ? stateFrom(r.stdout) : {};
   };
   return {
     name: config.name,
     kind: 'exec',
     async run(action: Action, compensated: Applied | undefined): Promise<Outcome> {
-      const undo = compensated ? config.actions[compensated.action.type]?.compensate : undefined;
-      const command = undo ? { run: undo, timeoutMs: config.actions[compensated!.action.type].timeoutMs } : config.actions[action.type];
+      const undo = compensated ? config.commands[compensated.action.type]?.undo : undefined;
+      const command = undo ? { run: undo, timeoutS: config.commands[compensated!.action.type].timeoutS } : config.commands[action.type];
       if (!command) return { status: 'failed', before: {}, after: {}, detail: `exec actuator '${config.name}' has no command for ${action.type}` };
       const fields = { ...action, revision: revisionOf(action) ?? '' } as unknown as Record<string, unknown>;
       const ctx: TemplateContext = {
@@ -111,15 +111,15 @@ export function createExecDriver(config: ExecActuatorConfig): Driver {
         return { status: 'failed', before: {}, after: {}, detail: `exec actuator '${config.name}', ${action.type}: ${errorMessage(err)}` };
       }
       const before = await probe(ctx);
-      if (action.dryRun || config.dryRun) return { status: 'dry-run', before, after: before, detail: `dry run: would run ${JSON.stringify(argv)}` };
-      const timeoutMs = command.timeoutMs ?? config.timeoutMs;
+      if (action.dryRun) return { status: 'dry-run', before, after: before, detail: `dry run: would run ${JSON.stringify(argv)}` };
+      const timeoutS = command.timeoutS ?? config.timeoutS;
       const r = await runCommand(argv, {
-        timeoutMs, cwd: config.cwd,
+        timeoutMs: timeoutS * 1000, cwd: config.cwd,
         env: { ...env, VIGIL_ACTION: JSON.stringify(action), ...(compensated ? { VIGIL_COMPENSATES: JSON.stringify(compensated.action) } : {}) },
       });
       const exec = { argv, exitCode: r.exitCode, signal: r.signal, timedOut: r.timedOut, durationMs: r.durationMs, stdout: tail(r.stdout), stderr: tail(r.stderr), ...(undo ? { compensating: true } : {}) };
       const ok = r.exitCode === 0 && !r.timedOut;
-      return { status: ok ? 'applied' : 'failed', before, after: { ...before, ...(ok ? stateFrom(r.stdout) : {}), exec }, detail: describeRun(r, timeoutMs) };
+      return { status: ok ? 'applied' : 'failed', before, after: { ...before, ...(ok ? stateFrom(r.stdout) : {}), exec }, detail: describeRun(r, timeoutS) };
     },
   };
 }

@@ -38,18 +38,18 @@ export function createWebhookDriver(config: WebhookActuatorConfig): Driver {
     name: config.name,
     kind: 'webhook',
     async run(action: Action, compensated: Applied | undefined): Promise<Outcome> {
-      if (action.dryRun || config.dryRun) return { status: 'dry-run', before: {}, after: {}, detail: `dry run: would POST ${action.type} to ${config.url}` };
+      if (action.dryRun) return { status: 'dry-run', before: {}, after: {}, detail: `dry run: would POST ${action.type} to ${config.url}` };
       const body = { version: 'vigil.action-request.v1', action, ...(compensated ? { compensates: compensated } : {}) };
       try {
         const res = await fetch(config.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'idempotency-key': action.actionId, ...config.headers },
           body: JSON.stringify(body),
-          signal: AbortSignal.timeout(config.timeoutMs),
+          signal: AbortSignal.timeout(config.timeoutS * 1000),
         });
         return outcomeOf(res.status, await res.text(), config.url);
       } catch (err) {
-        const why = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${config.timeoutMs} ms` : errorMessage(err);
+        const why = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${config.timeoutS} s` : errorMessage(err);
         const cause = err instanceof Error && err.cause ? ` (${errorMessage(err.cause)})` : '';
         return { status: 'failed', before: {}, after: { http: { url: config.url, status: null } }, detail: `POST ${config.url}: ${why}${cause}` };
       }

@@ -4,9 +4,7 @@
  * jitter; a Retry-After header is honoured within maxMs); any other answer is final.
  */
 import { errorMessage } from '../runtime/errors.js';
-
-/** How often and how patiently a delivery is tried. */
-export interface RetryConfig { attempts: number; initialMs: number; maxMs: number }
+import type { RetryConfig } from './config.js';
 
 export interface Delivery {
   ok: boolean;
@@ -20,7 +18,7 @@ export interface Delivery {
 
 export interface DeliverOptions {
   headers: Record<string, string>;
-  timeoutMs: number;
+  timeoutS: number;
   retry: RetryConfig;
   /** waits between attempts (tests may shorten nothing: the backoff is part of the behaviour) */
   sleep?: (ms: number) => Promise<void>;
@@ -45,7 +43,7 @@ export async function deliver(url: string, body: unknown, opts: DeliverOptions):
     try {
       const res = await fetch(url, {
         method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers }, body: JSON.stringify(body),
-        signal: AbortSignal.timeout(opts.timeoutMs),
+        signal: AbortSignal.timeout(opts.timeoutS * 1000),
       });
       const text = await res.text();
       last = { ok: res.ok, attempts: n, status: res.status, durationMs: 0, ...(res.ok ? {} : { error: `HTTP ${res.status}: ${text.slice(0, 300)}` }) };
@@ -53,7 +51,7 @@ export async function deliver(url: string, body: unknown, opts: DeliverOptions):
       retryAfter = res.headers.get('retry-after');
     } catch (err) {
       const cause = err instanceof Error && err.cause ? ` (${errorMessage(err.cause)})` : '';
-      const why = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${opts.timeoutMs} ms` : `${errorMessage(err)}${cause}`;
+      const why = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${opts.timeoutS} s` : `${errorMessage(err)}${cause}`;
       last = { ok: false, attempts: n, status: null, error: why, durationMs: 0 };
     }
     if (n < opts.retry.attempts) await sleep(backoffMs(opts.retry, n, retryAfter));

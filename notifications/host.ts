@@ -12,7 +12,7 @@ import { tokenOf } from '../policies/machine-kit.js';
 import { AuditEvent, Streams, Subjects, check } from '../runtime/contracts/index.js';
 import { errorMessage } from '../runtime/errors.js';
 import type { Logger } from '../runtime/log.js';
-import type { ChannelConfig } from './config.js';
+import type { ChannelConfig, NotificationsConfig } from './config.js';
 import { deliver, type Delivery } from './deliver.js';
 import { payloadFor } from './formats.js';
 import { noticeFrom, type Notice } from './notice.js';
@@ -27,16 +27,13 @@ export interface Notifier {
   stop(): Promise<void>;
 }
 
-/** Waits between attempts: 0.5 s doubling up to 30 s (a Retry-After header wins, within 30 s). */
-const BACKOFF = { initialMs: 500, maxMs: 30_000 };
-
 /** Durable consumer name of the notifier. */
 export const NOTIFIER_CONSUMER = 'vigil-notifier';
 
 /** With `nc` null it only sends (no consumer, no audit): `vigil notify test`. */
-export async function startNotifier(nc: NatsConnection | null, channels: ChannelConfig[], log: Logger): Promise<Notifier> {
+export async function startNotifier(nc: NatsConnection | null, config: NotificationsConfig, log: Logger): Promise<Notifier> {
   const counters: NotifierCounters = { events: 0, notices: 0, delivered: 0, failed: 0, invalid: 0 };
-  const router = new Router(channels);
+  const router = new Router(config.channels);
   const queues = new Map<string, Promise<unknown>>();
 
   const record = (n: Notice, c: ChannelConfig, d: Delivery): void => {
@@ -54,7 +51,7 @@ export async function startNotifier(nc: NatsConnection | null, channels: Channel
   };
   const enqueue = (n: Notice, c: ChannelConfig): Promise<Delivery> => {
     const previous = queues.get(c.name) ?? Promise.resolve();
-    const next = previous.then(() => deliver(c.url, payloadFor(c, n), { headers: 'headers' in c ? c.headers : {}, timeoutMs: c.timeoutMs, retry: { attempts: c.retries + 1, ...BACKOFF } }))
+    const next = previous.then(() => deliver(c.url, payloadFor(c, n), { headers: c.headers, timeoutS: c.timeoutS, retry: config.retry }))
       .then((d) => { record(n, c, d); return d; });
     queues.set(c.name, next.catch(() => undefined));
     return next;

@@ -1,8 +1,8 @@
 /**
- * Which channels hear a notice. Escalated: the channels that list the level. Acknowledged /
- * resolved: the channels that heard the incident escalate. An approval request or decision:
- * the channels that hear N1 (the first humans); an approval nobody decided in time: those
- * that hear N2. Pure, apart from the memory of which channels heard which incident.
+ * Which channels hear a notice. Escalated: the channels that list the level, or (no list) that
+ * the escalation table's labels for the level name. Acknowledged / resolved: the channels that
+ * heard the incident escalate. Approvals: the channels with `approvals` on. Pure, apart from
+ * the memory of which channels heard which incident.
  */
 import type { ChannelConfig } from './config.js';
 import type { Notice } from './notice.js';
@@ -15,7 +15,7 @@ export class Router {
 
   route(n: Notice): ChannelConfig[] {
     if (n.kind === 'escalated') {
-      const hit = this.#hearing(n.level ?? '');
+      const hit = this.channels.filter((c) => (c.levels ? c.levels.includes(n.level ?? '') : (n.labels ?? []).includes(c.name)));
       const told = this.#told.get(n.key) ?? new Set<string>();
       for (const c of hit) told.add(c.name);
       this.#told.set(n.key, told);
@@ -26,10 +26,6 @@ export class Router {
       if (n.kind === 'resolved') this.#told.delete(n.key);
       return told ? this.channels.filter((c) => told.has(c.name)) : [];
     }
-    return this.#hearing(n.kind === 'approval-expired' ? 'N2' : 'N1');
-  }
-
-  #hearing(level: string): ChannelConfig[] {
-    return this.channels.filter((c) => (c.levels as string[]).includes(level));
+    return this.channels.filter((c) => c.approvals);
   }
 }

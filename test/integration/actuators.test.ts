@@ -28,16 +28,16 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'vigil.json'), JSON.stringify({
     actuators: [
       {
-        name: 'ctl', type: 'exec', services: ['billing'], timeoutMs: 20_000, env: { CTL_STATE: join(dir, 'state.json') },
+        name: 'ctl', type: 'exec', services: ['billing'], timeoutS: 20, env: { CTL_STATE: join(dir, 'state.json') },
         probe: { run: [node, CTL, 'state'] },
-        actions: {
-          'rollback-deploy': { run: [node, CTL, 'deploy', '{params.version}'], compensate: [node, CTL, 'deploy', '{before.version}'] },
+        commands: {
+          'rollback-deploy': { run: [node, CTL, 'deploy', '{params.version}'], undo: [node, CTL, 'deploy', '{before.version}'] },
           'scale-out': { run: [node, CTL, 'scale', '{params.instances}'] },
           restart: { run: [node, CTL, 'fail'] },
-          'cache-flush': { run: [node, CTL, 'sleep', '30'], timeoutMs: 1000 },
+          'cache-flush': { run: [node, CTL, 'sleep', '30'], timeoutS: 1 },
         },
       },
-      { name: 'hook', type: 'webhook', url: `${hook.url}/act`, headers: { authorization: 'Bearer t0ken' }, timeoutMs: 5000, actions: ['scale-out', 'restart'] },
+      { name: 'hook', type: 'webhook', services: ['*'], url: `${hook.url}/act`, headers: { authorization: 'Bearer t0ken' }, timeoutS: 5 },
     ],
   }));
   nc = await nats.connect('operator');
@@ -106,12 +106,12 @@ describe('exec actuator (vigil actuator run)', () => {
     expect(slow.detail).toContain('timed out after 1 s');
   });
 
-  it('fails with the placeholder named when a parameter is missing, and for a type no actuator handles', async () => {
+  it('fails with the placeholder named when a parameter is missing, and for a type without a command', async () => {
     const missing = await send(action('scale-out', 'billing', {}));
     expect(missing.status).toBe('failed');
     expect(missing.detail).toContain('{params.instances}');
     const none = await send(action('block-ips', 'billing', {}));
-    expect(none).toMatchObject({ status: 'failed', detail: "no actuator handles block-ips for service 'billing'" });
+    expect(none.detail).toContain("no command for block-ips");
   });
 
   it('fencing: refuses an action from an older lease revision, without remembering it', async () => {

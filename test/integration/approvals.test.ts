@@ -22,7 +22,7 @@ interface Report { actions: { type: string; service: string }[] }
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'vigil-approvals-'));
   hook = await startHttpReceiver();
-  writeFileSync(join(dir, 'vigil.json'), JSON.stringify({ channels: [{ name: 'ops', type: 'webhook', url: `${hook.url}/vigil`, levels: ['N1'] }] }));
+  writeFileSync(join(dir, 'vigil.json'), JSON.stringify({ notifications: { channels: [{ name: 'ops', type: 'webhook', url: `${hook.url}/vigil`, levels: [] }] } }));
   notifier = await startCliDaemon(ctx.fleet.nats, ['notify', 'run', '--config', join(dir, 'vigil.json')], /notifier ready/);
 }, 120_000);
 
@@ -64,7 +64,7 @@ async function auditOf(runId: string): Promise<{ machine: string; to: string; de
 
 describe('approval gates (fleet, simulator, notifier, CLI)', () => {
   it('a scale-out reserved to humans waits, is notified, and is applied once approved', async () => {
-    await setApprovals({ actions: ['scale-out'], deadlineS: 600 });
+    await setApprovals({ rules: [{ types: ['scale-out'], services: ['api'] }], deadlineS: 600 });
     const run = playCpuSpike();
     const [row] = await waitFor('a pending approval', async () => { const p = await pending(); return p.length > 0 && p; }, 120_000, 250);
     expect(row).toMatchObject({ service: 'api', type: 'scale-out' });
@@ -82,7 +82,7 @@ describe('approval gates (fleet, simulator, notifier, CLI)', () => {
 
   it('deny and an expired deadline apply nothing; the deny is audited with who and why', async () => {
     // Long enough for two CLI calls on a loaded machine, short enough to see the later requests expire.
-    await setApprovals({ actions: ['scale-out'], deadlineS: 20 });
+    await setApprovals({ rules: [{ types: ['scale-out'] }], deadlineS: 20 });
     const run = playCpuSpike();
     const [row] = await waitFor('a pending approval', async () => { const p = await pending(); return p.length > 0 && p; }, 120_000, 250);
     const no = await ctx.fleet.cli('deny', row.id, '--by', 'bob', '--reason', 'change freeze');

@@ -1,6 +1,6 @@
 /**
- * Approval gates (DESIGN §9): a policy reserves some actions to humans. An action whose type
- * or service the policy lists is not published: it waits as `pending-approval`
+ * Approval gates (DESIGN §9): a policy reserves some actions to humans. An action that matches
+ * a rule (its type, its service, or both) is not published: it waits as `pending-approval`
  * until an operator approves it (`vigil approve <id>`: published with the same id), denies it
  * (`vigil deny <id>`: the run hears a failure), or its deadline passes (the run hears a
  * failure, and the audit says `expired` so the notifier escalates). While an action waits, its
@@ -12,11 +12,14 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Action, AuditEvent } from '../../../runtime/contracts/index.js';
 import { ActionType, Token } from '../../../runtime/contracts/index.js';
 
-/** Which actions wait for a human: the deployment file's `policy.approvals` (same shape). */
+export const ApprovalRule = Type.Object({
+  types: Type.Optional(Type.Array(ActionType, { minItems: 1, description: 'action types that need a human' })),
+  services: Type.Optional(Type.Array(Token, { minItems: 1, description: 'services whose actions need a human' })),
+}, { additionalProperties: false, description: 'matches an action whose type AND service are listed (an absent list matches any)' });
+
 export const ApprovalPolicy = Type.Object({
-  actions: Type.Array(ActionType, { default: [], description: 'action types that wait for a human' }),
-  services: Type.Array(Token, { default: [], description: 'services whose every action waits for a human' }),
-  deadlineS: Type.Integer({ minimum: 1, maximum: 7 * 86_400, default: 900, description: 'an undecided approval is refused and escalated after this long (wall clock)' }),
+  rules: Type.Array(ApprovalRule, { default: [], description: 'an action matching any rule waits for a human' }),
+  deadlineS: Type.Number({ exclusiveMinimum: 0, maximum: 7 * 86_400, default: 900, description: 'wall-clock seconds before an undecided action is refused and escalated' }),
 }, { additionalProperties: false, default: {} });
 export type ApprovalPolicy = Static<typeof ApprovalPolicy>;
 
@@ -43,11 +46,11 @@ export class ApprovalGate {
   /** Whether a rule reserves this action to a human (a dry run changes nothing: never). */
   needsHuman(a: Action): boolean {
     if (a.dryRun) return false;
-    return this.policy.actions.includes(a.type) || this.policy.services.includes(a.service);
+    return this.policy.rules.some((r) => (!r.types || r.types.includes(a.type)) && (!r.services || r.services.includes(a.service)));
   }
 
   /**
-   * An action the brain wants published: 'publish' (not reserved, or approved already), 'held' (now
+   * An action the brain wants published: 'publish' (no rule, or approved already), 'held' (now
    * waiting: audit the request), 'waiting' (a resend of one already waiting: nothing to do).
    */
   submit(a: Action, wallNow: number): 'publish' | 'held' | 'waiting' {

@@ -16,8 +16,8 @@ export function registerActuator(program: Command): void {
     .option('--json', 'print the validated section as JSON')
     .action((opts: { config: string; json?: boolean }) => {
       const list = parseActuatorsConfig(sectionOf(opts.config), `${opts.config}: actuators`);
-      output(Boolean(opts.json), list, () => list.map((a) => `${a.name} (${a.type}${a.dryRun ? ', dry run' : ''}): ${a.services.join(', ') || 'every service'}`
-        + (a.type === 'exec' ? ` — ${Object.keys(a.actions).join(', ')}` : ` — ${a.url}`)).join('\n'));
+      output(Boolean(opts.json), list, () => list.map((a) => `${a.name} (${a.type}): ${a.services.join(', ')}`
+        + (a.type === 'exec' ? ` — ${Object.keys(a.commands).join(', ')}` : ` — ${a.url}`)).join('\n'));
     });
   cmd.command('run').requiredOption('--config <file>', 'configuration file with an `actuators` section')
     .description('take every action from the bus, apply it, answer its result; runs until SIGTERM')

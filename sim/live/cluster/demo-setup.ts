@@ -23,13 +23,13 @@ const CTL = join(repoRoot(), 'dist', 'sim', 'live', 'cluster', 'ctl-main.js');
 export function demoActuators(dir: string): ActuatorsConfig {
   const ctl = (...args: string[]): string[] => [process.execPath, CTL, '--dir', dir, ...args];
   return [{
-    name: 'demo-cluster', type: 'exec', services: [DEMO_SERVICE], timeoutMs: 60_000, env: {}, dryRun: false,
+    name: 'demo-cluster', type: 'exec', services: [DEMO_SERVICE], timeoutS: 60, env: {},
     probe: { run: ctl('state') },
-    actions: {
+    commands: {
       'scale-out': { run: ctl('scale', '{params.instances}') },
       'scale-in': { run: ctl('scale', '{params.instances}') },
       restart: { run: ctl('restart') },
-      'rollback-deploy': { run: ctl('deploy', '{params.version}'), compensate: ctl('deploy', '{before.version}') },
+      'rollback-deploy': { run: ctl('deploy', '{params.version}'), undo: ctl('deploy', '{before.version}') },
       redeploy: { run: ctl('deploy', '{params.version}') },
     },
   }];

@@ -23,7 +23,7 @@ function gated(policy: ApprovalPolicy) {
   return { d, approvals, published, audit, persisted, minute, setWall: (ms: number) => { wall = ms; } };
 }
 
-const scaleOutNeedsHuman: ApprovalPolicy = { actions: ['scale-out'], services: [], deadlineS: 600 };
+const scaleOutNeedsHuman: ApprovalPolicy = { rules: [{ types: ['scale-out'] }], deadlineS: 600 };
 
 describe('approval gates', () => {
   it('holds a matching action as pending-approval, its run waits past every deadline, approval publishes it with the same id', () => {
@@ -55,7 +55,7 @@ describe('approval gates', () => {
   });
 
   it('a deadline refuses the action, audits it as expired (to escalate) and frees the run', () => {
-    const g = gated({ actions: [], services: ['api'], deadlineS: 60 });
+    const g = gated({ rules: [{ services: ['api'] }], deadlineS: 60 });
     for (let m = 0; m < 5; m++) g.minute(m);
     g.setWall(1_000_000 + 59_000);
     g.approvals.tick();
@@ -68,8 +68,8 @@ describe('approval gates', () => {
     expect(g.approvals.holdsRun('scaling-api')).toBe(false);
   });
 
-  it('publishes at once what the policy does not list, and every dry run', () => {
-    const other = gated({ actions: ['rollback-deploy'], services: ['db'], deadlineS: 60 });
+  it('publishes at once what no rule names, and every dry run', () => {
+    const other = gated({ rules: [{ types: ['rollback-deploy'] }, { services: ['db'] }], deadlineS: 60 });
     for (let m = 0; m < 5; m++) other.minute(m);
     expect(other.published).toEqual([expect.objectContaining({ type: 'scale-out' })]);
     const g = gated(scaleOutNeedsHuman);
