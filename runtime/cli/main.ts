@@ -19,6 +19,7 @@ import { registerNatsConf } from './commands/nats-conf.js';
 import { registerDashboard } from './commands/dashboard.js';
 import { registerReport } from './commands/report.js';
 import { registerAlert } from './commands/alert.js';
+import { registerDemo } from './commands/demo.js';
 import { registerConfig } from './commands/config.js';
 
 const program = new Command('vigil')
@@ -46,6 +47,7 @@ registerNatsConf(program);
 registerDashboard(program);
 registerReport(program);
 registerAlert(program);
+registerDemo(program);
 registerConfig(program);
 
 program.parseAsync(process.argv).then(

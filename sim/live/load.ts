@@ -8,6 +8,8 @@ export interface LoadOptions {
   url: string;
   rps: number;
   durationS: number;
+  /** stops sending early (requests in flight still complete) */
+  signal?: AbortSignal;
 }
 
 /** What happened: counts by outcome and latency of the answered requests (ms). */
@@ -90,6 +92,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     const due = start + (i * 1000) / opts.rps;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (opts.signal?.aborted) break;
     if (inFlight.size >= LOAD_LIMITS.maxInFlight) { res.skipped++; continue; }
     res.sent++;
     const p = one().finally(() => inFlight.delete(p));

@@ -81,18 +81,19 @@ describe('approval gates (fleet, simulator, notifier, CLI)', () => {
   }, 240_000);
 
   it('deny and an expired deadline apply nothing; the deny is audited with who and why', async () => {
-    await setApprovals({ rules: [{ types: ['scale-out'] }], deadlineS: 3 });
+    // Long enough for two CLI calls on a loaded machine, short enough to see the later requests expire.
+    await setApprovals({ rules: [{ types: ['scale-out'] }], deadlineS: 20 });
     const run = playCpuSpike();
     const [row] = await waitFor('a pending approval', async () => { const p = await pending(); return p.length > 0 && p; }, 120_000, 250);
     const no = await ctx.fleet.cli('deny', row.id, '--by', 'bob', '--reason', 'change freeze');
     expect(no.code, no.stderr).toBe(0);
     const report = await run;
     expect(report.actions.filter((a) => a.type === 'scale-out')).toEqual([]);
-    await waitFor('no more waits (3 s deadlines)', async () => (await pending()).length === 0, 30_000, 250);
+    await waitFor('no more waits (20 s deadlines)', async () => (await pending()).length === 0, 60_000, 500);
     const trail = (await auditOf(row.id.replace(/_[^_]+$/, ''))).filter((e) => e.machine === 'approval');
     expect(trail.find((e) => e.to === 'denied')?.detail).toMatchObject({ actionId: row.id, by: 'bob', why: 'change freeze' });
     // Every request of both runs ended in a verdict: the later ones nobody answered ran out of
-    // their 3 s or were withdrawn when their run moved on; only the first test's was approved.
+    // their 20 s or were withdrawn when their run moved on; only the first test's was approved.
     const count = (to: string): number => trail.filter((e) => e.to === to).length;
     expect(count('approved')).toBe(1);
     expect(count('pending-approval')).toBe(count('approved') + count('denied') + count('expired') + count('withdrawn'));
