@@ -73,7 +73,8 @@ export class BenchFleet {
       const expected = this.agents.filter((a) => a.kind === kind).length;
       for (;;) {
         const replies: unknown[] = [];
-        const inbox = nc.subscribe(`_INBOX.bench-ping-${kind}-${Date.now()}`, { callback: (_e, m) => { replies.push(m.data); } });
+        // An empty reply is the server's 'no responders' status, not an agent.
+        const inbox = nc.subscribe(`_INBOX.bench-ping-${kind}-${Date.now()}`, { callback: (_e, m) => { if (m.data.length > 0) replies.push(m.data); } });
         nc.publish(`$SRV.PING.vigil-${kind}`, '', { reply: inbox.getSubject() });
         await new Promise((r) => setTimeout(r, 300));
         inbox.unsubscribe();

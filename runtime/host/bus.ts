@@ -4,6 +4,7 @@ import { Subjects, check, findNonFinite, mayOverflow, toleratesNonFinite, type D
 import { ContractError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { EpochGate } from './epoch-gate.js';
+import { partitionOf, type Partition } from './partition.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -52,6 +53,7 @@ export class AgentBus {
   readonly #kind: string;
   #gate: { gate: EpochGate; upstream: ReadonlySet<string>; timeGuard: TimeGuard } | null = null;
   #observer: BusObserver | null = null;
+  #partition: Partition | null = null;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -77,6 +79,14 @@ export class AgentBus {
   /** From now on, traffic and handler times are reported to `observer` (the agent's /metrics). */
   observeWith(observer: BusObserver): void {
     this.#observer = observer;
+  }
+
+  /**
+   * From now on, messages on subjects keyed by service are handled only for the services of
+   * `partition`; the others are skipped unread (another replica handles them) and counted.
+   */
+  partitionInputs(partition: Partition): void {
+    this.#partition = partition;
   }
 
   /** Publishes `payload` on `def` with the given subject tokens. Throws ContractError if invalid. */
@@ -110,6 +120,10 @@ export class AgentBus {
       queue: opts.queue,
       callback: (err, msg) => {
         if (err) { this.count('errors'); this.log.error({ err: errorMessage(err), subject: def.filter }, 'subscription error'); return; }
+        if (this.#partition && def.params[0] === 'service' && !this.owns(def, msg.subject, this.#partition)) {
+          this.count('otherPartition');
+          return;
+        }
         try {
           this.deliver(def, handler, msg, gated, opts.guard);
         } catch (e) {
@@ -118,6 +132,11 @@ export class AgentBus {
       },
     });
     this.#subs.push(sub);
+  }
+
+  private owns(def: SubjectDef, subject: string, p: Partition): boolean {
+    const service = subject.slice(def.prefix.length + 1).split('.', 1)[0];
+    return partitionOf(service, p.count) === p.index;
   }
 
   private deliver<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, msg: Msg, gated: boolean, guard?: Guard<S>): void {
@@ -144,10 +163,10 @@ export class AgentBus {
     const untimely = ts === null ? null : this.#gate.timeGuard(ts);
     if (untimely !== null) { this.reject(msg, untimely, []); return; }
     const [kind, source] = (msg.headers?.get(FROM_HEADER) ?? '').split('/');
-    if (source && this.#gate.upstream.has(kind)) { this.#gate.gate.holdFromAgent(source, kind, run); return; }
+    if (source && this.#gate.upstream.has(kind)) { this.#gate.gate.holdFromAgent(source, kind, run, msg.subject); return; }
     // From outside the hierarchy (the simulator's action results, an operator's test message):
     // at its own event time if it has one, else now.
-    if (ts === null) run(); else this.#gate.gate.holdUntil(ts, run);
+    if (ts === null) run(); else this.#gate.gate.holdUntil(ts, run, msg.subject);
   }
 
   private count(counter: string): void {

@@ -11,6 +11,7 @@ import { alive, writeFleetFile, type FleetFile } from './fleet-file.js';
 import { monitoringUrl, serverPaths, startNatsServer } from './nats-server.js';
 import { decideRestart } from './restart-policy.js';
 import { watchScrapeTargets } from './scrape-targets.js';
+import { formatReplicas } from '../host/partition.js';
 
 /** The package root: the nearest folder above this file with a package.json (source or dist). */
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
@@ -36,7 +37,7 @@ export interface FleetOptions {
   heartbeatMs?: number;
 }
 
-interface Managed { agentId: string; kind: string; child: ChildProcess | null; restarts: number[]; failed?: string; held?: boolean }
+interface Managed { agentId: string; kind: string; partition: string; child: ChildProcess | null; restarts: number[]; failed?: string; held?: boolean }
 
 /**
  * Runs the fleet: starts nats-server when none answers at the URL, creates the streams and
@@ -69,7 +70,7 @@ export class Supervisor {
     await setupStores(this.#nc);
     this.#targets = await watchScrapeTargets(this.#nc, home, this.opts.log);
     for (const { kind, count } of this.opts.agents) {
-      for (let i = 1; i <= count; i++) this.#managed.push({ agentId: `${kind}-${i}`, kind, child: null, restarts: [] });
+      for (let i = 1; i <= count; i++) this.#managed.push({ agentId: `${kind}-${i}`, kind, partition: count > 1 ? `${i - 1}/${count}` : '', child: null, restarts: [] });
     }
     for (const m of this.#managed) this.spawnAgent(m);
     this.saveFleet();
@@ -112,6 +113,8 @@ export class Supervisor {
       env: {
         ...process.env, VIGIL_NATS_URL: natsUrl, VIGIL_NATS_USER: m.kind, VIGIL_NATS_PASSWORD: creds[m.kind as keyof Credentials],
         VIGIL_HEARTBEAT_MS: String(this.opts.heartbeatMs ?? 1000),
+        // Scaled kinds: this replica's share of the services, and every kind's replica count.
+        VIGIL_PARTITION: m.partition, VIGIL_REPLICAS: formatReplicas(this.opts.agents),
       },
       stdio: ['ignore', logFd, logFd],
     });
