@@ -4,7 +4,7 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Subjects, rawBatches, type Watermark } from '../contracts/index.js';
-import { seriesOf, tickEnd, tickMessages, type Workload } from './workload.js';
+import { TickTexts, seriesOf, tickEnd, tickMessages, type Workload } from './workload.js';
 
 export interface DriveOptions {
   /** Ticks to measure (after the warm-up). */
@@ -47,8 +47,9 @@ function aggregatorClock(nc: NatsConnection, replicas: number): { waitFor(ts: nu
 export async function drivePipeline(nc: NatsConnection, w: Workload, opts: DriveOptions): Promise<Throughput> {
   const clock = aggregatorClock(nc, opts.aggregators);
   const series = seriesOf(w);
+  const texts = new TickTexts(w);
   const publishTick = (i: number): void => {
-    for (const msg of tickMessages(w, i)) nc.publish(Subjects.simTick.subject(), JSON.stringify(msg));
+    for (const text of texts.messages(i)) nc.publish(Subjects.simTick.subject(), text);
   };
   for (let i = 0; i < opts.warmupTicks; i++) publishTick(i);
   await clock.waitFor(tickEnd(w, opts.warmupTicks - 1));

@@ -44,6 +44,28 @@ export function tickMessages(w: Workload, i: number): SimTick[] {
   return out;
 }
 
+const TS_MARK = 9_999_999_999_999;
+
+/**
+ * Tick `i` as JSON text, cheap to produce for big fleets: the values repeat every `period`
+ * ticks, so the text is built once per phase with a marker time and only the times change.
+ */
+export class TickTexts {
+  readonly #phases = new Map<number, string[]>();
+
+  constructor(private readonly w: Workload, private readonly period = 8) {}
+
+  messages(i: number): string[] {
+    const phase = i % this.period;
+    let texts = this.#phases.get(phase);
+    if (!texts) {
+      texts = tickMessages(this.w, phase).map((m, k) => JSON.stringify({ ...m, ts: TS_MARK + k, samples: m.samples.map((s) => ({ ...s, ts: TS_MARK + k })) }));
+      this.#phases.set(phase, texts);
+    }
+    return texts.map((t, k) => t.replaceAll(String(TS_MARK + k), String(tickTs(i) + k)));
+  }
+}
+
 /** The event time that closes tick `i` (its last chunk). */
 export function tickEnd(w: Workload, i: number): number {
   return tickTs(i) + Math.ceil(seriesOf(w) / CHUNK_SAMPLES) - 1;
