@@ -5,6 +5,7 @@ import { ContractError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { EpochGate } from './epoch-gate.js';
 import { partitionOf, type Partition } from './partition.js';
+import { DURABLE_SUBJECTS, DurablePublisher, RETRY_HEADER } from './durable-publish.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -54,6 +55,7 @@ export class AgentBus {
   #gate: { gate: EpochGate; upstream: ReadonlySet<string>; timeGuard: TimeGuard } | null = null;
   #observer: BusObserver | null = null;
   #partition: Partition | null = null;
+  readonly #durable: DurablePublisher;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -66,6 +68,7 @@ export class AgentBus {
     this.#kind = kind;
     this.#from = headers();
     this.#from.set(FROM_HEADER, `${kind}/${agentId}`);
+    this.#durable = new DurablePublisher(nc, [FROM_HEADER, `${kind}/${agentId}`], counters, log);
   }
 
   /**
@@ -103,7 +106,9 @@ export class AgentBus {
     if (!result.ok) {
       throw new ContractError(`${this.agentId}: invalid ${def.name} message: ${result.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
     }
-    this.nc.publish(def.subject(...tokens), encoder.encode(JSON.stringify(payload)), { headers: this.#from });
+    const data = encoder.encode(JSON.stringify(payload));
+    if (DURABLE_SUBJECTS.has(def)) this.#durable.publish(def.subject(...tokens), data);
+    else this.nc.publish(def.subject(...tokens), data, { headers: this.#from });
     this.counters.out = (this.counters.out ?? 0) + 1;
     this.#observer?.sent(def.name, payload);
   }
@@ -120,6 +125,8 @@ export class AgentBus {
       queue: opts.queue,
       callback: (err, msg) => {
         if (err) { this.count('errors'); this.log.error({ err: errorMessage(err), subject: def.filter }, 'subscription error'); return; }
+        // A copy re-sent for the stream only (durable-publish.ts): its original was delivered.
+        if (msg.headers?.has(RETRY_HEADER)) { this.count('streamCopies'); return; }
         if (this.#partition && def.params[0] === 'service' && !this.owns(def, msg.subject, this.#partition)) {
           this.count('otherPartition');
           return;
