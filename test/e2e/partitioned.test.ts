@@ -27,7 +27,13 @@ async function down(env: Env): Promise<void> {
 }
 /** A scenario's report without its wall time (the only thing allowed to differ between fleets). */
 async function play(env: Env, scenario: string): Promise<Record<string, unknown>> {
-  const res = await runCli(env, ['sim', 'run', scenario, '--json'], 90_000);
+  // A fleet just up may not have elected its orchestrator yet, and a loaded machine may miss the
+  // begin-run acknowledgement deadline: both mean the run never started, so it is played again.
+  const res = await waitFor(`${scenario} started`, async () => {
+    const r = await runCli(env, ['sim', 'run', scenario, '--json'], 90_000);
+    if (r.code !== 0 && /leader lease|did not acknowledge/.test(r.stderr)) throw new Error(r.stderr);
+    return r;
+  }, 60_000, 1000);
   expect(res.code, res.stderr).toBe(0);
   const report = JSON.parse(res.stdout) as Record<string, unknown>;
   delete report.wallSeconds;
