@@ -14,6 +14,13 @@ import { waitFor } from '../helpers/wait.js';
 
 type Report = Record<string, unknown>;
 
+/** A report without what may differ between two runs: wall time and the run's own tag. */
+function masked(stdout: string): Report {
+  const r = JSON.parse(stdout) as Report & { runId: string };
+  delete r.wallSeconds;
+  return JSON.parse(JSON.stringify(r).replaceAll(r.runId.replace(/^run-/, ''), 'RUN')) as Report;
+}
+
 /** Messages stored in the audit and events streams. */
 async function stored(jsm: JetStreamManager): Promise<{ audit: number; events: number }> {
   const [audit, events] = await Promise.all([Streams.audit.name, Streams.events.name].map(async (s) => (await jsm.streams.info(s)).state.messages));
@@ -56,9 +63,7 @@ describe('NATS cluster: three nodes, R3 streams and buckets, a node killed mid-s
     const play = async (): Promise<Report> => {
       const res = await runCli(env, ['sim', 'run', 'cpu-spike', '--json'], 120_000);
       expect(res.code, res.stderr).toBe(0);
-      const r = JSON.parse(res.stdout) as Report;
-      delete r.wallSeconds;
-      return r;
+      return masked(res.stdout);
     };
     const before = await stored(jsm);
     const reference = await play();
@@ -79,9 +84,7 @@ describe('NATS cluster: three nodes, R3 streams and buckets, a node killed mid-s
     const pid = readFleetFile(home)!.serverPids![Number(leader!.slice(-1)) - 1];
     process.kill(pid, 'SIGKILL');
     expect(await exited, stderr).toBe(0);
-    const report = JSON.parse(stdout) as Report;
-    delete report.wallSeconds;
-    expect(report).toEqual(reference);
+    expect(masked(stdout)).toEqual(reference);
     const final = await waitFor('streams readable again', () => stored(jsm), 30_000, 500);
     expect({ audit: final.audit - after.audit, events: final.events - after.events })
       .toEqual({ audit: after.audit - before.audit, events: after.events - before.events });

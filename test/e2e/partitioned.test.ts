@@ -35,9 +35,10 @@ async function play(env: Env, scenario: string): Promise<Record<string, unknown>
     return r;
   }, 60_000, 1000);
   expect(res.code, res.stderr).toBe(0);
-  const report = JSON.parse(res.stdout) as Record<string, unknown>;
+  // Wall time and the run's own tag (in runId and incident ids) are all that may differ between runs.
+  const report = JSON.parse(res.stdout) as Record<string, unknown> & { runId: string };
   delete report.wallSeconds;
-  return report;
+  return JSON.parse(JSON.stringify(report).replaceAll(report.runId.replace(/^run-/, ''), 'RUN')) as Record<string, unknown>;
 }
 async function inspect<T>(env: Env, kind: string): Promise<{ agentId: string; state: T }[]> {
   const res = await runCli(env, ['inspect', kind, '--json']);
