@@ -11,6 +11,7 @@ import { ConfigError, errorMessage } from './errors.js';
 import { createLogger } from './log.js';
 import { DEFAULT_NATS_URL } from './nats/connect.js';
 import { startAgent } from './host/start-agent.js';
+import { parsePartition, parseReplicas } from './host/partition.js';
 
 async function main(): Promise<void> {
   const [kind, idArg] = process.argv.slice(2);
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     heartbeatMs: Number(process.env.VIGIL_HEARTBEAT_MS ?? 1000),
     maxSkewMs: process.env.VIGIL_MAX_SKEW_MS ? Number(process.env.VIGIL_MAX_SKEW_MS) : undefined,
     metrics: metricsOption(process.env.VIGIL_METRICS_PORT),
+    partition: parsePartition(process.env.VIGIL_PARTITION),
+    replicas: parseReplicas(process.env.VIGIL_REPLICAS),
   });
   shutdown = (signal: string): void => {
     log.info({ signal }, 'stopping');

@@ -160,7 +160,8 @@ async function waitForOrchestrator(nc: NatsConnection, marks: WatermarkBoard, ts
     if (performance.now() - start > stallMs) {
       throw new Error(`the fleet stalled: no orchestrator watermark for ${new Date(ts).toISOString()} after ${stallMs} ms (leader ${current ?? 'none'}); is every agent up? ('vigil ps')`);
     }
-    if (current === null || performance.now() - start > 1000) current = await currentLeader(nc);
+    // A lease read that fails (a cluster re-electing the bucket's leader) keeps the leader known so far.
+    if (current === null || performance.now() - start > 1000) current = await currentLeader(nc).catch(() => current);
   }
 }
 

@@ -4,6 +4,8 @@ import { Subjects, check, findNonFinite, mayOverflow, toleratesNonFinite, type D
 import { ContractError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { EpochGate } from './epoch-gate.js';
+import { partitionOf, type Partition } from './partition.js';
+import { DURABLE_SUBJECTS, DurablePublisher, RETRY_HEADER } from './durable-publish.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -52,6 +54,8 @@ export class AgentBus {
   readonly #kind: string;
   #gate: { gate: EpochGate; upstream: ReadonlySet<string>; timeGuard: TimeGuard } | null = null;
   #observer: BusObserver | null = null;
+  #partition: Partition | null = null;
+  readonly #durable: DurablePublisher;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -64,6 +68,7 @@ export class AgentBus {
     this.#kind = kind;
     this.#from = headers();
     this.#from.set(FROM_HEADER, `${kind}/${agentId}`);
+    this.#durable = new DurablePublisher(nc, [FROM_HEADER, `${kind}/${agentId}`], counters, log);
   }
 
   /**
@@ -77,6 +82,14 @@ export class AgentBus {
   /** From now on, traffic and handler times are reported to `observer` (the agent's /metrics). */
   observeWith(observer: BusObserver): void {
     this.#observer = observer;
+  }
+
+  /**
+   * From now on, messages on subjects keyed by service are handled only for the services of
+   * `partition`; the others are skipped unread (another replica handles them) and counted.
+   */
+  partitionInputs(partition: Partition): void {
+    this.#partition = partition;
   }
 
   /** Publishes `payload` on `def` with the given subject tokens. Throws ContractError if invalid. */
@@ -93,7 +106,9 @@ export class AgentBus {
     if (!result.ok) {
       throw new ContractError(`${this.agentId}: invalid ${def.name} message: ${result.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
     }
-    this.nc.publish(def.subject(...tokens), encoder.encode(JSON.stringify(payload)), { headers: this.#from });
+    const data = encoder.encode(JSON.stringify(payload));
+    if (DURABLE_SUBJECTS.has(def)) this.#durable.publish(def.subject(...tokens), data);
+    else this.nc.publish(def.subject(...tokens), data, { headers: this.#from });
     this.counters.out = (this.counters.out ?? 0) + 1;
     this.#observer?.sent(def.name, payload);
   }
@@ -110,6 +125,12 @@ export class AgentBus {
       queue: opts.queue,
       callback: (err, msg) => {
         if (err) { this.count('errors'); this.log.error({ err: errorMessage(err), subject: def.filter }, 'subscription error'); return; }
+        // A copy re-sent for the stream only (durable-publish.ts): its original was delivered.
+        if (msg.headers?.has(RETRY_HEADER)) { this.count('streamCopies'); return; }
+        if (this.#partition && def.params[0] === 'service' && !this.owns(def, msg.subject, this.#partition)) {
+          this.count('otherPartition');
+          return;
+        }
         try {
           this.deliver(def, handler, msg, gated, opts.guard);
         } catch (e) {
@@ -118,6 +139,11 @@ export class AgentBus {
       },
     });
     this.#subs.push(sub);
+  }
+
+  private owns(def: SubjectDef, subject: string, p: Partition): boolean {
+    const service = subject.slice(def.prefix.length + 1).split('.', 1)[0];
+    return partitionOf(service, p.count) === p.index;
   }
 
   private deliver<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, msg: Msg, gated: boolean, guard?: Guard<S>): void {
@@ -144,10 +170,10 @@ export class AgentBus {
     const untimely = ts === null ? null : this.#gate.timeGuard(ts);
     if (untimely !== null) { this.reject(msg, untimely, []); return; }
     const [kind, source] = (msg.headers?.get(FROM_HEADER) ?? '').split('/');
-    if (source && this.#gate.upstream.has(kind)) { this.#gate.gate.holdFromAgent(source, kind, run); return; }
+    if (source && this.#gate.upstream.has(kind)) { this.#gate.gate.holdFromAgent(source, kind, run, msg.subject); return; }
     // From outside the hierarchy (the simulator's action results, an operator's test message):
     // at its own event time if it has one, else now.
-    if (ts === null) run(); else this.#gate.gate.holdUntil(ts, run);
+    if (ts === null) run(); else this.#gate.gate.holdUntil(ts, run, msg.subject);
   }
 
   private count(counter: string): void {

@@ -86,6 +86,11 @@ export interface AgentDefinition<C extends TObject = TObject> {
    * consumes; 'self': the agent advances its own clock (the collector, from its source).
    */
   clock: 'upstream' | 'self';
+  /**
+   * 'service': the agent keeps per-service state; scaled to n replicas, each owns a share of
+   * the services (runtime/host/partition.ts). Absent: every replica sees every input.
+   */
+  partitionBy?: 'service';
   config: C;
   start(ctx: AgentContext, config: Static<C>): AgentInstance<Static<C>> | Promise<AgentInstance<Static<C>>>;
 }

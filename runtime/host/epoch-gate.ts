@@ -1,5 +1,5 @@
 /** A message held until event time covers it, with what to do then. */
-interface Held { end: number; rank: number; seq: number; deliver: () => void }
+interface Held { end: number; rank: number; key: string; seq: number; deliver: () => void }
 
 /**
  * Holds an agent's inputs until its low watermark covers them, then hands them over in an
@@ -11,7 +11,8 @@ interface Held { end: number; rank: number; seq: number; deliver: () => void }
  * elsewhere (the simulator's action results) belongs to its own event time `ts`. When the
  * low watermark reaches L, every message of an epoch ending at or before L is released,
  * ordered by epoch end, then by the source's rank (its kind's place in the hierarchy), then
- * by arrival within the source.
+ * by key (the subject: one service's messages come from one replica of a partitioned kind, so
+ * the order is the same with one replica or several), then by arrival.
  */
 export class EpochGate {
   readonly #open = new Map<string, Held[]>();
@@ -25,16 +26,16 @@ export class EpochGate {
   constructor(private readonly rankOf: (kind: string) => number) {}
 
   /** Holds a message from upstream agent `source` (of `kind`) until that agent's next watermark is covered. */
-  holdFromAgent(source: string, kind: string, deliver: () => void): void {
+  holdFromAgent(source: string, kind: string, deliver: () => void, key = ''): void {
     let list = this.#open.get(source);
     if (!list) this.#open.set(source, (list = []));
-    list.push({ end: Number.POSITIVE_INFINITY, rank: this.rankOf(kind), seq: this.#seq++, deliver });
+    list.push({ end: Number.POSITIVE_INFINITY, rank: this.rankOf(kind), key, seq: this.#seq++, deliver });
   }
 
   /** Holds a message from outside the hierarchy until event time reaches `ts`. */
-  holdUntil(ts: number, deliver: () => void): void {
+  holdUntil(ts: number, deliver: () => void, key = ''): void {
     if (ts <= this.#low) { deliver(); return; } // its time has come already
-    this.#closed.push({ end: ts, rank: -1, seq: this.#seq++, deliver });
+    this.#closed.push({ end: ts, rank: -1, key, seq: this.#seq++, deliver });
     this.#ends.add(ts);
   }
 
@@ -59,7 +60,7 @@ export class EpochGate {
     const keep = this.#closed.filter((h) => h.end > low);
     this.#closed.length = 0;
     this.#closed.push(...keep);
-    due.sort((a, b) => a.end - b.end || a.rank - b.rank || a.seq - b.seq);
+    due.sort((a, b) => a.end - b.end || a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.seq - b.seq);
     for (const h of due) h.deliver();
   }
 

@@ -15,6 +15,7 @@ import { registerService } from './service.js';
 import { WatermarkTracker } from './watermarks.js';
 import { EpochGate } from './epoch-gate.js';
 import { serveAgentMetrics } from './metrics.js';
+import type { Partition } from './partition.js';
 
 export interface StartOptions {
   agentId: string;
@@ -37,6 +38,10 @@ export interface StartOptions {
   upstreamSilenceMs?: number;
   /** /metrics on a loopback port (port 0, the default: a free one, announced in the registry); false: none. */
   metrics?: { host?: string; port?: number } | false;
+  /** This replica's share of the services, when its kind is partitioned and scaled out. */
+  partition?: Partition;
+  /** Replicas per upstream kind (VIGIL_REPLICAS): the clock waits for each of them. */
+  replicas?: Record<string, number>;
 }
 
 /** Default of StartOptions.maxSkewMs: ten minutes of event time. */
@@ -76,8 +81,9 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
     ? `event time ${ts} is more than ${maxSkewMs} ms ahead of this agent's clock (${clock.now()})`
     : null);
   if (def.clock === 'upstream') bus.gateInputs(gate, opts.upstreamKinds, timeGuard);
+  if (def.partitionBy === 'service' && opts.partition && opts.partition.count > 1) bus.partitionInputs(opts.partition);
   const catalog = await watchCatalog(nc, log);
-  const tracker = new WatermarkTracker(opts.upstreamKinds);
+  const tracker = new WatermarkTracker(opts.upstreamKinds, opts.replicas);
   const metrics = opts.metrics === false ? null : await serveAgentMetrics({
     agentId, kind: def.kind, tier: def.tier, counters,
     eventTimeMs: () => clock.now(), lagMs: () => Math.max(0, tracker.highest() - clock.now()), heldMessages: () => gate.size(),

@@ -7,7 +7,8 @@ export class WatermarkTracker {
   readonly #latest = new Map<string, { kind: string; ts: number }>();
   #highest = 0;
 
-  constructor(private readonly upstreamKinds: readonly string[]) {}
+  /** `replicas`: how many agents of a kind must have spoken (a partitioned kind's replicas); 1 when absent. */
+  constructor(private readonly upstreamKinds: readonly string[], private readonly replicas: Readonly<Record<string, number>> = {}) {}
 
   /** Records a watermark; returns the new low watermark, or null when not every kind has spoken. */
   observe(kind: string, agentId: string, ts: number): number | null {
@@ -19,8 +20,9 @@ export class WatermarkTracker {
   }
 
   low(): number | null {
-    const seen = new Set([...this.#latest.values()].map((w) => w.kind));
-    if (!this.upstreamKinds.every((k) => seen.has(k))) return null;
+    const seen = new Map<string, number>();
+    for (const w of this.#latest.values()) seen.set(w.kind, (seen.get(w.kind) ?? 0) + 1);
+    if (!this.upstreamKinds.every((k) => (seen.get(k) ?? 0) >= (this.replicas[k] ?? 1))) return null;
     return Math.min(...[...this.#latest.values()].map((w) => w.ts));
   }
 

@@ -9,11 +9,12 @@ const DAY_NS = 24 * 60 * 60 * 1e9;
  * Creates (or updates) the fleet's JetStream streams and KV buckets. Idempotent: `vigil up`
  * calls it on every start, tests call it on their fresh server. Needs the operator's user.
  */
-export async function setupStores(nc: NatsConnection): Promise<void> {
+export async function setupStores(nc: NatsConnection, opts: { replicas?: number } = {}): Promise<void> {
+  const replicas = opts.replicas ?? 1;
   const jsm = await jetstreamManager(nc);
   for (const s of Object.values(Streams)) {
     const config: Partial<StreamConfig> & { name: string } = {
-      name: s.name, subjects: [...s.subjects], max_age: 7 * DAY_NS, max_bytes: 256 * 1024 * 1024,
+      name: s.name, subjects: [...s.subjects], max_age: 7 * DAY_NS, max_bytes: 256 * 1024 * 1024, num_replicas: replicas,
     };
     try {
       await jsm.streams.info(s.name);
@@ -25,6 +26,6 @@ export async function setupStores(nc: NatsConnection): Promise<void> {
   const kvm = new Kvm(nc);
   for (const bucket of Object.values(Buckets)) {
     // vigil-alerts keeps each alert's last transitions: `nats kv history vigil-alerts <key>`.
-    await kvm.create(bucket, { history: bucket === Buckets.config ? 5 : bucket === Buckets.alerts ? 10 : 1, allow_direct: true });
+    await kvm.create(bucket, { history: bucket === Buckets.config ? 5 : bucket === Buckets.alerts ? 10 : 1, allow_direct: true, replicas });
   }
 }

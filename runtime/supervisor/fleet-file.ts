@@ -9,6 +9,8 @@ export interface FleetFile {
   serverPid?: number;
   /** nats-server's HTTP monitoring (/varz, /connz, /jsz) on loopback, when vigil started the server. */
   natsMonitorUrl?: string;
+  /** Every nats-server started (a loopback cluster has several). */
+  serverPids?: number[];
   agents: { agentId: string; kind: string; pid: number | null }[];
   startedAt: number;
 }

@@ -15,7 +15,17 @@ export function findNatsServer(): string {
   throw new ConfigError("nats-server not found: install it with 'sudo apt-get install -y nats-server' (Debian/Ubuntu) or from https://github.com/nats-io/nats-server/releases, or point VIGIL_NATS_URL at a running server");
 }
 
-export interface ServerOptions { confPath: string; port: number; storeDir: string; logFile: string; creds: Credentials }
+export interface ServerOptions {
+  confPath: string; port: number; storeDir: string; logFile: string; creds: Credentials;
+  /** One node of a loopback cluster: its name, its route port and the others' route ports. */
+  cluster?: { serverName: string; port: number; routes: number[] };
+}
+
+/** nats-server flags that make a node join the loopback cluster `vigil` (JetStream needs a server name). */
+function clusterArgs(c: NonNullable<ServerOptions['cluster']>): string[] {
+  return ['-n', c.serverName, '--cluster_name', 'vigil', '--cluster', `nats://127.0.0.1:${c.port}`,
+    '--routes', c.routes.map((p) => `nats://127.0.0.1:${p}`).join(',')];
+}
 
 /**
  * Starts nats-server with nats.conf and waits until it answers; kills it if it never does. Its
@@ -26,7 +36,7 @@ export async function startNatsServer(opts: ServerOptions, timeoutMs = 10_000): 
   const bin = findNatsServer();
   mkdirSync(opts.storeDir, { recursive: true });
   const log = openSync(opts.logFile, 'a');
-  const args = ['-c', opts.confPath, '-a', '127.0.0.1', '-p', String(opts.port), '-m', '-1', '--ports_file_dir', dirname(opts.storeDir), '-js', '-sd', opts.storeDir];
+  const args = ['-c', opts.confPath, '-a', '127.0.0.1', '-p', String(opts.port), '-m', '-1', '--ports_file_dir', dirname(opts.storeDir), '-js', '-sd', opts.storeDir, ...(opts.cluster ? clusterArgs(opts.cluster) : [])];
   const child = spawn(bin, args, {
     env: { ...process.env, ...serverEnv(opts.creds) },
     stdio: ['ignore', log, log],

@@ -4,13 +4,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
-import { connectNats, natsReachable, type NatsConnection } from '../nats/connect.js';
+import { connectNats, hostPort, natsReachable, serverList, type NatsConnection } from '../nats/connect.js';
 import { setupStores } from '../nats/setup.js';
 import type { Credentials } from './credentials.js';
 import { alive, writeFleetFile, type FleetFile } from './fleet-file.js';
 import { monitoringUrl, serverPaths, startNatsServer } from './nats-server.js';
+import { startNatsCluster } from './nats-cluster.js';
 import { decideRestart } from './restart-policy.js';
 import { watchScrapeTargets } from './scrape-targets.js';
+import { formatReplicas } from '../host/partition.js';
 
 /** The package root: the nearest folder above this file with a package.json (source or dist). */
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
@@ -40,9 +42,11 @@ export interface FleetOptions {
    * reaches the agents: each gets only its own kind's overrides.
    */
   agentConfig?(kind: string): Record<string, unknown> | undefined;
+  /** Replicas of every stream and bucket (3 on a three-node cluster); default 1. */
+  replicas?: number;
 }
 
-interface Managed { agentId: string; kind: string; child: ChildProcess | null; restarts: number[]; failed?: string; held?: boolean }
+interface Managed { agentId: string; kind: string; partition: string; child: ChildProcess | null; restarts: number[]; failed?: string; held?: boolean }
 
 /**
  * Runs the fleet: starts nats-server when none answers at the URL, creates the streams and
@@ -50,7 +54,8 @@ interface Managed { agentId: string; kind: string; child: ChildProcess | null; r
  * and stops everything cleanly.
  */
 export class Supervisor {
-  #server: ChildProcess | null = null;
+  /** The nats-server processes this supervisor started (none when it joined running ones). */
+  #servers: ChildProcess[] = [];
   #managed: Managed[] = [];
   #stopping = false;
   #nc: NatsConnection | null = null;
@@ -62,23 +67,44 @@ export class Supervisor {
     const { home, natsUrl, creds } = this.opts;
     mkdirSync(join(home, 'logs'), { recursive: true });
     if (!(await natsReachable(natsUrl))) {
-      const url = new URL(natsUrl.replace(/^nats:/, 'http:'));
-      if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname)) {
-        throw new Error(`no NATS server answers at ${natsUrl} and vigil only starts one on this machine`);
+      const servers = serverList(natsUrl);
+      if (servers.length > 1) {
+        this.event(`starting a ${servers.length}-node nats-server cluster on ${natsUrl}`);
+        this.#servers = await startNatsCluster({ confPath: join(PACKAGE_ROOT, 'nats.conf'), natsUrl, home, creds });
+      } else {
+        const { host, port } = hostPort(servers[0]);
+        if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+          throw new Error(`no NATS server answers at ${natsUrl} and vigil only starts one on this machine`);
+        }
+        this.event(`starting nats-server on port ${port}`);
+        this.#servers = [await startNatsServer({ confPath: join(PACKAGE_ROOT, 'nats.conf'), port, creds, ...serverPaths(home) })];
       }
-      this.event(`starting nats-server on port ${url.port || 4222}`);
-      this.#server = await startNatsServer({ confPath: join(PACKAGE_ROOT, 'nats.conf'), port: Number(url.port || 4222), creds, ...serverPaths(home) });
     } else {
       this.event(`joining the NATS server at ${natsUrl}`);
     }
     this.#nc = await connectNats({ url: natsUrl, user: 'operator', password: creds.operator }, 'vigil-supervisor');
-    await setupStores(this.#nc);
+    await this.setupStoresWhenReady();
     this.#targets = await watchScrapeTargets(this.#nc, home, this.opts.log);
     for (const { kind, count } of this.opts.agents) {
-      for (let i = 1; i <= count; i++) this.#managed.push({ agentId: `${kind}-${i}`, kind, child: null, restarts: [] });
+      for (let i = 1; i <= count; i++) this.#managed.push({ agentId: `${kind}-${i}`, kind, partition: count > 1 ? `${i - 1}/${count}` : '', child: null, restarts: [] });
     }
     for (const m of this.#managed) this.spawnAgent(m);
     this.saveFleet();
+  }
+
+  /** Creates the streams and buckets; a cluster just started needs a few seconds to elect its JetStream leader. */
+  private async setupStoresWhenReady(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await setupStores(this.#nc!, { replicas: this.opts.replicas ?? 1 });
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`cannot create the streams and buckets on ${this.opts.natsUrl}: ${errorMessage(err)}`);
+        this.opts.log.info({ err: errorMessage(err) }, 'JetStream not ready: retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   /** The operator connection the supervisor holds (for the CLI running in-process). */
@@ -120,6 +146,8 @@ export class Supervisor {
       env: {
         ...inherited, ...(overrides ? { VIGIL_AGENT_CONFIG: JSON.stringify(overrides) } : {}), VIGIL_NATS_URL: natsUrl, VIGIL_NATS_USER: m.kind, VIGIL_NATS_PASSWORD: creds[m.kind as keyof Credentials],
         VIGIL_HEARTBEAT_MS: String(this.opts.heartbeatMs ?? 1000),
+        // Scaled kinds: this replica's share of the services, and every kind's replica count.
+        VIGIL_PARTITION: m.partition, VIGIL_REPLICAS: formatReplicas(this.opts.agents),
       },
       stdio: ['ignore', logFd, logFd],
     });
@@ -144,9 +172,9 @@ export class Supervisor {
 
   private saveFleet(): void {
     const fleet: FleetFile = {
-      supervisorPid: process.pid, natsUrl: this.opts.natsUrl, startedServer: this.#server !== null,
-      serverPid: this.#server?.pid, agents: this.agents(), startedAt: Date.now(),
-      natsMonitorUrl: this.#server ? monitoringUrl(serverPaths(this.opts.home).storeDir, this.#server.pid) : undefined,
+      supervisorPid: process.pid, natsUrl: this.opts.natsUrl, startedServer: this.#servers.length > 0,
+      serverPid: this.#servers[0]?.pid, serverPids: this.#servers.map((s) => s.pid!), agents: this.agents(), startedAt: Date.now(),
+      natsMonitorUrl: this.#servers[0] ? monitoringUrl(serverPaths(this.opts.home).storeDir, this.#servers[0].pid) : undefined,
     };
     writeFleetFile(this.opts.home, fleet);
   }
@@ -163,7 +191,7 @@ export class Supervisor {
     await Promise.all(running.map((c) => terminate(c, graceMs)));
     this.#targets?.stop();
     if (this.#nc) await this.#nc.drain().catch((err) => this.opts.log.warn({ err: errorMessage(err) }, 'drain failed'));
-    if (this.#server) await terminate(this.#server, graceMs);
+    await Promise.all(this.#servers.map((s) => terminate(s, graceMs)));
     this.event('fleet stopped');
   }
 }

@@ -32,6 +32,7 @@ export default defineAgent({
   consumes: [Subjects.clean],
   produces: [Subjects.alert],
   clock: 'upstream',
+  partitionBy: 'service',
   config: DetectorConfig,
   start({ bus, counters }, initial) {
     let config = initial;

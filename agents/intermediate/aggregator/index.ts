@@ -12,6 +12,7 @@ export default defineAgent({
   consumes: [Subjects.clean, Subjects.alert],
   produces: [Subjects.agg, Subjects.alertState],
   clock: 'upstream',
+  partitionBy: 'service',
   config: Type.Object({
     windowS: Type.Integer({ minimum: 1, maximum: 3600, default: 60, description: 'published window, seconds' }),
     longWindowS: Type.Integer({ minimum: 1, maximum: 86_400, default: 300, description: 'window kept in state only, seconds' }),

@@ -10,6 +10,7 @@ import { natsReachable } from '../../nats/connect.js';
 import { generateCredentials, loadCredentials, saveCredentials, type Credentials } from '../../supervisor/credentials.js';
 import { alive, readFleetFile, removeFleetFile } from '../../supervisor/fleet-file.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
+import { clusterUrls } from '../../supervisor/nats-cluster.js';
 import { cliEnv, output, withOperator, type CliEnv } from '../context.js';
 import { formatFleet, waitForFleet } from './ps.js';
 import { loadDeployFile } from '../../../deploy/load.js';
@@ -31,13 +32,18 @@ export function registerUp(program: Command): void {
     .description('start the agent fleet: nats-server if none is reachable, streams and buckets, one process per agent')
     .option('--detach', 'run the fleet in the background and return once every agent is healthy')
     .option('--scale <kind=n...>', 'run n instances of a kind (e.g. --scale detector=2)')
+    .option('--replicas <n>', 'replicas of every JetStream stream and KV bucket (3 on a three-node cluster)')
+    .option('--cluster <n>', 'start an n-node nats-server cluster on loopback, client ports from --nats-url\'s up (streams and buckets then default to min(n, 3) replicas)')
     .option('--timeout <ms>', 'how long to wait for a healthy fleet', '30000')
     .option('--dashboard [port]', 'also serve the live web dashboard on loopback (default port 8090)')
     .option('--json', 'print the fleet as JSON')
     .option('--config <file>', 'deployment file (JSON or YAML): live targets, probes, receivers, catalogue, actuators, channels, policy; reloaded when it changes')
-    .action(async (opts: { detach?: boolean; scale?: string[]; timeout: string; dashboard?: string | boolean; json?: boolean; config?: string }, cmd: Command) => {
+    .action(async (opts: { detach?: boolean; scale?: string[]; timeout: string; dashboard?: string | boolean; replicas?: string; cluster?: string; json?: boolean; config?: string }, cmd: Command) => {
       const dashboardPort = opts.dashboard === undefined ? null : parsePort(typeof opts.dashboard === 'string' ? opts.dashboard : '8090');
       const env = cliEnv(cmd);
+      const cluster = opts.cluster === undefined ? 1 : countOption('--cluster', opts.cluster, 1, 7);
+      if (cluster > 1) env.natsUrl = clusterUrls(env.natsUrl, cluster);
+      const replicas = opts.replicas === undefined ? Math.min(cluster, 3) : countOption('--replicas', opts.replicas, 1, 5);
       const running = readFleetFile(env.home);
       if (running && alive(running.supervisorPid)) {
         throw new ConfigError(`the fleet is already running (supervisor pid ${running.supervisorPid}); 'vigil down' stops it`);
@@ -52,7 +58,7 @@ export function registerUp(program: Command): void {
       if (opts.detach) {
         mkdirSync(env.home, { recursive: true });
         const log = openSync(join(env.home, 'fleet.log'), 'a');
-        const args = [MAIN, '--home', env.home, '--nats-url', env.natsUrl, 'up', ...(opts.scale ?? []).flatMap((s) => ['--scale', s]),
+        const args = [MAIN, '--home', env.home, '--nats-url', env.natsUrl, 'up', '--replicas', String(replicas), ...(opts.scale ?? []).flatMap((s) => ['--scale', s]),
           ...(dashboardPort === null ? [] : ['--dashboard', String(dashboardPort)]),
           ...(opts.config ? ['--config', resolve(opts.config)] : [])];
         const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: process.env });
@@ -70,7 +76,7 @@ export function registerUp(program: Command): void {
         const planned = readPlan(env.home)?.agents[kind];
         return envOverrides[kind] || planned ? deepMerge(envOverrides[kind] ?? {}, planned ?? {}) : undefined;
       };
-      const supervisor = new Supervisor({ home: env.home, natsUrl: env.natsUrl, creds, agents, log, onEvent, agentConfig });
+      const supervisor = new Supervisor({ home: env.home, natsUrl: env.natsUrl, creds, agents, log, replicas, onEvent, agentConfig });
       const companions = new Companions(MAIN, env, onEvent);
       let dashboard: Dashboard | null = null;
       const stop = async (): Promise<void> => { await dashboard?.stop(); await companions.stop(); await supervisor.stop(); removeFleetFile(env.home); process.exit(0); };
@@ -95,6 +101,12 @@ export function registerUp(program: Command): void {
       output(Boolean(opts.json), { supervisorPid: process.pid, natsUrl: env.natsUrl, agents: rows, dashboard: dashboard?.url ?? null }, () => `${formatFleet(rows)}${page}\n\nfleet up; Ctrl-C or 'vigil down' stops it`);
       await new Promise<never>(() => { /* run until a signal stops the fleet */ });
     });
+}
+
+function countOption(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} ${value}: must be an integer from ${min} to ${max}`);
+  return n;
 }
 
 function scaleOf(scales: string[], kind: string): number {

@@ -1,0 +1,24 @@
+/** Memory and CPU of a process from /proc (Linux), for the benches. */
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on Linux). */
+const USER_HZ = 100;
+
+function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  if (!line) throw new Error(`/proc/${pid}/status has no ${field}`);
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+/** Resident memory now, MB. */
+export function rssMb(pid: number): number { return statusField(pid, 'VmRSS'); }
+
+/** Highest resident memory since the process started, MB. */
+export function peakRssMb(pid: number): number { return statusField(pid, 'VmHWM'); }
+
+/** CPU time (user + system) used so far, seconds. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}

@@ -1,0 +1,72 @@
+/**
+ * The benches' synthetic load: `services` x `instances` x the five core metrics, one sample per
+ * series per 10-second tick, values on a slow sine per series (stable, no anomaly).
+ */
+import type { Sample, SimTick } from '../contracts/index.js';
+
+export const BENCH_METRICS = ['cpu', 'memory', 'latency_ms', 'error_rate', 'rps'] as const;
+const BASE: Record<(typeof BENCH_METRICS)[number], number> = { cpu: 40, memory: 55, latency_ms: 120, error_rate: 0.3, rps: 200 };
+export const BENCH_START = Date.UTC(2026, 0, 5);
+export const TICK_MS = 10_000;
+/** Samples per simulator message at most: a tick of a big fleet goes in chunks (each under NATS's 1 MB). */
+export const CHUNK_SAMPLES = 5000;
+
+export interface Workload { services: number; instances: number }
+
+export function seriesOf(w: Workload): number {
+  return w.services * w.instances * BENCH_METRICS.length;
+}
+
+/** Event time of tick `i`. */
+export function tickTs(i: number): number {
+  return BENCH_START + i * TICK_MS;
+}
+
+/**
+ * Tick `i` as simulator messages of at most CHUNK_SAMPLES samples. Chunk k carries event time
+ * tickTs(i) + k ms: each chunk is an epoch of its own, so no sample arrives after the
+ * watermark that covers it.
+ */
+export function tickMessages(w: Workload, i: number): SimTick[] {
+  const out: SimTick[] = [];
+  let samples: Sample[] = [];
+  const ts0 = tickTs(i);
+  for (let s = 0; s < w.services; s++) {
+    for (let n = 0; n < w.instances; n++) {
+      for (const metric of BENCH_METRICS) {
+        if (samples.length === CHUNK_SAMPLES) { out.push({ runId: 'bench', ts: ts0 + out.length, samples }); samples = []; }
+        const value = BASE[metric] * (1 + 0.1 * Math.sin(i / 30 + s + n / 7));
+        samples.push({ service: `svc-${s}`, instance: `i-${n}`, metric, value, ts: ts0 + out.length });
+      }
+    }
+  }
+  out.push({ runId: 'bench', ts: ts0 + out.length, samples });
+  return out;
+}
+
+const TS_MARK = 9_999_999_999_999;
+
+/**
+ * Tick `i` as JSON text, cheap to produce for big fleets: the values repeat every `period`
+ * ticks, so the text is built once per phase with a marker time and only the times change.
+ */
+export class TickTexts {
+  readonly #phases = new Map<number, string[]>();
+
+  constructor(private readonly w: Workload, private readonly period = 8) {}
+
+  messages(i: number): string[] {
+    const phase = i % this.period;
+    let texts = this.#phases.get(phase);
+    if (!texts) {
+      texts = tickMessages(this.w, phase).map((m, k) => JSON.stringify({ ...m, ts: TS_MARK + k, samples: m.samples.map((s) => ({ ...s, ts: TS_MARK + k })) }));
+      this.#phases.set(phase, texts);
+    }
+    return texts.map((t, k) => t.replaceAll(String(TS_MARK + k), String(tickTs(i) + k)));
+  }
+}
+
+/** The event time that closes tick `i` (its last chunk). */
+export function tickEnd(w: Workload, i: number): number {
+  return tickTs(i) + Math.ceil(seriesOf(w) / CHUNK_SAMPLES) - 1;
+}

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Buckets, Streams } from '../../runtime/contracts/index.js';
+import { freePort } from '../../runtime/bench/bench-fleet.js';
+import { connectNats, type NatsConnection } from '../../runtime/nats/connect.js';
+import { loadCredentials } from '../../runtime/supervisor/credentials.js';
+import { readFleetFile } from '../../runtime/supervisor/fleet-file.js';
+import { CLI, runCli } from '../helpers/fleet.js';
+import { waitFor } from '../helpers/wait.js';
+
+type Report = Record<string, unknown>;
+
+/** A report without what may differ between two runs: wall time and the run's own tag. */
+function masked(stdout: string): Report {
+  const r = JSON.parse(stdout) as Report & { runId: string };
+  delete r.wallSeconds;
+  return JSON.parse(JSON.stringify(r).replaceAll(r.runId.replace(/^run-/, ''), 'RUN')) as Report;
+}
+
+/** Messages stored in the audit and events streams. */
+async function stored(jsm: JetStreamManager): Promise<{ audit: number; events: number }> {
+  const [audit, events] = await Promise.all([Streams.audit.name, Streams.events.name].map(async (s) => (await jsm.streams.info(s)).state.messages));
+  return { audit, events };
+}
+
+/**
+ * Issue 13: the fleet on a three-node loopback cluster (streams and buckets with three
+ * replicas); the node leading the buckets is killed in the middle of a scenario, and the run
+ * ends with the decisions of an undisturbed run, every audit and event message stored.
+ */
+describe('NATS cluster: three nodes, R3 streams and buckets, a node killed mid-scenario', () => {
+  const home = mkdtempSync(join(tmpdir(), 'vigil-cluster-'));
+  let env: { home: string; url: string };
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+
+  beforeAll(async () => {
+    const ports = [await freePort(), await freePort(), await freePort()];
+    env = { home, url: ports.map((p) => `nats://127.0.0.1:${p}`).join(',') };
+    const up = await runCli(env, ['up', '--detach', '--json', '--replicas', '3'], 120_000);
+    expect(up.code, up.stderr).toBe(0);
+    nc = await connectNats({ url: env.url, user: 'operator', password: loadCredentials(home).operator }, 'test-cluster');
+    jsm = await jetstreamManager(nc);
+  }, 150_000);
+  afterAll(async () => {
+    await nc?.close();
+    const down = await runCli(env, ['down', '--json'], 60_000);
+    expect(down.code, down.stderr).toBe(0);
+    rmSync(home, { recursive: true, force: true });
+  }, 90_000);
+
+  it('streams and buckets have three replicas', async () => {
+    for (const s of Object.values(Streams)) expect((await jsm.streams.info(s.name)).config.num_replicas, s.name).toBe(3);
+    for (const b of Object.values(Buckets)) expect((await jsm.streams.info(`KV_${b}`)).config.num_replicas, b).toBe(3);
+    expect(readFleetFile(home)!.serverPids).toHaveLength(3);
+  });
+
+  it('the bucket leader killed mid-scenario: same decisions, no audit or event message lost', async () => {
+    const play = async (): Promise<Report> => {
+      const res = await runCli(env, ['sim', 'run', 'cpu-spike', '--json'], 120_000);
+      expect(res.code, res.stderr).toBe(0);
+      return masked(res.stdout);
+    };
+    const before = await stored(jsm);
+    const reference = await play();
+    const after = await stored(jsm);
+
+    const child = spawn(process.execPath, [CLI, 'sim', 'run', 'cpu-spike', '--json', '--tick-delay', '20'], {
+      env: { ...process.env, VIGIL_HOME: env.home, VIGIL_NATS_URL: env.url, VIGIL_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
+    // Mid-scenario: once the run has stored its first event.
+    await waitFor('the first event of the run', async () => (await stored(jsm)).events > after.events, 90_000, 200);
+    const leader = (await jsm.streams.info(`KV_${Buckets.snapshots}`)).cluster?.leader;
+    expect(leader).toMatch(/^vigil-[123]$/);
+    const pid = readFleetFile(home)!.serverPids![Number(leader!.slice(-1)) - 1];
+    process.kill(pid, 'SIGKILL');
+    expect(await exited, stderr).toBe(0);
+    expect(masked(stdout)).toEqual(reference);
+    const final = await waitFor('streams readable again', () => stored(jsm), 30_000, 500);
+    expect({ audit: final.audit - after.audit, events: final.events - after.events })
+      .toEqual({ audit: after.audit - before.audit, events: after.events - before.events });
+  }, 300_000);
+});
