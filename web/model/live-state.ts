@@ -119,7 +119,7 @@ export class LiveState {
   }
 
   alert(a: Alert): void {
-    this.alerts.set(`${a.service}|${a.instance}|${a.metric}|${a.rule}`, a);
+    this.alerts.set(seriesKey(a), a);
     this.alertsById.set(a.id, a);
     this.#touch(a.ts);
   }
@@ -232,6 +232,11 @@ export class LiveState {
     if (Number.isFinite(ts)) this.now = Math.max(this.now, ts);
     this.version++;
   }
+}
+
+/** The series an alert belongs to: its latest alert says whether it is still raised. */
+export function seriesKey(a: Alert): string {
+  return `${a.service}|${a.instance}|${a.metric}|${a.rule}`;
 }
 
 function push<T>(list: T[], item: T): void {

@@ -1,6 +1,6 @@
 import type { Alert, AuditEvent, Priority } from '../../runtime/contracts/index.js';
 import { STALE_AFTER_MS } from '../../runtime/nats/registry.js';
-import type { LiveState, ServiceTrack } from './live-state.js';
+import { seriesKey, type LiveState, type ServiceTrack } from './live-state.js';
 import { availabilityPct, MONTHLY_BUDGET_MIN, SLO_TARGET } from './slo.js';
 
 const round = (x: number | null | undefined, d = 1): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10 ** d) / 10 ** d);
@@ -110,7 +110,7 @@ function incidents(state: LiveState): Record<string, unknown>[] {
       usersAffected: impact?.latest.usersAffected ?? null, revenueLost: round(impact?.lost, 2),
       level: state.escalation.get(i.id)?.level ?? null, escalatedTo: state.escalation.get(i.id)?.who ?? null,
       alerts: i.alertIds.map((id) => state.alertsById.get(id)).filter((a): a is Alert => a !== undefined)
-        .map((a) => ({ id: a.id, metric: a.metric, level: a.level, value: round(a.value, 2), threshold: round(a.threshold, 2), rule: a.rule, instance: a.instance, since: a.since })),
+        .map((a) => ({ id: a.id, metric: a.metric, level: state.alerts.get(seriesKey(a))?.level === 'clear' ? 'clear' : a.level, value: round(a.value, 2), threshold: round(a.threshold, 2), rule: a.rule, instance: a.instance, since: a.since })),
       action: current ? actionView(current) : null,
     };
   });
