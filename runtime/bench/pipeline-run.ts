@@ -4,7 +4,8 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Subjects, rawBatches, type Watermark } from '../contracts/index.js';
-import { TickTexts, seriesOf, tickEnd, tickMessages, type Workload } from './workload.js';
+import { DEFAULT_MAX_SKEW_MS } from '../host/start-agent.js';
+import { TICK_MS, TickTexts, seriesOf, tickEnd, tickMessages, type Workload } from './workload.js';
 
 export interface DriveOptions {
   /** Ticks to measure (after the warm-up). */
@@ -53,7 +54,9 @@ export async function drivePipeline(nc: NatsConnection, w: Workload, opts: Drive
   };
   for (let i = 0; i < opts.warmupTicks; i++) publishTick(i);
   await clock.waitFor(tickEnd(w, opts.warmupTicks - 1));
-  const ahead = Math.max(1, Math.min(200, Math.floor(opts.inFlightSamples / series)));
+  // Agents refuse inputs more than DEFAULT_MAX_SKEW_MS of event time ahead of their clock: stay inside it.
+  const maxAhead = Math.floor(DEFAULT_MAX_SKEW_MS / TICK_MS) - 2;
+  const ahead = Math.max(1, Math.min(maxAhead, Math.floor(opts.inFlightSamples / series)));
   const first = opts.warmupTicks;
   const t0 = performance.now();
   let i = first;

@@ -85,6 +85,7 @@ describe('e2e: live dashboard in Chromium and post-incident report', () => {
     expect(await page.locator('[data-priority="P1"]').count()).toBe(1);
     await page.goto(`${url}#/operational`);
     await until(page, 'services with a status colour', `document.querySelectorAll('#services tr[data-status]').length >= 2`);
+    await until(page, 'alerts with their lifecycle status', `document.querySelectorAll('#alert-lifecycle tbody tr[data-alert]').length > 0`);
     await page.goto(`${url}#/technical`);
     await until(page, 'the fleet table', `document.querySelectorAll('#agents tbody tr').length === 9`);
     await page.goto(`${url}#/service/api`);

@@ -1,5 +1,5 @@
 import type {
-  Action, ActionResult, AggWindow, Alert, AuditEvent, CatalogEntry, CleanBatch, Forecast, Heartbeat, Impact, Incident,
+  Action, ActionResult, AggWindow, Alert, AlertRecord, AuditEvent, CatalogEntry, CleanBatch, Forecast, Heartbeat, Impact, Incident,
 } from '../../runtime/contracts/index.js';
 import { windowViolates } from './slo.js';
 
@@ -45,6 +45,8 @@ export class LiveState {
   /** Every alert of the run by id (incidents name theirs). */
   alertsById = new Map<string, Alert>();
   incidents = new Map<string, Incident>();
+  /** Each alert's lifecycle (seed 002 states) as its owner, the aggregator, publishes it. */
+  alertRecords = new Map<string, AlertRecord>();
   impacts = new Map<string, ImpactTrack>();
   forecasts = new Map<string, Forecast>();
   actions: ActionRow[] = [];
@@ -61,7 +63,7 @@ export class LiveState {
     if (this.run?.runId === runId) return;
     this.run = { runId, startTs };
     this.now = startTs;
-    for (const m of [this.services, this.alerts, this.alertsById, this.incidents, this.impacts, this.forecasts, this.escalation, this.trend]) m.clear();
+    for (const m of [this.services, this.alerts, this.alertsById, this.alertRecords, this.incidents, this.impacts, this.forecasts, this.escalation, this.trend]) m.clear();
     this.actions = [];
     this.audit = [];
     this.#touch(startTs);
@@ -119,9 +121,15 @@ export class LiveState {
   }
 
   alert(a: Alert): void {
-    this.alerts.set(`${a.service}|${a.instance}|${a.metric}|${a.rule}`, a);
+    this.alerts.set(seriesKey(a), a);
     this.alertsById.set(a.id, a);
     this.#touch(a.ts);
+  }
+
+  alertState(r: AlertRecord): void {
+    if (this.run && r.run !== '' && r.run !== this.run.runId) return; // a late record of an earlier run
+    this.alertRecords.set(r.id, r);
+    this.#touch(r.ts);
   }
 
   incident(i: Incident): void {
@@ -232,6 +240,11 @@ export class LiveState {
     if (Number.isFinite(ts)) this.now = Math.max(this.now, ts);
     this.version++;
   }
+}
+
+/** The series an alert belongs to: its latest alert says whether it is still raised. */
+export function seriesKey(a: Alert): string {
+  return `${a.service}|${a.instance}|${a.metric}|${a.rule}`;
 }
 
 function push<T>(list: T[], item: T): void {

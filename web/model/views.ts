@@ -1,6 +1,6 @@
 import type { Alert, AuditEvent, Priority } from '../../runtime/contracts/index.js';
 import { STALE_AFTER_MS } from '../../runtime/nats/registry.js';
-import type { LiveState, ServiceTrack } from './live-state.js';
+import { seriesKey, type LiveState, type ServiceTrack } from './live-state.js';
 import { availabilityPct, MONTHLY_BUDGET_MIN, SLO_TARGET } from './slo.js';
 
 const round = (x: number | null | undefined, d = 1): number | null => (x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10 ** d) / 10 ** d);
@@ -34,6 +34,7 @@ export function snapshot(state: LiveState, wallNow: number): Record<string, unkn
     executive: executive(state),
     services: services(state),
     incidents: incidents(state),
+    alertLifecycle: alertLifecycle(state),
     scaling: state.actions.filter((r) => SCALING.has(r.action.type)).slice(-20).reverse().map(actionView),
     actions: state.actions.slice(-30).reverse().map(actionView),
     forecasts: [...state.forecasts.values()]
@@ -77,6 +78,20 @@ function executive(state: LiveState): Record<string, unknown> {
   };
 }
 
+/** Alerts by lifecycle status, and the latest records (closed ones too) for the operational view. */
+function alertLifecycle(state: LiveState): Record<string, unknown> {
+  const records = [...state.alertRecords.values()];
+  const counts: Record<string, number> = {};
+  for (const r of records) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return {
+    counts,
+    recent: records.sort((a, b) => b.ts - a.ts).slice(0, 15).map((r) => ({
+      id: r.id, service: r.service, metric: r.metric, level: r.level, status: r.status, count: r.count,
+      incidentId: r.incidentId, by: r.by, note: r.note, event: r.event, ts: r.ts,
+    })),
+  };
+}
+
 function violationMinutes(t: ServiceTrack): number {
   const windowMin = (t.last?.windowS ?? 60) / 60;
   return (t.total - t.good) * windowMin;
@@ -110,7 +125,7 @@ function incidents(state: LiveState): Record<string, unknown>[] {
       usersAffected: impact?.latest.usersAffected ?? null, revenueLost: round(impact?.lost, 2),
       level: state.escalation.get(i.id)?.level ?? null, escalatedTo: state.escalation.get(i.id)?.who ?? null,
       alerts: i.alertIds.map((id) => state.alertsById.get(id)).filter((a): a is Alert => a !== undefined)
-        .map((a) => ({ id: a.id, metric: a.metric, level: a.level, value: round(a.value, 2), threshold: round(a.threshold, 2), rule: a.rule, instance: a.instance, since: a.since })),
+        .map((a) => ({ id: a.id, status: state.alertRecords.get(a.id)?.status ?? null, metric: a.metric, level: state.alerts.get(seriesKey(a))?.level === 'clear' ? 'clear' : a.level, value: round(a.value, 2), threshold: round(a.threshold, 2), rule: a.rule, instance: a.instance, since: a.since })),
       action: current ? actionView(current) : null,
     };
   });

@@ -14,6 +14,8 @@ function markerPlugin(getMarks) {
         const ctx = u.ctx;
         const { top, height } = u.bbox;
         ctx.save();
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'alphabetic';
         ctx.font = `${Math.round(10 * devicePixelRatio)}px system-ui, sans-serif`;
         getMarks().forEach((m, i) => {
           const x = Math.round(u.valToPos(m.t, 'x', true));

@@ -44,10 +44,15 @@ export function operational(s) {
   const scaling = table('scaling', ['Time', 'Service', 'Action', 'Status', 'Why'], s.scaling.map((a) =>
     `<tr><td>${time(a.ts)}</td><td>${esc(a.service)}</td><td>${esc(a.type)} ${a.params?.from !== undefined ? `${esc(a.params.from)} → ${esc(a.params.instances)}` : ''}</td><td>${esc(a.status)}</td><td class="why">${esc(a.reason)}</td></tr>`), 'No scaling event');
   const forecasts = table('forecasts', ['Service', 'Metric', 'Now', 'Predicted', 'Saturates at', 'Time to saturation'], s.forecasts.slice(0, 10).map((f) =>
-    `<tr class="${f.timeToSaturationS !== null && f.timeToSaturationS < 900 ? 'soon' : ''}"><td>${esc(f.service)}</td><td>${esc(f.metric)}</td><td>${num(f.current)}</td><td>${num(f.predicted)} <small>in ${duration(f.horizonS)} (${esc(f.method)})</small></td><td>${num(f.saturation)}</td><td>${f.timeToSaturationS === null ? '<small>not on this trend</small>' : f.timeToSaturationS === 0 ? '<b>saturated</b>' : duration(f.timeToSaturationS)}</td></tr>`), 'No forecast yet');
+    `<tr class="${f.timeToSaturationS !== null && f.timeToSaturationS < 900 ? 'soon' : ''}"><td>${esc(f.service)}</td><td>${esc(f.metric)}</td><td>${num(f.current)}</td><td>${num(f.predicted)} <small>in ${duration(f.horizonS)} (${esc(f.method)})</small></td><td>${num(f.saturation)}</td><td>${f.timeToSaturationS === null ? '<small>not on this trend</small>' : f.timeToSaturationS === 0 && f.current >= f.saturation ? '<b>saturated</b>' : duration(f.timeToSaturationS)}</td></tr>`), 'No forecast yet');
+  const lc = s.alertLifecycle;
+  const statuses = Object.entries(lc.counts).map(([k, n]) => `<span class="tag st-${esc(k)}" data-alert-status="${esc(k)}">${esc(k.replace('_', ' '))} ${n}</span>`).join(' ');
+  const lifecycle = table('alert-lifecycle', ['Time', 'Alert', 'Level', 'Status', 'Fired', 'Incident', 'By'], lc.recent.map((r) =>
+    `<tr data-alert="${esc(r.id)}"><td>${time(r.ts)}</td><td>${esc(r.service)} ${esc(r.metric)}</td><td>${dot(r.level === 'red' ? 'red' : 'orange')}</td><td><span class="tag st-${esc(r.status)}">${esc(r.status.replace('_', ' '))}</span> <small>${esc(r.event)}</small></td><td>${r.count}×</td><td>${r.incidentId ? `<a href="#/incident/${encodeURIComponent(r.incidentId)}">${esc(r.incidentId)}</a>` : '–'}</td><td>${esc(r.by ?? '')}${r.note ? ` <small>${esc(r.note)}</small>` : ''}</td></tr>`), 'No alert in this run (vigil alert ls)');
   return `
   <section class="panel"><h2>Services</h2>${services}</section>
   <section class="panel"><h2>Active alerts by incident</h2>${alerts}</section>
+  <section class="panel"><h2>Alert lifecycle ${statuses}</h2>${lifecycle}</section>
   <div class="grid2">
     <section class="panel"><h2>Scaling events</h2>${scaling}</section>
     <section class="panel"><h2>Forecasts</h2>${forecasts}</section>
@@ -62,7 +67,7 @@ function bar(v) {
 
 function alertGroup(i) {
   const action = i.action ? `<div class="action">▸ ${esc(i.action.type)} ${esc(i.action.service)} <b>${esc(i.action.status)}</b>${i.action.rollback ? ' (rollback)' : ''} <small>${esc(i.action.reason)}</small></div>` : '<div class="action muted">▸ no action yet</div>';
-  const alerts = i.alerts.map((a) => `<li>${dot(a.level === 'red' ? 'red' : 'orange')} ${esc(a.metric)} ${esc(a.rule)} ${num(a.value)} (threshold ${num(a.threshold)}) <small>${esc(a.instance)} since ${time(a.since)}</small></li>`).join('');
+  const alerts = i.alerts.map((a) => `<li>${dot(a.level === 'red' ? 'red' : a.level === 'clear' ? 'green' : 'orange')}${a.level === 'clear' ? ' <small>cleared</small>' : ''}${a.status ? ` <span class="tag st-${esc(a.status)}">${esc(a.status.replace('_', ' '))}</span>` : ''} ${esc(a.metric)} ${esc(a.rule)} ${num(a.value)} (threshold ${num(a.threshold)}) <small>${esc(a.instance)} since ${time(a.since)}</small></li>`).join('');
   return `<div class="group" data-incident="${esc(i.id)}"><div class="ghead"><span class="tag ${esc(i.priority)}">${esc(i.priority ?? '–')}</span> <a href="#/incident/${encodeURIComponent(i.id)}">${esc(i.id)}</a> · ${esc(i.pattern)} · root cause <b>${esc(i.rootCause.service)}</b> ${esc(i.rootCause.metric)} · escalation <b>${esc(i.level ?? 'N0')}</b>${i.escalatedTo ? ` (${esc(i.escalatedTo)})` : ''}</div><ul>${alerts || '<li class="muted">alerts cleared</li>'}</ul>${action}</div>`;
 }
 

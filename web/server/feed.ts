@@ -15,6 +15,7 @@ function handlers(state: LiveState): [SubjectDef, (value: never) => void][] {
     [Subjects.agg, (v) => state.agg(v)],
     [Subjects.clean, (v) => state.clean(v)],
     [Subjects.alert, (v) => state.alert(v)],
+    [Subjects.alertState, (v) => state.alertState(v)],
     [Subjects.incident, (v) => state.incident(v)],
     [Subjects.impact, (v) => state.impact(v)],
     [Subjects.forecast, (v) => state.forecast(v)],

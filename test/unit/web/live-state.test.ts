@@ -82,4 +82,18 @@ describe('dashboard live state', () => {
     expect(view(3100)).toMatchObject({ inRate: 100, dlq: 2, status: 'healthy' });
     expect(view(10_000).status).toBe('down');
   });
+
+  it('shows the lifecycle status of each alert and ignores records of another run', () => {
+    const s = new LiveState();
+    s.beginRun('run-a', T0);
+    const a = alert('api', 1);
+    s.alert(a);
+    s.incident(incident('inc-1', 'api', 1, 'open', [a.id]));
+    const record = { id: a.id, service: 'api', metric: 'latency_ms', rule: 'threshold', instances: ['all'], level: 'red' as const, status: 'acknowledged' as const, count: 2, firstSeen: min(1), lastSeen: min(2), incidentId: 'inc-1', silenceId: null, note: null, by: 'sre', event: 'ack', run: 'run-a', ts: min(2) };
+    s.alertState(record);
+    s.alertState({ ...record, status: 'closed', run: 'run-old', ts: min(3) });
+    const snap = snapshot(s, 0) as unknown as Snap & { alertLifecycle: { counts: Record<string, number> } };
+    expect(snap.alertLifecycle.counts).toEqual({ acknowledged: 1 });
+    expect(snap.incidents[0].alerts).toMatchObject([{ status: 'acknowledged' }]);
+  });
 });
