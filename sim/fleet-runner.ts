@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ALL, Buckets, Subjects, check, type Action, type Alert, type Incident } from '../runtime/contracts/index.js';
+import { ALL, Buckets, LEADER_LEASE_KEY, Subjects, check, type Action, type Alert, type Incident } from '../runtime/contracts/index.js';
 import { applyDirective } from '../runtime/nats/directive-client.js';
 import { currentLeader } from '../runtime/nats/leader.js';
+import { errorMessage } from '../runtime/errors.js';
+import type { LeaseRecord } from '../runtime/host/lease.js';
+import { LeaseFence } from './lease-fence.js';
 import { runReportFrom, type RunReport } from './report.js';
 import { createWorld, type Scenario, type World } from './world.js';
 import { assertSimulationFleet } from './live-guard.js';
@@ -21,7 +24,11 @@ export interface FleetRun {
   actionsReceived: Action[];
   /** Messages on the subjects the run listens to that were not JSON or not the contract (skipped). */
   ignoredMessages: number;
+  /** Actions the fence refused: decided under an older lease revision than the current leader's. */
+  refusedActions: RefusedAction[];
 }
+
+export interface RefusedAction { actionId: string; leaseRevision: number | null; reason: string }
 
 export interface FleetRunOptions {
   seed?: number;
@@ -78,7 +85,13 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   };
   // Actions wait until the tick they are due at, so that when they apply depends on event time only.
   const pending: Action[] = [];
+  // Fencing (DESIGN §7): an action from an orchestrator that no longer holds the lease is refused.
+  const fence = new LeaseFence();
+  const leaseWatch = await watchLease(nc, fence);
+  const refusedActions: RefusedAction[] = [];
   listen<Action>(Subjects.action.filter, Subjects.action.schema, (action) => {
+    const refused = fence.admit(action);
+    if (refused !== null) { refusedActions.push({ actionId: action.actionId, leaseRevision: action.leaseRevision ?? null, reason: refused }); return; }
     actionsReceived.push(action);
     pending.push(action);
     // Acting ahead of any alert (a forecast, a demand surge) counts as detecting, as the HPA's first decision does.
@@ -135,13 +148,14 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
     leader = await waitForOrchestrator(nc, watermarks, world.now(), leader, stallMs);
   } finally {
     for (const s of subs) s.unsubscribe();
+    leaseWatch.stop();
   }
   const all = [...incidents.values()].sort((a, b) => a.openedAt - b.openedAt);
   const afterOnset = all.filter((i) => i.ts >= onsetTs);
   const rootCause = (afterOnset[0] ?? all[0])?.rootCause.service ?? null;
   return {
     report: runReportFrom(world, { detectedAt, rootCause }),
-    runId, world, wallSeconds: (performance.now() - t0) / 1000, alerts, impacts, incidents: all, actionsReceived, ignoredMessages: ignored,
+    runId, world, wallSeconds: (performance.now() - t0) / 1000, alerts, impacts, incidents: all, actionsReceived, ignoredMessages: ignored, refusedActions,
   };
 }
 
@@ -185,6 +199,29 @@ class WatermarkBoard {
       this.#wake = () => { this.#wake = null; done(); };
     });
   }
+}
+
+/** Follows the leader lease (bucket vigil-lease): each new revision raises the fence's floor. */
+async function watchLease(nc: NatsConnection, fence: LeaseFence): Promise<{ stop(): void }> {
+  const kv = await new Kvm(nc).open(Buckets.lease);
+  const watcher = await kv.watch({ key: LEADER_LEASE_KEY });
+  void (async () => {
+    for await (const e of watcher) {
+      if (e.operation !== 'PUT') continue;
+      try {
+        const revision = e.json<LeaseRecord>().revision;
+        if (typeof revision === 'number') fence.observeLease(revision);
+      } catch (err) {
+        ignoredLease(errorMessage(err));
+      }
+    }
+  })();
+  return { stop: () => watcher.stop() };
+}
+
+/** An unreadable lease record: the fence keeps its floor (actions still raise it). */
+function ignoredLease(reason: string): void {
+  process.emitWarning(`vigil sim: unreadable leader lease record ignored (${reason})`);
 }
 
 async function writeCatalog(nc: NatsConnection, world: World): Promise<void> {

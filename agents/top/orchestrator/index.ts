@@ -57,7 +57,8 @@ export default defineAgent({
       return b;
     };
     const publish = (out: OrchestratorOutput): void => {
-      for (const a of approvals.filter(out.actions)) bus.emit(Subjects.action, [a.service], a);
+      // Fencing: each action carries the lease revision it was decided under; actuators refuse older ones.
+      for (const a of approvals.filter(out.actions)) bus.emit(Subjects.action, [a.service], { ...a, leaseRevision: lease.leaseRevision() });
       for (const e of out.audit) bus.emit(Subjects.audit, [e.runId], e);
       for (const d of out.directives) {
         // Monitoring changes take effect a minute of event time later on the agents' own clocks:

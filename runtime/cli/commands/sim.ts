@@ -83,6 +83,7 @@ export function registerSim(program: Command): void {
         alerts: fleet.alerts,
         impacts: fleet.impacts,
         actionLog: fleet.world.actionLog(),
+        refusedActions: fleet.refusedActions,
         incidents: fleet.incidents.map((i) => ({ id: i.id, service: i.service, pattern: i.pattern, rootCause: i.rootCause.service, status: i.status })),
         runs,
       };
