@@ -66,3 +66,26 @@ export function compensation(
   if (keys.length === 1) params.from = after[keys[0]];
   return { type: undo, params };
 }
+
+/** A phase parameter read from the service's latest window when the step is sent. */
+interface MeasuredParam { fromMetric: string; stat?: 'mean' | 'p50' | 'p90' | 'p99' | 'max' | 'min' | 'last'; times?: number; otherwise: number }
+
+function isMeasured(v: unknown): v is MeasuredParam {
+  return typeof v === 'object' && v !== null && typeof (v as MeasuredParam).fromMetric === 'string' && typeof (v as MeasuredParam).otherwise === 'number';
+}
+
+/**
+ * The entry with its measured parameters resolved on `window`: `{fromMetric, stat, times,
+ * otherwise}` becomes `times` x the metric's statistic (mean by default), or `otherwise` when the
+ * window lacks it. A rate limit is sized from the measured per-source rate of the users this way,
+ * not from a constant that fits one traffic mix.
+ */
+export function withMeasuredParams(entry: CatalogueEntry, window: AggWindow | undefined): CatalogueEntry {
+  if (!entry.phases.some((p) => Object.values(p.params).some(isMeasured))) return entry;
+  const resolve = (v: unknown): unknown => {
+    if (!isMeasured(v)) return v;
+    const x = readMetric(window, v.fromMetric, v.stat ?? 'mean');
+    return x === undefined || !Number.isFinite(x) ? v.otherwise : Math.round(x * (v.times ?? 1) * 100) / 100;
+  };
+  return { ...entry, phases: entry.phases.map((p) => ({ ...p, params: Object.fromEntries(Object.entries(p.params).map(([k, v]) => [k, resolve(v)])) })) };
+}

@@ -12,7 +12,8 @@ const clampPct = (x: number): number => Math.min(100, Math.max(0, x));
  * `queue_depth`, `instances` (running, booting included), `deploy_version` (a change marks a
  * deploy), `top_sources_share` (entry services) on instance 'all'; `cpu` and `memory`
  * per serving instance for the first `perInstance` of them (or one 'all' aggregate when 0);
- * `db_pool_usage` and `db_latency_ms` for databases. A partner API is seen only from outside
+ * `db_pool_usage`, `db_latency_ms` and `db_lock_wait_ms` for databases; `net_latency_ms` (the network
+ * round trip to the nodes) for every own service; `heavy_sources_share` and `source_rps_median` at the edge. A partner API is seen only from outside
  * (latency, errors, rps). Canonical metric names, each sample with its unit. Readings carry
  * a little measurement noise from `rng`.
  */
@@ -33,6 +34,11 @@ export function buildSamples(states: ServiceState[], ts: number, perInstance: nu
     push(name, 'all', 'instances', v.total);
     push(name, 'all', 'deploy_version', versionNumber(s));
     if (v.topSourcesSharePct !== null) push(name, 'all', 'top_sources_share', clampPct(v.topSourcesSharePct));
+    if (s.edge) {
+      push(name, 'all', 'heavy_sources_share', clampPct(s.edge.heavySharePct));
+      push(name, 'all', 'source_rps_median', s.edge.medianSourceRps);
+    }
+    push(name, 'all', 'net_latency_ms', s.rerouted ? 5 : 1 + s.nodeDegradedMs);
     if (perInstance > 0) {
       let n = 0;
       for (const inst of s.instances) {
@@ -48,7 +54,10 @@ export function buildSamples(states: ServiceState[], ts: number, perInstance: nu
       push(name, 'all', 'memory', clampPct(v.memory + 0.3 * rng.gauss()));
     }
     if (v.poolUsage !== null) push(name, 'all', 'db_pool_usage', clampPct(v.poolUsage));
-    if (v.dbLatencyMs !== null) push(name, 'all', 'db_latency_ms', Math.max(0, v.dbLatencyMs * (1 + 0.03 * rng.gauss())));
+    if (v.dbLatencyMs !== null) {
+      push(name, 'all', 'db_latency_ms', Math.max(0, v.dbLatencyMs * (1 + 0.03 * rng.gauss())));
+      push(name, 'all', 'db_lock_wait_ms', s.blockingMs);
+    }
   }
   return out;
 }

@@ -56,7 +56,7 @@ export type AggWindow = Static<typeof AggWindow>;
 export const IncidentPattern = Type.Union([
   Type.Literal('single'), Type.Literal('cascade'), Type.Literal('saturation'), Type.Literal('deploy-regression'),
   Type.Literal('traffic-surge'), Type.Literal('ddos'), Type.Literal('memory-leak'), Type.Literal('pool-saturation'),
-  Type.Literal('dependency-timeout'),
+  Type.Literal('dependency-timeout'), Type.Literal('blocking-queries'), Type.Literal('node-degradation'), Type.Literal('data-corruption'),
 ]);
 export type IncidentPattern = Static<typeof IncidentPattern>;
 

@@ -19,6 +19,10 @@ export const Metrics = {
   instances: { unit: 'count', help: 'running instances' },
   deploy_version: { unit: 'count', help: 'version number currently deployed (a change marks a deploy)' },
   top_sources_share: { unit: 'percent', help: 'share of requests coming from the 10 busiest sources' },
+  heavy_sources_share: { unit: 'percent', help: 'share of requests from sources sending over 10 times the median source rate' },
+  source_rps_median: { unit: 'rps', help: 'requests per second of the median source address' },
+  db_lock_wait_ms: { unit: 'ms', help: 'time a query waits on locks held by other transactions, mean' },
+  net_latency_ms: { unit: 'ms', help: "network round trip to the service's nodes" },
   memory_mb: { unit: 'count', help: 'resident memory per instance, MiB' },
 } as const;
 

@@ -42,8 +42,20 @@ export function serviceTimeMs(s: ServiceState, gc: number): number {
 /** Share of users' requests that come from their 10 busiest sources (NATs, corporate proxies). */
 const USER_TOP_SOURCES_SHARE = 0.03;
 
-/** Attack traffic after the edge, and how concentrated the traffic arriving at the edge is. */
-export interface EdgeTraffic { attack: number; topSourcesSharePct: number }
+/** Requests/s one user's address sends (users behind one NAT count as one address: the median one sends this). */
+const USER_SOURCE_RPS = 0.5;
+/** A source sending more than this many times the median source's rate is `heavy` (what a WAF's rate report flags). */
+const HEAVY_FACTOR = 10;
+
+/** Attack traffic after the edge, and the shape of the traffic arriving at the edge. */
+export interface EdgeTraffic {
+  attack: number;
+  topSourcesSharePct: number;
+  /** Percent of requests from heavy sources (see HEAVY_FACTOR). */
+  heavySharePct: number;
+  /** Requests/s of the median source. */
+  medianSourceRps: number;
+}
 
 /**
  * Filters attack traffic at the service's edge: an IP block drops 99 % of what the blocked
@@ -59,7 +71,15 @@ export function edgeFilter(s: ServiceState, legit: number, attack: number, sourc
   if (s.rateLimitRps !== null && active > 0) fromActive = Math.min(fromActive, s.rateLimitRps * active);
   const a = fromActive + residue;
   const top = (active > 0 ? (fromActive * Math.min(10, active)) / active : 0) + (residue + legit) * USER_TOP_SOURCES_SHARE;
-  return { attack: a, topSourcesSharePct: a + legit > 0 ? (100 * top) / (a + legit) : 0 };
+  const users = legit / USER_SOURCE_RPS;
+  const perAttacker = active > 0 ? fromActive / active : 0;
+  const medianSourceRps = active > users ? perAttacker : USER_SOURCE_RPS;
+  const heavy = perAttacker > HEAVY_FACTOR * medianSourceRps ? fromActive : 0;
+  const total = a + legit;
+  return {
+    attack: a, topSourcesSharePct: total > 0 ? (100 * top) / total : 0,
+    heavySharePct: total > 0 ? (100 * heavy) / total : 0, medianSourceRps,
+  };
 }
 
 /** What a service can serve now: the least of CPU, worker threads and DB connections. */

@@ -30,6 +30,7 @@ export function createNetwork(states: ServiceState[]): Network {
         const n = plan[k];
         const ext = external.get(n.s.name);
         const edge = ext ? edgeFilter(n.s, ext.legit, ext.attack, ext.sources) : null;
+        n.s.edge = edge ? { heavySharePct: edge.heavySharePct, medianSourceRps: edge.medianSourceRps } : null;
         let legit = ext ? ext.legit : 0;
         let attack = edge ? edge.attack : 0;
         for (const { caller, edge: e } of n.inbound) {

@@ -78,6 +78,8 @@ export interface ServiceState {
   queue: number;
   /** Dependencies' latency, smoothed: how long a request holds a worker (thread-pool cascade). */
   depLatencySmoothed: number;
+  /** Entry services: the shape of the traffic at the edge last tick (heavy sources, median source rate); else null. */
+  edge: { heavySharePct: number; medianSourceRps: number } | null;
   last: TickView;
 }
 
@@ -90,7 +92,7 @@ export function createServiceState(spec: ServiceSpec, rng: Rng, startMs: number)
     versions: new Map([[spec.version, { errorPct: 0, latencyFactor: 1 }]]),
     poolSize: spec.pool?.size ?? null, slowFactor: 1, cpuCostFactor: 1, blockingMs: 0, nodeDegradedMs: 0, rerouted: false,
     corruptionPct: 0, partnerHang: null, leakPctPerMin: 0, breakerOpen: false, fallback: false,
-    blockedSources: null, rateLimitRps: null, queue: 0, depLatencySmoothed: 0,
+    blockedSources: null, rateLimitRps: null, queue: 0, depLatencySmoothed: 0, edge: null,
     last: emptyView(),
   };
   addInstances(s, spec.instances, startMs);

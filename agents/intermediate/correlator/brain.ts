@@ -19,7 +19,7 @@ export interface CorrelatorConfig extends FeatureConfig, PatternConfig {
 
 /** The documented defaults (the agent's config schema uses the same values). */
 export const DEFAULT_CORRELATOR_CONFIG: CorrelatorConfig = {
-  windowS: 300, quietS: 180, alertTtlS: 0, rootTieS: 60, deployWindowS: 600, ddosSourceShare: 50, poolHighPct: 85,
+  windowS: 300, quietS: 180, alertTtlS: 0, rootTieS: 60, deployWindowS: 600, ddosSourceShare: 50, heavySourceShare: 25, poolHighPct: 85, lockWaitShare: 0.25, networkShare: 0.25,
   highRpsFactor: 1.2, surgeFactor: 2, surgeHoldS: 600, historyWindows: 10,
 };
 
@@ -35,7 +35,7 @@ interface OpenIncident {
   alertKeys: Set<string>;
   alertIds: string[];
   lastActiveTs: number;
-  best: { pattern: IncidentPattern; rank: number; evidence: string } | null;
+  best: { pattern: IncidentPattern; rank: number; evidence: string; at?: string } | null;
   severity: 'yellow' | 'red';
   signature: string;
   last: Incident | null;
@@ -220,10 +220,13 @@ export class Correlator {
     const match = classify({ services: ranked.map((c) => c.service), alerts: facts, root: root.service, now }, this.#features, catalog.topology, catalog.services, this.#config);
     if (!inc.best || match.rank < inc.best.rank) inc.best = match;
     const pattern = inc.best.pattern;
+    // the evidence may point past the ranked root: the entry an attack floods, the database holding the locks
+    const rootService = inc.best.at ?? root.service;
+    const rootMetric = (states.some((s) => s.service === rootService) ? lead(rootService) : lead(root.service)).metric;
     return {
-      id: inc.id, service: root.service, status: 'open', services: ranked.map((c) => c.service), alertIds: [...inc.alertIds],
+      id: inc.id, service: rootService, status: 'open', services: ranked.map((c) => c.service), alertIds: [...inc.alertIds],
       metrics: [...new Set(states.map((s) => `${s.service}.${s.metric}`))].sort(),
-      rootCause: { service: root.service, metric: lead(root.service).metric, reason: reasonFor(root, ranked.length, inc.best.evidence) },
+      rootCause: { service: rootService, metric: rootMetric, reason: reasonFor(root, ranked.length, inc.best.evidence) },
       candidates: ranked.slice(0, 5).map((c) => ({ service: c.service, score: c.score })),
       pattern, severity: inc.severity,
       score: round(Math.min(1, (inc.severity === 'red' ? 0.7 : 0.4) + 0.1 * (ranked.length - 1) + (pattern === 'single' ? 0 : 0.1))),

@@ -2,7 +2,7 @@ import type { AggWindow, AuditEvent, CatalogEntry, Impact, Incident } from '../.
 import { emptyLimiter, forgetIncident, tryAcquire, type LimiterState } from '../../../policies/limiter.js';
 import { tokenOf } from '../../../policies/machine-kit.js';
 import type { RemediationOutcome } from '../../../policies/remediation.machine.js';
-import { selectEntry } from '../../../policies/remediation-plan.js';
+import { selectEntry, withMeasuredParams } from '../../../policies/remediation-plan.js';
 import type { OrchestratorPolicy } from '../../../policies/schema.js';
 import type { IncidentView, Outbox } from './brain-types.js';
 import { boost, release, type Boosts } from './monitoring-boost.js';
@@ -197,7 +197,7 @@ export class IncidentDesk {
     const { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } = policy.remediation;
     const run = PolicyRun.start(
       { kind: 'remediation', runId, service: target, incidentId: rec.id, dryRun: this.deps.dryRun },
-      { runId, incidentId: rec.id, service: target, entry, dryRun: this.deps.dryRun, now,
+      { runId, incidentId: rec.id, service: target, entry: withMeasuredParams(entry, this.deps.window(target)), dryRun: this.deps.dryRun, now,
         settings: { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } }, out, now,
     );
     this.deps.runs.set(runId, run);
