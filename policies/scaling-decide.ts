@@ -36,6 +36,8 @@ export interface Observation {
   recs: { ts: number; replicas: number; rpsMean?: number }[];
   /** the busiest rps of each window of the last horizontal.scaleInMemoryS (absent in older snapshots) */
   peaks?: { ts: number; rps: number }[];
+  /** the rps mean of the last few windows, for a trend that spans more than one window (absent in older snapshots) */
+  means?: { ts: number; rps: number }[];
 }
 
 /** The instance count and size bounds of one service. */
@@ -64,6 +66,7 @@ export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, 
   const breaches: Record<string, number> = dict();
   const memoryMs = (policy.horizontal.scaleInMemoryS ?? 1800) * 1000;
   const peaks = [...(prev.peaks ?? []).filter((p) => p.ts > w.end - memoryMs), ...(w.metrics.rps ? [{ ts: w.end, rps: w.metrics.rps.max }] : [])];
+  const means = [...(prev.means ?? []), ...(w.metrics.rps ? [{ ts: w.end, rps: w.metrics.rps.mean }] : [])].slice(-TREND_WINDOWS);
   let over = false;
   for (const [name, t] of enabled(policy)) {
     const v = readMetric(w, t.metric, t.stat);
@@ -78,13 +81,16 @@ export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, 
   const { min, max } = limitsFor(policy, service);
   const stabS = policy.horizontal.scaleDownStabilizationS;
   // over a threshold, even one a scale-out would not fix, is no time to remove instances
-  if (cpu === undefined || w.instances <= 0 || over) return { breaches, lowSince: null, recs: [], peaks };
+  if (cpu === undefined || w.instances <= 0 || over) return { breaches, lowSince: null, recs: [], peaks, means };
   const raw = desiredReplicas(w.instances, cpu, policy.horizontal.targetCpu, policy.horizontal.tolerance);
   const rec = Math.min(Math.max(raw, min), max);
   const recs = [...prev.recs.filter((r) => r.ts > w.end - stabS * 1000), { ts: w.end, replicas: rec, rpsMean: w.metrics.rps?.mean }];
   const low = rec < w.instances;
-  return { breaches, lowSince: low ? (prev.lowSince ?? w.start) : null, recs: low ? recs : [], peaks };
+  return { breaches, lowSince: low ? (prev.lowSince ?? w.start) : null, recs: low ? recs : [], peaks, means };
 }
+
+/** Windows a demand trend is fitted over: long enough for noise to average out, short enough to follow a ramp of a few minutes. */
+const TREND_WINDOWS = 5;
 
 const held = (obs: Observation, name: string, t: Trigger, w: AggWindow): boolean =>
   obs.breaches[name] !== undefined && w.end - obs.breaches[name] >= t.durationS * 1000;
@@ -109,7 +115,7 @@ export function proposeReactive(
 ): Proposal | null {
   const limits = limitsFor(policy, service);
   const triggered = proposeTriggered(obs, w, policy, limits);
-  const demand = proposeDemand(w, capacity, policy, limits, limits.leadS);
+  const demand = proposeDemand(w, capacity, policy, limits, limits.leadS, true, obs.means);
   if (triggered || demand) {
     return (demand?.params.instances ?? 0) > (triggered?.params.instances ?? 0) ? demand : triggered;
   }

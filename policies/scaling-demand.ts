@@ -47,20 +47,38 @@ export function scaleOutAllowed(w: AggWindow | null, policy: ScalingPolicy): boo
 }
 
 /**
- * The rps expected `leadS` ahead: the window's mean plus the rising trend, where the trend counts
- * only beyond twice the window's own noise. The trend inside the window ((last - mean) over half
- * a window) sees a ramp that started in it at its true slope, but one noisy last sample moves it
- * too; twice the rate between window means agrees with it on a real ramp and stays near zero on
- * noise: the smaller of the two is the slope. The noise is the spread of the window's readings
- * ((p90 - p50) / 1.28, a normal's sigma): over a long boot horizon a noisy slope would otherwise
- * project a surge out of every quiet minute.
+ * The rps expected `leadS` ahead. The level is the window's mean, or its last reading when that
+ * jumped beyond the window's noise (a surge of a minute or two shows there first). The trend is
+ * the least-squares slope of the last window means (`history`, oldest first, the current window
+ * last), counted only where it stands out of its own standard error twice: over a boot horizon of
+ * minutes, a slope drawn from noise would project a surge out of every quiet minute. The noise is
+ * the spread of the window's readings ((p90 - p50) / 1.28, a normal's sigma).
  */
-export function projectedRps(w: AggWindow, leadS: number): number | null {
+export function projectedRps(w: AggWindow, leadS: number, history: readonly { ts: number; rps: number }[] = []): number | null {
   const rps = w.metrics.rps;
   if (!rps) return null;
-  const slope = Math.max(0, Math.min((rps.last - rps.mean) / (w.windowS / 2), 2 * rps.rate));
   const noise = Math.max(0, (rps.p90 - rps.p50) / 1.28);
-  return Math.max(rps.last, rps.mean) + Math.max(0, slope * leadS - 2 * noise);
+  const level = rps.last - rps.mean > 2 * noise ? rps.last : rps.mean;
+  return level + Math.max(0, significantSlope(history)) * leadS;
+}
+
+/** Least-squares slope (per second) of the points, or 0 when fewer than 3 or within two standard errors of 0. */
+export function significantSlope(points: readonly { ts: number; rps: number }[]): number {
+  const n = points.length;
+  if (n < 3) return 0;
+  const t0 = points[0].ts;
+  const xs = points.map((p) => (p.ts - t0) / 1000);
+  const mx = xs.reduce((a, x) => a + x, 0) / n;
+  const my = points.reduce((a, p) => a + p.rps, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) { sxx += (xs[i] - mx) ** 2; sxy += (xs[i] - mx) * (points[i].rps - my); }
+  if (sxx <= 0) return 0;
+  const slope = sxy / sxx;
+  let sse = 0;
+  for (let i = 0; i < n; i++) sse += (points[i].rps - (my + slope * (xs[i] - mx))) ** 2;
+  const se = Math.sqrt(sse / (n - 2) / sxx);
+  return Math.abs(slope) > 2 * se ? slope : 0;
 }
 
 /**
@@ -74,12 +92,13 @@ export function projectedRps(w: AggWindow, leadS: number): number | null {
  */
 export function proposeDemand(
   w: AggWindow, capacity: Capacity | null, policy: ScalingPolicy, limits: Limits, leadS = policy.demand.leadS, measuredCpu = true,
+  history: readonly { ts: number; rps: number }[] = [],
 ): Proposal | null {
   const d = policy.demand;
   const per = capacity?.perInstanceRps ?? null;
   const current = w.instances;
   if (!d.enabled || current <= 0 || !scaleOutAllowed(w, policy)) return null;
-  const demand = per !== null && per > 0 ? projectedRps(w, leadS) : null;
+  const demand = per !== null && per > 0 ? projectedRps(w, leadS, history) : null;
   const cpuNow = readMetric(w, 'cpu', 'mean') ?? null;
   const byRps = demand === null ? 0 : demand / ((per as number) * current);
   const byCpu = measuredCpu && cpuNow !== null && cpuNow >= d.saturationCpu ? cpuNow / 100 : 0;

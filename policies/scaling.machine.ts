@@ -69,6 +69,8 @@ export type ScalingEvent =
   | { type: 'FORECAST'; now: number; forecast: Forecast; policy: ScalingPolicy };
 
 const emptyObs = (): Observation => ({ breaches: {}, lowSince: null, recs: [], peaks: [] });
+/** A fresh observation after a change: streaks and recommendations start over, the recent peaks stay (the load did not change). */
+const freshObs = (obs: Observation): Observation => ({ ...emptyObs(), peaks: obs.peaks ?? [], means: obs.means ?? [] });
 
 const overdue = ({ context }: { context: ScalingContext }): boolean =>
   context.pending !== null && context.now >= context.pending.deadline;
@@ -121,7 +123,7 @@ export const scalingMachine = setup({
       if (event.type !== 'EVALUATE') return {};
       const settled = context.validateUntil === null; // else a step in flight: measured rps only
       const leadS = settled ? limitsFor(context.policy, context.service).leadS : 0;
-      return { proposal: proposeDemand(event.window, context.capacity ?? null, context.policy, limitsFor(context.policy, context.service), leadS, settled) };
+      return { proposal: proposeDemand(event.window, context.capacity ?? null, context.policy, limitsFor(context.policy, context.service), leadS, settled, context.obs.means) };
     }),
     predict: assign(({ context, event }) => {
       if (event.type !== 'FORECAST') return {};
@@ -152,7 +154,7 @@ export const scalingMachine = setup({
       const change: AppliedChange = { ...(context.planned as Proposal), actionId: pending.actionId, appliedAt: context.now, samples: [] };
       const scaleIn = change.type === 'scale-in';
       return { // recommendations are absolute replica counts: still valid after a scale-in, so scale-ins chain down a decay
-        pending: null, planned: null, change, obs: scaleIn ? { ...context.obs, breaches: {} } : emptyObs(), size: change.params.size ?? context.size,
+        pending: null, planned: null, change, obs: scaleIn ? { ...context.obs, breaches: {} } : freshObs(context.obs), size: change.params.size ?? context.size,
         validateUntil: context.now + (scaleIn ? context.policy.validation.scaleInWindowS : context.policy.validation.windowS) * 1000,
         cooldownUntil: context.now + change.cooldownS * 1000,
         counters: { ...context.counters, changes: context.counters.changes + 1 },
@@ -162,7 +164,7 @@ export const scalingMachine = setup({
       const failed = event.type !== 'RESULT' || event.result.status === 'failed';
       const waitS = failed ? context.policy.action.failureBackoffS : context.planned?.cooldownS ?? 0;
       return {
-        pending: null, planned: null, obs: emptyObs(), cooldownUntil: context.now + waitS * 1000,
+        pending: null, planned: null, obs: freshObs(context.obs), cooldownUntil: context.now + waitS * 1000,
         counters: { ...context.counters, failures: context.counters.failures + (failed ? 1 : 0) },
       };
     }),
@@ -206,7 +208,7 @@ export const scalingMachine = setup({
       // an undone change waits the longest cooldown: the reading that proposed it was wrong, retrying soon would flap
       const waitS = Math.max(c.cooldownS, ...Object.values(context.policy.triggers).map((t) => t.cooldownS));
       return {
-        pending: null, obs: emptyObs(), size: ok && c.params.size !== undefined ? c.params.from : context.size,
+        pending: null, obs: freshObs(context.obs), size: ok && c.params.size !== undefined ? c.params.from : context.size,
         cooldownUntil: Math.max(context.cooldownUntil ?? 0, context.now + waitS * 1000),
         counters: { ...context.counters, rollbacks: context.counters.rollbacks + 1, failures: context.counters.failures + (ok ? 0 : 1) },
       };

@@ -79,7 +79,7 @@ const RULES: readonly Rule[] = [
   (c) => {
     const a = c.alerts.find((x) => x.metric === 'error_rate'
       && c.features.deployedBetween(x.service, x.firstTs - c.cfg.deployWindowS * 1000, x.firstTs));
-    return a ? { pattern: 'deploy-regression', evidence: `${a.service}: error_rate alert within ${c.cfg.deployWindowS} s of a deploy_version change` } : null;
+    return a ? { pattern: 'deploy-regression', at: a.service, evidence: `${a.service}: error_rate alert within ${c.cfg.deployWindowS} s of a deploy_version change` } : null;
   },
   (c) => {
     // queries waiting on locks: the pool fills too (connections are held while waiting), but more slots would only queue more waiters

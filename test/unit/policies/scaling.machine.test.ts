@@ -311,15 +311,28 @@ describe('scaling machine: demand', () => {
     const h = harness();
     for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 }); // 100 rps per instance at 100 % cpu
     ramp(h, 3, 3, { cpu: 90, mean: 450, last: 750, rate: 5 });
-    // slope max(5, (750-450)/30 = 10) → 750 + 10 × 60 = 1350 rps → ceil(1350 / 70) = 20 instances
-    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 20, from: 3 } })]);
-    expect(h.acts()[0].reason).toMatch(/^demand: rps 1350 expected in 60 s/);
+    // the last reading jumped beyond the window's noise: 750 rps now; one rising window is no trend yet → ceil(750 / 70) = 11
+    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 11, from: 3 } })]);
+    expect(h.acts()[0].reason).toMatch(/^demand: rps 750 expected in 60 s/);
+  });
+
+  it('scaling: a ramp over several windows is projected to the boot horizon by its least-squares slope', () => {
+    const h = harness();
+    for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 });
+    for (let m = 3; m < 7; m++) ramp(h, m, 3, { cpu: 50 * (1 + (m - 2) / 7.5), mean: 150 + 20 * (m - 2), last: 150 + 20 * (m - 2), rate: 0.33 });
+    // means 170 .. 230 rise 20 a minute: 230 now is 77 % of 3 x 100, under the 90 % trigger; 60 s
+    // ahead at the fitted slope (0.33 rps/s) it is 250 (83 %): still nothing
+    expect(h.acts()).toEqual([]);
+    ramp(h, 7, 3, { cpu: 50 * (1 + 5 / 7.5), mean: 250, last: 250, rate: 0.33 });
+    // 250 + 0.33 x 60 = 270 rps = 90 % of 300: the projection, not the reading, crosses the trigger
+    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 4, from: 3 } })]);
+    expect(h.acts()[0].reason).toMatch(/^demand: rps 270 expected in 60 s/);
   });
 
   it('scaling: a step in flight that the load outgrows is followed by the next one at once', () => {
     const h = harness();
     for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 });
-    ramp(h, 3, 3, { cpu: 90, mean: 200, last: 260, rate: 1 }); // 260 + 2 × 60 = 380 → 6
+    ramp(h, 3, 3, { cpu: 90, mean: 200, last: 400, rate: 1 }); // the last reading jumped: 400 rps → ceil(400 / 70) = 6
     h.reply('applied', T0 + 4 * MIN + 100);
     expect(h.state()).toBe('validating');
     ramp(h, 4, 6, { cpu: 99, mean: 500, last: 530, rate: 5 }); // measured 530 < 90 % of 6 × 100: the step in flight suffices
