@@ -40,7 +40,8 @@ describe('vigil alert: every lifecycle state on a real fleet', () => {
     expect(cfg.code, cfg.stdout + cfg.stderr).toBe(0);
   });
   const eventTime = async (ts: number): Promise<void> => {
-    for (const kind of ['filter', 'detector']) nc.publish(Subjects.watermark.subject(kind, `${kind}-1`), JSON.stringify({ agentId: `${kind}-1`, kind, ts, run: '' }));
+    // every upstream of the aggregator: the collector publishes alerts too (Alertmanager receiver)
+    for (const kind of ['collector', 'filter', 'detector']) nc.publish(Subjects.watermark.subject(kind, `${kind}-1`), JSON.stringify({ agentId: `${kind}-1`, kind, ts, run: '' }));
     await nc.flush();
   };
   const publish = async (def: typeof Subjects.alert | typeof Subjects.incident, value: Alert | Incident): Promise<void> => {
