@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectNats, type NatsConnection } from '../nats/connect.js';
@@ -9,17 +8,9 @@ import { generateCredentials, type Credentials, type Role } from '../supervisor/
 import { startNatsServer } from '../supervisor/nats-server.js';
 import { PACKAGE_ROOT, terminate } from '../supervisor/supervisor.js';
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../free-port.js';
+
+export { freePort };
 
 /** A private nats-server and agent processes for a benchmark, all on loopback, removed afterwards. */
 export class BenchFleet {

@@ -1,19 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { REPO_ROOT } from './nats-server.js';
 import { waitFor } from './wait.js';
 
-/** A free TCP port on 127.0.0.1 (the kernel picks it; nothing else is told). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+export { freePort } from '../../runtime/free-port.js';
 
 /** A real program on loopback, stopped by `stop()`; its stderr kept for failure messages. */
 export interface RunningProgram { child: ChildProcess; url: string; output(): string; stop(): Promise<void> }
