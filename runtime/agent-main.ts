@@ -3,7 +3,7 @@
  * The entry point of one agent process: `node dist/runtime/agent-main.js <kind> [agentId]`.
  * NATS address and credentials come from the environment (set by the supervisor):
  * VIGIL_NATS_URL, VIGIL_NATS_USER, VIGIL_NATS_PASSWORD; VIGIL_AGENT_CONFIG (JSON overrides),
- * VIGIL_LOG_LEVEL, VIGIL_MAX_SKEW_MS (how far ahead of the agent's clock an event time may be),
+ * VIGIL_SUPERVISOR_PID (the agent stops when that parent is gone), VIGIL_LOG_LEVEL, VIGIL_MAX_SKEW_MS (how far ahead of the agent's clock an event time may be),
  * VIGIL_METRICS_PORT (/metrics on loopback: unset = a free port, off = none). Exit codes: 0 clean stop, 78 configuration error, 1 anything else.
  */
 import { definitionOf, downstreamKinds, upstreamKinds } from '../agents/registry.js';
@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   } catch (err) {
     throw new ConfigError(`${kind}: VIGIL_AGENT_CONFIG is not JSON: ${errorMessage(err)}`);
   }
+  const supervisorPid = process.env.VIGIL_SUPERVISOR_PID ? Number(process.env.VIGIL_SUPERVISOR_PID) : undefined;
+  if (supervisorPid && process.ppid !== supervisorPid) throw new Error(`started by pid ${process.ppid}, not by the supervisor ${supervisorPid}`);
   // Signals may come while the agent is still starting: remember them and stop once started.
   let stopSignal: string | null = null;
   let shutdown = (signal: string): void => { stopSignal = signal; };
@@ -38,12 +40,18 @@ async function main(): Promise<void> {
     metrics: metricsOption(process.env.VIGIL_METRICS_PORT),
     partition: parsePartition(process.env.VIGIL_PARTITION),
     replicas: parseReplicas(process.env.VIGIL_REPLICAS),
+    supervisorPid,
   });
   shutdown = (signal: string): void => {
     log.info({ signal }, 'stopping');
     agent.stop().then(() => process.exit(0), (err) => { log.error({ err: errorMessage(err) }, 'unclean stop'); process.exit(1); });
   };
   if (stopSignal) shutdown(stopSignal);
+  // An agent dies with its supervisor: when the parent that started it is gone (kill -9), the
+  // process is reparented and this agent stops, so no orphan acts beside the next fleet.
+  if (supervisorPid) {
+    setInterval(() => { if (process.ppid !== supervisorPid) shutdown('supervisor gone'); }, 500).unref();
+  }
   process.on('unhandledRejection', (err) => log.error({ err: errorMessage(err) }, 'unhandled rejection'));
 }
 

@@ -150,5 +150,6 @@ export const RegistryEntry = Type.Object({
   lagMs: Type.Number(),
   metricsPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535, description: 'loopback port of the agent /metrics (Prometheus)' })),
   detail: Type.Optional(Type.String({ maxLength: 1000, description: 'why the agent is degraded' })),
+  supervisorPid: Type.Optional(Type.Integer({ description: 'the supervisor that started it (vigil down finds the fleet through it)' })),
 }, { additionalProperties: false, $id: 'vigil.registry-entry.v1' });
 export type RegistryEntry = Static<typeof RegistryEntry>;

@@ -28,6 +28,8 @@ export interface StartOptions {
   /** Configuration overrides on top of the defaults and the stored configuration. */
   config?: unknown;
   heartbeatMs?: number;
+  /** The supervisor that started this process, written in the registry (vigil down finds it there). */
+  supervisorPid?: number;
   /**
    * How far (event-time ms) an input's time or an upstream watermark may run ahead of this
    * agent's clock; beyond it the message goes to the DLQ (a forged far-future time would
@@ -248,6 +250,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
       lastHeartbeat: hb.wallTs, status: hb.status, eventTs: hb.eventTs, lagMs: hb.lagMs,
       ...(metrics ? { metricsPort: metrics.port } : {}),
       ...(hb.detail ? { detail: hb.detail } : {}),
+      ...(opts.supervisorPid ? { supervisorPid: opts.supervisorPid } : {}),
     };
     await registryKv.put(myKey, JSON.stringify(entry));
     await stateKv.put(myKey, JSON.stringify(instance.inspect() ?? null));

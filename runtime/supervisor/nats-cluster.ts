@@ -1,9 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { hostPort, serverList } from '../nats/connect.js';
 import type { Credentials } from './credentials.js';
-import { startNatsServer } from './nats-server.js';
+import type { ServerOptions } from './nats-server.js';
 
 /** Route port of the node whose client port is `port`: 10,000 above, or below when that does not fit. */
 export function routePort(port: number): number {
@@ -19,19 +18,19 @@ export function clusterUrls(url: string, nodes: number): string {
 }
 
 /**
- * Starts one nats-server per loopback URL of `natsUrl`, joined in the cluster `vigil` (routes
- * on each client port + 10,000; JetStream store and log per node under `home`).
+ * The options of one nats-server per loopback URL of `natsUrl`, joined in the cluster `vigil`
+ * (routes on each client port + 10,000; JetStream store and log per node under `home`).
  */
-export async function startNatsCluster(opts: { confPath: string; natsUrl: string; home: string; creds: Credentials }): Promise<ChildProcess[]> {
+export function clusterNodes(opts: { confPath: string; natsUrl: string; home: string; creds: Credentials }): ServerOptions[] {
   const ports = serverList(opts.natsUrl).map((s) => {
     const { host, port } = hostPort(s);
     if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new ConfigError(`no NATS server answers at ${s} and vigil only starts servers on this machine`);
     return port;
   });
   const routes = ports.map(routePort);
-  return Promise.all(ports.map((port, i) => startNatsServer({
+  return ports.map((port, i) => ({
     confPath: opts.confPath, port, creds: opts.creds,
     storeDir: join(opts.home, `jetstream-${i + 1}`), logFile: join(opts.home, `nats-server-${i + 1}.log`),
     cluster: { serverName: `vigil-${i + 1}`, port: routes[i], routes: routes.filter((_, j) => j !== i) },
-  })));
+  }));
 }

@@ -6,10 +6,13 @@ import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { connectNats, hostPort, natsReachable, serverList, type NatsConnection } from '../nats/connect.js';
 import { setupStores } from '../nats/setup.js';
+import { Subjects } from '../contracts/index.js';
 import type { Credentials } from './credentials.js';
-import { alive, writeFleetFile, type FleetFile } from './fleet-file.js';
-import { monitoringUrl, serverPaths, startNatsServer } from './nats-server.js';
-import { startNatsCluster } from './nats-cluster.js';
+import { writeFleetFile, type FleetFile } from './fleet-file.js';
+import { monitoringUrl, serverPaths } from './nats-server.js';
+import { clusterNodes } from './nats-cluster.js';
+import { ServerKeeper } from './server-keeper.js';
+import { terminate } from './terminate.js';
 import { decideRestart } from './restart-policy.js';
 import { watchScrapeTargets } from './scrape-targets.js';
 import { formatReplicas } from '../host/partition.js';
@@ -18,6 +21,11 @@ import { formatReplicas } from '../host/partition.js';
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 /** Agents always run from the build, whether the supervisor runs from dist or from source (tests). */
 const AGENT_MAIN = join(PACKAGE_ROOT, 'dist', 'runtime', 'agent-main.js');
+
+/** How long a started agent may take to send its first heartbeat before it counts as hung. */
+const STARTUP_GRACE_MS = 60_000;
+
+export { terminate };
 
 function findPackageRoot(from: string): string {
   for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
@@ -44,9 +52,17 @@ export interface FleetOptions {
   agentConfig?(kind: string): Record<string, unknown> | undefined;
   /** Replicas of every stream and bucket (3 on a three-node cluster); default 1. */
   replicas?: number;
+  /** An agent without a heartbeat this long is hung: killed and restarted (default max(10 s, 10 heartbeats)). */
+  hungAfterMs?: number;
 }
 
-interface Managed { agentId: string; kind: string; partition: string; child: ChildProcess | null; restarts: number[]; failed?: string; held?: boolean }
+interface Managed {
+  agentId: string; kind: string; partition: string; child: ChildProcess | null; restarts: number[]; failed?: string; held?: boolean;
+  /** Wall time of its last heartbeat, or of its start: the hung-agent deadline counts from here. */
+  lastSign: number;
+  /** Whether the running process has sent a heartbeat yet (before that, the start-up grace applies). */
+  beating?: boolean;
+}
 
 /**
  * Runs the fleet: starts nats-server when none answers at the URL, creates the streams and
@@ -54,14 +70,22 @@ interface Managed { agentId: string; kind: string; partition: string; child: Chi
  * and stops everything cleanly.
  */
 export class Supervisor {
-  /** The nats-server processes this supervisor started (none when it joined running ones). */
-  #servers: ChildProcess[] = [];
+  /** The nats-server processes this supervisor started (none when it joined running ones), restarted when they die. */
+  #servers = new ServerKeeper({ event: (line) => this.event(line), changed: () => this.saveFleet() });
   #managed: Managed[] = [];
   #stopping = false;
   #nc: NatsConnection | null = null;
   #targets: { stop(): void } | null = null;
+  #watchdog: NodeJS.Timeout | null = null;
+  /** Wall time the supervisor's own connection last came (back) up: no heartbeat can be expected before. */
+  #connectedSince = Date.now();
 
   constructor(private readonly opts: FleetOptions) {}
+
+  /** How long an agent may go without a heartbeat before it is killed and restarted (hung). */
+  private hungAfterMs(): number {
+    return this.opts.hungAfterMs ?? Math.max(10_000, 10 * (this.opts.heartbeatMs ?? 1000));
+  }
 
   async start(): Promise<void> {
     const { home, natsUrl, creds } = this.opts;
@@ -70,14 +94,14 @@ export class Supervisor {
       const servers = serverList(natsUrl);
       if (servers.length > 1) {
         this.event(`starting a ${servers.length}-node nats-server cluster on ${natsUrl}`);
-        this.#servers = await startNatsCluster({ confPath: join(PACKAGE_ROOT, 'nats.conf'), natsUrl, home, creds });
+        await this.#servers.start(clusterNodes({ confPath: join(PACKAGE_ROOT, 'nats.conf'), natsUrl, home, creds }));
       } else {
         const { host, port } = hostPort(servers[0]);
         if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
           throw new Error(`no NATS server answers at ${natsUrl} and vigil only starts one on this machine`);
         }
         this.event(`starting nats-server on port ${port}`);
-        this.#servers = [await startNatsServer({ confPath: join(PACKAGE_ROOT, 'nats.conf'), port, creds, ...serverPaths(home) })];
+        await this.#servers.start([{ confPath: join(PACKAGE_ROOT, 'nats.conf'), port, creds, ...serverPaths(home) }]);
       }
     } else {
       this.event(`joining the NATS server at ${natsUrl}`);
@@ -85,8 +109,9 @@ export class Supervisor {
     this.#nc = await connectNats({ url: natsUrl, user: 'operator', password: creds.operator }, 'vigil-supervisor');
     await this.setupStoresWhenReady();
     this.#targets = await watchScrapeTargets(this.#nc, home, this.opts.log);
+    this.watchHeartbeats(this.#nc);
     for (const { kind, count } of this.opts.agents) {
-      for (let i = 1; i <= count; i++) this.#managed.push({ agentId: `${kind}-${i}`, kind, partition: count > 1 ? `${i - 1}/${count}` : '', child: null, restarts: [] });
+      for (let i = 1; i <= count; i++) this.#managed.push({ agentId: `${kind}-${i}`, kind, partition: count > 1 ? `${i - 1}/${count}` : '', child: null, restarts: [], lastSign: Date.now() });
     }
     for (const m of this.#managed) this.spawnAgent(m);
     this.saveFleet();
@@ -104,6 +129,38 @@ export class Supervisor {
         this.opts.log.info({ err: errorMessage(err) }, 'JetStream not ready: retrying');
         await new Promise((r) => setTimeout(r, 500));
       }
+    }
+  }
+
+  /**
+   * Heartbeats keep each agent's deadline; an agent silent past it while the supervisor's own
+   * connection is up is hung (SIGSTOP, a busy loop): it is killed, and restarted like a crash.
+   */
+  private watchHeartbeats(nc: NatsConnection): void {
+    nc.subscribe(Subjects.heartbeat.filter, {
+      callback: (err, msg) => {
+        if (err) { this.opts.log.warn({ err: errorMessage(err) }, 'heartbeat subscription error'); return; }
+        const agentId = Subjects.heartbeat.parse(msg.subject)?.agentId;
+        const m = this.#managed.find((x) => x.agentId === agentId);
+        if (m) { m.lastSign = Date.now(); m.beating = true; }
+      },
+    });
+    void (async () => {
+      for await (const s of nc.status()) if (s.type === 'reconnect') this.#connectedSince = Date.now();
+    })();
+    this.#watchdog = setInterval(() => this.killHung(), 1000);
+  }
+
+  private killHung(): void {
+    const now = Date.now();
+    for (const m of this.#managed) {
+      const since = Math.max(m.lastSign, this.#connectedSince);
+      // A starting agent (no heartbeat yet) gets a longer grace: start-up is slow on a loaded machine.
+      const deadline = m.beating ? this.hungAfterMs() : Math.max(STARTUP_GRACE_MS, this.hungAfterMs());
+      if (!m.child || m.child.exitCode !== null || now - since < deadline) continue;
+      this.event(`${m.agentId} hung: no heartbeat for ${now - since} ms; killing it (pid ${m.child.pid})`);
+      m.lastSign = now;
+      m.child.kill('SIGKILL');
     }
   }
 
@@ -145,13 +202,15 @@ export class Supervisor {
     const child = spawn(process.execPath, [...nodeArgs, AGENT_MAIN, m.kind, m.agentId], {
       env: {
         ...inherited, ...(overrides ? { VIGIL_AGENT_CONFIG: JSON.stringify(overrides) } : {}), VIGIL_NATS_URL: natsUrl, VIGIL_NATS_USER: m.kind, VIGIL_NATS_PASSWORD: creds[m.kind as keyof Credentials],
-        VIGIL_HEARTBEAT_MS: String(this.opts.heartbeatMs ?? 1000),
+        VIGIL_HEARTBEAT_MS: String(this.opts.heartbeatMs ?? 1000), VIGIL_SUPERVISOR_PID: String(process.pid),
         // Scaled kinds: this replica's share of the services, and every kind's replica count.
         VIGIL_PARTITION: m.partition, VIGIL_REPLICAS: formatReplicas(this.opts.agents),
       },
       stdio: ['ignore', logFd, logFd],
     });
     m.child = child;
+    m.lastSign = Date.now();
+    m.beating = false;
     this.event(`started ${m.agentId} (pid ${child.pid})`);
     child.once('exit', (code, signal) => {
       m.child = null;
@@ -171,10 +230,11 @@ export class Supervisor {
   }
 
   private saveFleet(): void {
+    const servers = this.#servers.children();
     const fleet: FleetFile = {
-      supervisorPid: process.pid, natsUrl: this.opts.natsUrl, startedServer: this.#servers.length > 0,
-      serverPid: this.#servers[0]?.pid, serverPids: this.#servers.map((s) => s.pid!), agents: this.agents(), startedAt: Date.now(),
-      natsMonitorUrl: this.#servers[0] ? monitoringUrl(serverPaths(this.opts.home).storeDir, this.#servers[0].pid) : undefined,
+      supervisorPid: process.pid, natsUrl: this.opts.natsUrl, startedServer: this.#servers.started(),
+      serverPid: servers[0]?.pid, serverPids: servers.map((s) => s.pid!), agents: this.agents(), startedAt: Date.now(),
+      natsMonitorUrl: servers[0] ? monitoringUrl(serverPaths(this.opts.home).storeDir, servers[0].pid) : undefined,
     };
     writeFleetFile(this.opts.home, fleet);
   }
@@ -187,21 +247,12 @@ export class Supervisor {
   /** SIGTERM every agent, SIGKILL those still running after `graceMs`, then the server. */
   async stop(graceMs = 5000): Promise<void> {
     this.#stopping = true;
+    if (this.#watchdog) clearInterval(this.#watchdog);
     const running = this.#managed.map((m) => m.child).filter((c): c is ChildProcess => c !== null);
     await Promise.all(running.map((c) => terminate(c, graceMs)));
     this.#targets?.stop();
     if (this.#nc) await this.#nc.drain().catch((err) => this.opts.log.warn({ err: errorMessage(err) }, 'drain failed'));
-    await Promise.all(this.#servers.map((s) => terminate(s, graceMs)));
+    await this.#servers.stop(graceMs);
     this.event('fleet stopped');
   }
-}
-
-/** Sends SIGTERM and resolves when the process exits (SIGKILL after `graceMs`). */
-export function terminate(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || !alive(child.pid)) return Promise.resolve();
-  return new Promise((resolveExit) => {
-    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => { clearTimeout(killer); resolveExit(); });
-    child.kill('SIGTERM');
-  });
 }

@@ -9,6 +9,7 @@ import { createLogger } from '../../log.js';
 import { natsReachable } from '../../nats/connect.js';
 import { generateCredentials, loadCredentials, saveCredentials, type Credentials } from '../../supervisor/credentials.js';
 import { alive, readFleetFile, removeFleetFile } from '../../supervisor/fleet-file.js';
+import { endProcesses, orphansOfFleetFile } from '../../supervisor/orphans.js';
 import { Supervisor } from '../../supervisor/supervisor.js';
 import { clusterUrls } from '../../supervisor/nats-cluster.js';
 import { cliEnv, output, withOperator, type CliEnv } from '../context.js';
@@ -51,6 +52,13 @@ export function registerUp(program: Command): void {
       // Every problem of the deployment file and of VIGIL_AGENT_CONFIG shows before anything starts.
       const deployment = opts.config ? loadDeployFile(opts.config) : undefined;
       const envOverrides = agentOverridesFromEnv(process.env.VIGIL_AGENT_CONFIG);
+      // A supervisor killed with -9 may have left processes behind: end them, never run two copies.
+      const left = running ? orphansOfFleetFile(running) : [];
+      if (left.length > 0) {
+        if (!opts.json) process.stderr.write(`ending ${left.length} process(es) of the previous fleet: ${left.map((o) => `${o.what} (pid ${o.pid})`).join(', ')}\n`);
+        await endProcesses(left);
+        removeFleetFile(env.home);
+      }
       const agents = agentKinds.map((kind) => ({ kind, count: scaleOf(opts.scale ?? [], kind) }));
       const expected = agents.reduce((n, a) => n + a.count, 0);
       const creds = await credentialsFor(env);
