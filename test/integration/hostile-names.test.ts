@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runThroughFleet } from '../../sim/fleet-runner.js';
 import { scenariosDir } from '../../sim/scenario-loader.js';
 import { parseScenario } from '../../sim/world.js';
+import { currentLeader } from '../../runtime/nats/leader.js';
 import { useTestFleet } from '../helpers/fleet.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Issue 9: a service named like an Object.prototype member broke remediation (per-service data in plain objects). */
 const RENAMES: Record<string, string> = { gateway: 'toString', api: 'constructor', db: '__proto__' };
@@ -28,6 +30,7 @@ describe('hostile service names: constructor, toString, __proto__', () => {
   beforeAll(() => { ({ nc } = shared); });
 
   it('bad-deploy with its services renamed takes the same actions (rollback of the api, renamed)', async () => {
+    await waitFor('an orchestrator holding the lease', async () => (await currentLeader(nc)) !== null, 30_000, 200);
     const doc = JSON.parse(readFileSync(join(scenariosDir(), 'bad-deploy.json'), 'utf8')) as unknown;
     const plain = await runThroughFleet(nc, parseScenario(doc, 'bad-deploy'));
     const hostile = await runThroughFleet(nc, parseScenario(renamed(doc), 'bad-deploy (renamed)'));
