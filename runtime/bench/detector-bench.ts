@@ -43,15 +43,21 @@ function costMicros(name: DetectorName, data: Float64Array[]): number {
   return (t.user + t.system) / (data.length * SAMPLES);
 }
 
+/** Heap plus typed-array backing stores (which live outside the heap: heapUsed alone misses them). */
+function usedBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 function memoryKiB(name: DetectorName, values: Float64Array): number | undefined {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) return undefined;
   gc();
-  const before = process.memoryUsage().heapUsed;
+  const before = usedBytes();
   const brains = Array.from({ length: SERIES_FOR_MEMORY }, () => createDetector(name, { warmup: 750 }));
   for (const brain of brains) for (let i = 0; i < values.length; i++) brain.observe(values[i], T0 + i * STEP_MS);
   gc();
-  const after = process.memoryUsage().heapUsed;
+  const after = usedBytes();
   if (brains.length === 0) throw new Error('no brain');
   return Math.max(0, after - before) / 1024 / SERIES_FOR_MEMORY;
 }
