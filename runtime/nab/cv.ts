@@ -111,20 +111,34 @@ export function scoresOver(files: CvFile[], raw: Float64Array[][], c: number, ke
  */
 export function selectCandidate(files: CvFile[], candidates: Candidate[], raw: Float64Array[][], keep: (f: CvFile) => boolean, halfWidth = 0.0101): number {
   const standard = candidates.map((_, c) => scoresOver(files, raw, c, keep).standard);
-  let best = 0;
-  let bestScore = -Infinity;
+  // Neighbours share the weights: compare each candidate with its own weight set only
+  // (one pass per set instead of every pair of candidates).
+  const bySet = new Map<string, number[]>();
   candidates.forEach((cand, c) => {
     const key = JSON.stringify(cand.weights);
-    let sum = 0;
-    let n = 0;
-    candidates.forEach((other, o) => {
-      if (Math.abs(other.threshold - cand.threshold) <= halfWidth && JSON.stringify(other.weights) === key) {
-        sum += standard[o];
-        n++;
+    const members = bySet.get(key);
+    if (members) members.push(c);
+    else bySet.set(key, [c]);
+  });
+  const neighbourhood = new Float64Array(candidates.length);
+  for (const members of bySet.values()) {
+    for (const c of members) {
+      let sum = 0;
+      let n = 0;
+      for (const o of members) {
+        if (Math.abs(candidates[o].threshold - candidates[c].threshold) <= halfWidth) {
+          sum += standard[o];
+          n++;
+        }
       }
-    });
-    if (sum / n > bestScore + 1e-9) {
-      bestScore = sum / n;
+      neighbourhood[c] = sum / n;
+    }
+  }
+  let best = 0;
+  let bestScore = -Infinity;
+  candidates.forEach((_, c) => {
+    if (neighbourhood[c] > bestScore + 1e-9) {
+      bestScore = neighbourhood[c];
       best = c;
     }
   });
