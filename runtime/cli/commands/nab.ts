@@ -52,9 +52,21 @@ export function formatReport(r: NabReport, out: string): string {
     `  standard            ${r.standard.toFixed(2)}`,
     `  reward_low_FP_rate  ${r.reward_low_FP_rate.toFixed(2)}`,
     `  reward_low_FN_rate  ${r.reward_low_FN_rate.toFixed(2)}`,
+    `resolution: one window missed instead of caught at its labelled point moves standard by ${windowPoints(r.windows).toFixed(2)} points`,
     `scored in ${r.seconds.toFixed(1)} s; result files in ${out}`,
     '',
   ].join('\n');
+}
+
+/**
+ * Standard points of one window over `windows` windows: caught at its labelled point (the
+ * centre, worth tanh(1.25) / tanh(2.5) = 0.86 of a window) instead of missed (-1).
+ * Two detectors closer than this differ by less than one window.
+ */
+export function windowPoints(windows: number): number {
+  if (windows <= 0) return 0;
+  const centre = Math.tanh(1.25) / Math.tanh(2.5);
+  return (100 * (centre + 1)) / (2 * windows);
 }
 
 type Scores = Record<NabProfileName, number>;
