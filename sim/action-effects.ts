@@ -86,6 +86,7 @@ function deploy(s: ServiceState, target: string | null | undefined, now: number,
   later(ctx, now, s.spec.deployS, () => {
     s.previousVersion = s.version;
     s.version = target;
+    s.rollout = null;
     ctx.change(now + s.spec.deployS * 1000, s.name, 'deploy', `${what} to ${target}`);
   });
   return { changes: { version: target }, detail: `${what} ${s.version} -> ${target}, done in ${s.spec.deployS} s`, effectiveInS: s.spec.deployS };

@@ -10,7 +10,8 @@ const clampPct = (x: number): number => Math.min(100, Math.max(0, x));
  * The readings of one tick, as a collector would take them: per service `latency_ms` (p95),
  * `error_rate`, `rps` (requests received, errors included, after IP blocks and rate limits),
  * `queue_depth`, `instances` (running, booting included), `deploy_version` (a change marks a
- * deploy), `top_sources_share` (entry services) on instance 'all'; `cpu` and `memory`
+ * deploy), `error_rate_new_version` / `error_rate_old_version` while a release rolls out (what a
+ * canary analysis compares), `top_sources_share` (entry services) on instance 'all'; `cpu` and `memory`
  * per serving instance for the first `perInstance` of them (or one 'all' aggregate when 0);
  * `db_pool_usage`, `db_latency_ms` and `db_lock_wait_ms` for databases; `net_latency_ms` (the network
  * round trip to the nodes) for every own service; `heavy_sources_share` and `source_rps_median` at the edge. A partner API is seen only from outside
@@ -33,6 +34,10 @@ export function buildSamples(states: ServiceState[], ts: number, perInstance: nu
     push(name, 'all', 'queue_depth', Math.round(v.queue));
     push(name, 'all', 'instances', v.total);
     push(name, 'all', 'deploy_version', versionNumber(s));
+    if (v.versionErrors) {
+      push(name, 'all', 'error_rate_new_version', clampPct(v.versionErrors.current * 100));
+      push(name, 'all', 'error_rate_old_version', clampPct(v.versionErrors.previous * 100));
+    }
     if (v.topSourcesSharePct !== null) push(name, 'all', 'top_sources_share', clampPct(v.topSourcesSharePct));
     if (s.edge) {
       push(name, 'all', 'heavy_sources_share', clampPct(s.edge.heavySharePct));

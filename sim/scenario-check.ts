@@ -38,7 +38,7 @@ export function checkScenarioSemantics(s: ScenarioFile): Problem[] {
     const svc = s.services.find((x) => x.service === f.service);
     if (!svc) problems.push({ path: `${at}/service`, message: `unknown service '${f.service}'` });
     if (f.atS >= s.durationS) problems.push({ path: `${at}/atS`, message: 'must be before the end of the run (durationS)' });
-    if (f.type === 'bad-deploy' && svc && f.version === svc.version) {
+    if ((f.type === 'bad-deploy' || f.type === 'deploy') && svc && f.version === svc.version) {
       problems.push({ path: `${at}/version`, message: `must differ from the running version '${svc.version}'` });
     }
   });

@@ -74,9 +74,12 @@ export const LoadSpec = Type.Object({
 }, { additionalProperties: false, default: {} });
 export type LoadSpec = Static<typeof LoadSpec>;
 
-/** What can go wrong in the model (see faults.ts for what each changes). */
+/**
+ * What can go wrong in the model (see faults.ts for what each changes). `deploy` is a healthy
+ * release: the version changes and nothing else does (the change a correlator must not blame).
+ */
 export const FaultTypes = [
-  'bad-deploy', 'memory-leak', 'slow-queries', 'blocking-queries', 'partner-timeout', 'node-degraded', 'data-corruption', 'cpu-hog',
+  'deploy', 'bad-deploy', 'memory-leak', 'slow-queries', 'blocking-queries', 'partner-timeout', 'node-degraded', 'data-corruption', 'cpu-hog',
 ] as const;
 export type FaultType = (typeof FaultTypes)[number];
 
@@ -86,7 +89,7 @@ export const FaultSpec = Type.Object({
   service: Token,
   atS: Type.Number({ minimum: 0 }),
   durationS: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
-  version: Type.String({ default: 'v2', description: 'bad-deploy: the version deployed' }),
+  version: Type.String({ default: 'v2', description: 'deploy, bad-deploy: the version deployed' }),
   errorRatePct: Type.Number({ minimum: 0, maximum: 100, default: 10, description: 'bad-deploy, partner-timeout, data-corruption' }),
   latencyFactor: Type.Number({ minimum: 0, default: 1.2, description: 'bad-deploy: service-time multiplier' }),
   pctPerMin: Type.Number({ minimum: 0, default: 1, description: 'memory-leak: memory points per minute per instance' }),

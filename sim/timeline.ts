@@ -30,7 +30,7 @@ export function createTimeline(faults: FaultSpec[], services: Map<string, Servic
         const s = services.get(x.f.service)!;
         if (!x.started && x.startAt <= ts) {
           x.started = true;
-          const ev = startFault(s, x.f);
+          const ev = startFault(s, x.f, x.startAt);
           if (ev) changeLog.push({ ts: x.startAt, service: s.name, kind: ev.kind, detail: `deploy ${ev.version}` });
         }
         if (x.started && !x.ended && x.endAt <= ts) { x.ended = true; endFault(s, x.f); }

@@ -3,7 +3,7 @@ import type { CatalogEntry, Sample } from '../runtime/contracts/data.js';
 import { createActuator, type ActionLogEntry } from './actuator.js';
 import { createLoadModel } from './load/profile.js';
 import { createNetwork } from './model/network.js';
-import { createServiceState, type ServiceState, type TickView } from './model/service-state.js';
+import { advanceRollout, createServiceState, type ServiceState, type TickView } from './model/service-state.js';
 import { createRng, deriveSeed } from './prng.js';
 import { createMetricsAccumulator, type RunMetrics } from './run-metrics.js';
 import { buildSamples } from './samples.js';
@@ -86,6 +86,7 @@ export function createWorld(scenario: Scenario, opts: { seed?: number } = {}): W
       if (now >= endTs) throw new Error(`sim ${scenario.name}: step() past the end (${new Date(endTs).toISOString()})`);
       const ts = Math.min(now + scenario.tickS * 1000, endTs);
       timeline.runDue(ts);
+      for (const st of states) advanceRollout(st, ts);
       network.tick(ts, scenario.tickS, load.step((ts - startTs) / 1000));
       metrics.observe(ts, states, scenario.tickS);
       now = ts;
@@ -114,5 +115,6 @@ function inspectService(s: ServiceState, now: number): ServiceInspection {
     received: v.received, processed: v.processed, capacity: v.capacity, bottleneck: v.bottleneck, cpu: v.cpu,
     memory: v.memory, latencyMs: v.latencyMs, errorRate: v.errorRate, queue: v.queue, poolUsage: v.poolUsage,
     dbLatencyMs: v.dbLatencyMs, topSourcesSharePct: v.topSourcesSharePct, ready: v.ready, total: v.total, legitShare: v.legitShare, violating: v.violating,
+    versionErrors: v.versionErrors,
   };
 }

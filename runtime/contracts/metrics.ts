@@ -18,6 +18,8 @@ export const Metrics = {
   db_pool_usage: { unit: 'percent', help: 'connection-pool slots in use, 0-100' },
   instances: { unit: 'count', help: 'running instances' },
   deploy_version: { unit: 'count', help: 'version number currently deployed (a change marks a deploy)' },
+  error_rate_new_version: { unit: 'percent', help: 'while a release rolls out: failed requests on the instances already on the new version, 0-100 (the canary)' },
+  error_rate_old_version: { unit: 'percent', help: 'while a release rolls out: failed requests on the instances still on the previous version, 0-100 (the baseline)' },
   top_sources_share: { unit: 'percent', help: 'share of requests coming from the 10 busiest sources' },
   heavy_sources_share: { unit: 'percent', help: 'share of requests from sources sending over 10 times the median source rate' },
   source_rps_median: { unit: 'rps', help: 'requests per second of the median source address' },

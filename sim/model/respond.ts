@@ -1,6 +1,6 @@
 import type { Flow } from './flow.js';
 import { mmcWaitMs, p95Ms, timeoutShare } from './queueing.js';
-import { versionBehaviour, type ServiceState, type TickView } from './service-state.js';
+import { behaviourOf, versionBehaviour, type ServiceState, type TickView } from './service-state.js';
 
 /**
  * How a caller reaches one dependency this tick: `call` (normally), `cache` (cache fallback:
@@ -64,11 +64,14 @@ export function respond(s: ServiceState, f: Flow, deps: DepEdge[]): TickView {
   }
   const depMs = acc.seq + acc.mix;
   const p95 = own + depMs;
-  const vb = versionBehaviour(s);
-  success *= (1 - f.dropShare) * (1 - vb.errorPct / 100) * (1 - s.corruptionPct / 100);
+  success *= (1 - f.dropShare) * (1 - s.corruptionPct / 100);
   if (s.partnerHang) success *= 1 - s.partnerHang.errorPct / 100;
   success *= 1 - timeoutShare(p95, s.spec.timeoutMs);
-  const errorRate = f.received > 0 ? Math.min(1, Math.max(0, 1 - success)) : 0;
+  // every cause but the version is shared by the instances; the version's own errors differ while a release rolls out
+  const failed = (errorPct: number): number => (f.received > 0 ? Math.min(1, Math.max(0, 1 - success * (1 - errorPct / 100))) : 0);
+  const errorRate = failed(versionBehaviour(s).errorPct);
+  const versionErrors = s.rollout
+    ? { current: failed(behaviourOf(s, s.version).errorPct), previous: failed(behaviourOf(s, s.rollout.from).errorPct) } : null;
   s.depLatencySmoothed = 0.5 * s.depLatencySmoothed + 0.5 * Math.min(depMs, s.spec.timeoutMs);
   const latencyMs = Math.min(p95, s.spec.timeoutMs);
   const isDb = s.spec.kind === 'database' || s.poolSize !== null;
@@ -78,6 +81,6 @@ export function respond(s: ServiceState, f: Flow, deps: DepEdge[]): TickView {
     received: f.received, processed: f.processed, capacity: f.capacity, bottleneck: f.bottleneck, cpu: f.cpu,
     memory: f.memory, latencyMs, errorRate, queue: s.queue, poolUsage: f.poolUsage,
     dbLatencyMs: isDb ? Math.min(own, s.spec.timeoutMs) : null, topSourcesSharePct: f.topSourcesSharePct, ready: f.ready, total: s.instances.length,
-    legitShare: f.legitShare, violating,
+    legitShare: f.legitShare, violating, versionErrors,
   };
 }

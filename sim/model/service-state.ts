@@ -42,6 +42,8 @@ export interface TickView {
   total: number;
   legitShare: number;
   violating: boolean;
+  /** While a release rolls out: error rate (0-1) of the instances on the new version and on the previous one; else null. */
+  versionErrors: { current: number; previous: number } | null;
 }
 
 /** Mutable state of one modelled service. Only model/, faults.ts and the actuator change it. */
@@ -58,6 +60,8 @@ export interface ServiceState {
   stableVersion: string;
   previousVersion: string | null;
   versions: Map<string, VersionBehaviour>;
+  /** A release reaching the instances one by one: `share` of them run `version`, the rest `from`. */
+  rollout: { from: string; startMs: number; endMs: number; share: number } | null;
   /** Cache of versionNumber() for the running version. */
   versionNumberOf?: { version: string; n: number };
   poolSize: number | null;
@@ -89,7 +93,7 @@ export function createServiceState(spec: ServiceSpec, rng: Rng, startMs: number)
     spec, name: spec.service, minInstances: spec.minInstances ?? spec.instances, instances: [], nextId: 1, rng,
     size: spec.size, workers: spec.workers ?? Math.max(1, Math.round(spec.capacityRps)),
     version: spec.version, stableVersion: spec.version, previousVersion: null,
-    versions: new Map([[spec.version, { errorPct: 0, latencyFactor: 1 }]]),
+    versions: new Map([[spec.version, { errorPct: 0, latencyFactor: 1 }]]), rollout: null,
     poolSize: spec.pool?.size ?? null, slowFactor: 1, cpuCostFactor: 1, blockingMs: 0, nodeDegradedMs: 0, rerouted: false,
     corruptionPct: 0, partnerHang: null, leakPctPerMin: 0, breakerOpen: false, fallback: false,
     blockedSources: null, rateLimitRps: null, queue: 0, depLatencySmoothed: 0, edge: null,
@@ -105,6 +109,7 @@ function emptyView(): TickView {
   return {
     received: 0, processed: 0, capacity: 0, bottleneck: 'none', cpu: 0, memory: 0, latencyMs: 0, errorRate: 0, queue: 0,
     poolUsage: null, dbLatencyMs: null, topSourcesSharePct: null, ready: 0, total: 0, legitShare: 1, violating: false,
+    versionErrors: null,
   };
 }
 
@@ -137,9 +142,36 @@ export function readyCount(s: ServiceState, now: number): number {
   return n;
 }
 
-/** The running version's behaviour (a good version: no errors, factor 1). */
+const GOOD_VERSION: VersionBehaviour = { errorPct: 0, latencyFactor: 1 };
+
+/** What one version does (a good version: no errors, factor 1). */
+export function behaviourOf(s: ServiceState, version: string): VersionBehaviour {
+  return s.versions.get(version) ?? GOOD_VERSION;
+}
+
+/** The service's behaviour now: the running version's, mixed with the previous one's while a release rolls out. */
 export function versionBehaviour(s: ServiceState): VersionBehaviour {
-  return s.versions.get(s.version) ?? { errorPct: 0, latencyFactor: 1 };
+  const now = behaviourOf(s, s.version);
+  if (!s.rollout) return now;
+  const before = behaviourOf(s, s.rollout.from);
+  const k = s.rollout.share;
+  return { errorPct: k * now.errorPct + (1 - k) * before.errorPct, latencyFactor: k * now.latencyFactor + (1 - k) * before.latencyFactor };
+}
+
+/** Starts rolling `version` out over `durationS` (instances switch one after the other; 0 = at once). */
+export function startRollout(s: ServiceState, version: string, at: number, durationS: number): void {
+  s.previousVersion = s.version;
+  s.version = version;
+  s.rollout = durationS > 0 ? { from: s.previousVersion, startMs: at, endMs: at + durationS * 1000, share: 0 } : null;
+}
+
+/** Moves a rollout to `now`: the share of instances on the new version, whole instances at a time. */
+export function advanceRollout(s: ServiceState, now: number): void {
+  const r = s.rollout;
+  if (!r) return;
+  if (now >= r.endMs) { s.rollout = null; return; }
+  const n = Math.max(1, s.instances.length);
+  r.share = Math.floor((n * (now - r.startMs)) / (r.endMs - r.startMs)) / n;
 }
 
 /**

@@ -53,7 +53,13 @@ function drawParts(family: Family, rng: Rng, t: Topology, atS: number): Parts {
     case 'slow-dependency': return fault({ type: 'partner-timeout', service: t.partner!, latencyMs: int(rng, 500, 2000), errorRatePct: r2(rng.between(0, 2)) });
     case 'partner-timeout': return fault({ type: 'partner-timeout', service: t.partner!, latencyMs: int(rng, 3000, 10_000), errorRatePct: r2(rng.between(20, 60)) });
     case 'node-degradation': return fault({ type: 'node-degraded', service: app, latencyMs: int(rng, 200, 1500) });
-    case 'data-corruption': return fault({ type: 'data-corruption', service: pick(rng, [app, t.db]), errorRatePct: r2(logBetween(rng, 2, 20)) });
+    case 'data-corruption': {
+      // half the time a healthy release of the same service shortly before: the timing points at it, the evidence must not
+      const service = pick(rng, [app, t.db]);
+      const corruption = fault({ type: 'data-corruption', service, errorRatePct: r2(logBetween(rng, 2, 20)) });
+      if (rng.next() < 0.5) corruption.faults.unshift({ type: 'deploy', service, atS: atS - int(rng, 60, 400), version: `v${int(rng, 2, 9)}` });
+      return corruption;
+    }
     case 'combo': case 'quiet': case 'replay': throw new Error(`drawParts: ${family} is not a single part`);
   }
 }

@@ -37,7 +37,7 @@ function affected(s: Scenario, service: string): boolean {
     const callers = s.services.filter((x) => dependencies(s, x.service).has(fault)).map((x) => x.service);
     return [fault, ...callers].some((a) => a === service || dependencies(s, a).has(service));
   };
-  if (s.faults.some((f) => deps.has(f.service) || hit(f.service))) return true;
+  if (s.faults.some((f) => f.type !== 'deploy' && (deps.has(f.service) || hit(f.service)))) return true;
   if (s.load.diurnalAmplitude > 0) return true;
   return s.load.events.some((e) => reaches(s, e.service, service));
 }
