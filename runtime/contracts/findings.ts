@@ -60,6 +60,16 @@ export const IncidentPattern = Type.Union([
 ]);
 export type IncidentPattern = Static<typeof IncidentPattern>;
 
+/** A cause the correlator weighed for an incident: whether its evidence holds, what speaks for and against it. */
+export const Hypothesis = Type.Object({
+  cause: IncidentPattern,
+  holds: Type.Boolean(),
+  for: Type.Array(Type.String()),
+  against: Type.Array(Type.String()),
+  at: Type.Optional(Token),
+}, { additionalProperties: false });
+export type Hypothesis = Static<typeof Hypothesis>;
+
 /** vigil.incident.<service>: grouped alerts with a suspected root cause. Keyed by the root-cause service. */
 export const Incident = Type.Object({
   id: Type.String({ minLength: 1 }),
@@ -71,6 +81,7 @@ export const Incident = Type.Object({
   rootCause: Type.Object({ service: Token, metric: Type.String(), reason: Type.String() }, { additionalProperties: false }),
   candidates: Type.Array(Type.Object({ service: Token, score: Type.Number() }, { additionalProperties: false })),
   pattern: IncidentPattern,
+  hypotheses: Type.Optional(Type.Array(Hypothesis, { description: 'every cause weighed: those that hold first (the pattern is the first), then the others' })),
   severity: Type.Union([Type.Literal('yellow'), Type.Literal('red')]),
   score: Type.Number({ minimum: 0, maximum: 1 }),
   confidence: Type.Number({ minimum: 0, maximum: 1 }),

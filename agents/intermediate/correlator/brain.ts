@@ -1,4 +1,4 @@
-import type { AggWindow, Alert, Incident, IncidentPattern } from '../../../runtime/contracts/index.js';
+import type { AggWindow, Alert, Hypothesis, Incident, IncidentPattern } from '../../../runtime/contracts/index.js';
 import { DeployCheck } from './deploy-check.js';
 import { Features, type FeatureConfig } from './features.js';
 import { onOneChain, type ServiceInfo, type Topology } from './graph.js';
@@ -20,7 +20,7 @@ export interface CorrelatorConfig extends FeatureConfig, PatternConfig {
 /** The documented defaults (the agent's config schema uses the same values). */
 export const DEFAULT_CORRELATOR_CONFIG: CorrelatorConfig = {
   windowS: 300, quietS: 180, alertTtlS: 0, rootTieS: 60, deployWindowS: 600, ddosSourceShare: 50, heavySourceShare: 25, poolHighPct: 85, lockWaitShare: 0.25, networkShare: 0.25,
-  highRpsFactor: 1.2, surgeFactor: 2, surgeHoldS: 600, historyWindows: 10,
+  canaryMargin: 0.5, highRpsFactor: 1.2, surgeFactor: 2, surgeHoldS: 600, historyWindows: 10,
 };
 
 /** The catalogue as the correlator sees it: a lookup and the list of known services. */
@@ -36,6 +36,8 @@ interface OpenIncident {
   alertIds: string[];
   lastActiveTs: number;
   best: { pattern: IncidentPattern; rank: number; evidence: string; at?: string } | null;
+  /** the causes weighed when the best pattern last held */
+  hypotheses: Hypothesis[];
   severity: 'yellow' | 'red';
   signature: string;
   last: Incident | null;
@@ -190,7 +192,7 @@ export class Correlator {
   #openIncident(a: Alert): OpenIncident {
     const inc: OpenIncident = {
       id: this.#runTag ? `inc-${a.service}-${a.ts}-${this.#runTag}` : `inc-${a.service}-${a.ts}`, openedAt: a.ts, serviceFirst: new Map(), alertKeys: new Set(), alertIds: [],
-      lastActiveTs: a.ts, best: null, severity: a.level === 'red' ? 'red' : 'yellow', signature: '', last: null,
+      lastActiveTs: a.ts, best: null, hypotheses: [], severity: a.level === 'red' ? 'red' : 'yellow', signature: '', last: null,
     };
     this.#open.set(inc.id, inc);
     this.#counts.opened++;
@@ -219,6 +221,7 @@ export class Correlator {
     const facts: AlertFact[] = states.map((s) => ({ service: s.service, metric: s.metric, firstTs: s.firstTs }));
     const match = classify({ services: ranked.map((c) => c.service), alerts: facts, root: root.service, now }, this.#features, catalog.topology, catalog.services, this.#config);
     if (!inc.best || match.rank < inc.best.rank) inc.best = match;
+    if (match.rank <= inc.best.rank) inc.hypotheses = match.hypotheses;
     const pattern = inc.best.pattern;
     // the evidence may point past the ranked root: the entry an attack floods, the database holding the locks
     const rootService = inc.best.at ?? root.service;
@@ -228,7 +231,7 @@ export class Correlator {
       metrics: [...new Set(states.map((s) => `${s.service}.${s.metric}`))].sort(),
       rootCause: { service: rootService, metric: rootMetric, reason: reasonFor(root, ranked.length, inc.best.evidence) },
       candidates: ranked.slice(0, 5).map((c) => ({ service: c.service, score: c.score })),
-      pattern, severity: inc.severity,
+      pattern, hypotheses: inc.hypotheses, severity: inc.severity,
       score: round(Math.min(1, (inc.severity === 'red' ? 0.7 : 0.4) + 0.1 * (ranked.length - 1) + (pattern === 'single' ? 0 : 0.1))),
       confidence: round(confidenceOf(ranked, pattern)),
       openedAt: inc.openedAt, ts: now,

@@ -16,13 +16,20 @@ interface ServiceFeatures {
   rpsBaseline: number | null;
   rpsRatio: number;
   surgeUntil: number;
-  /** Event-time spans in which deploy_version changed (most recent last, at most 5). */
-  deploys: Array<{ start: number; end: number }>;
+  /** Event-time spans in which deploy_version changed (most recent last, at most 5), with what the canary showed. */
+  deploys: Array<{ start: number; end: number; canary: Canary | null }>;
   lastVersion: number | null;
   history: Map<string, number[]>;
 }
 
 const MAX_DEPLOYS = 5;
+
+/**
+ * A release compared with the one it replaces while both served (error_rate_new_version and
+ * error_rate_old_version, as a canary analysis reads them): mean error rates over the windows of
+ * the rollout, percent.
+ */
+export interface Canary { newPct: number; oldPct: number; windows: number }
 
 /**
  * What the correlator learns from the aggregator's windows, per service, in O(1) memory:
@@ -53,10 +60,20 @@ export class Features {
       const changedInside = version.min !== version.max;
       const changedBetween = f.lastVersion !== null && version.min !== f.lastVersion;
       if (changedInside || changedBetween) {
-        f.deploys.push({ start: changedBetween ? w.start - w.windowS * 1000 : w.start, end: w.end });
+        f.deploys.push({ start: changedBetween ? w.start - w.windowS * 1000 : w.start, end: w.end, canary: null });
         if (f.deploys.length > MAX_DEPLOYS) f.deploys.shift();
       }
       f.lastVersion = version.last;
+    }
+    const canaryNew = w.metrics.error_rate_new_version;
+    const canaryOld = w.metrics.error_rate_old_version;
+    const deploy = f.deploys[f.deploys.length - 1];
+    if (canaryNew && canaryOld && deploy) {
+      const c = deploy.canary ?? { newPct: 0, oldPct: 0, windows: 0 };
+      c.windows++;
+      c.newPct += (canaryNew.mean - c.newPct) / c.windows;
+      c.oldPct += (canaryOld.mean - c.oldPct) / c.windows;
+      deploy.canary = c;
     }
     for (const [metric, stats] of Object.entries(w.metrics)) {
       let h = f.history.get(metric);
@@ -84,7 +101,14 @@ export class Features {
 
   /** True when deploy_version changed in [from, to] (event time). */
   deployedBetween(service: string, from: number, to: number): boolean {
-    return (this.#services.get(service)?.deploys ?? []).some((d) => d.end >= from && d.start <= to);
+    return this.lastDeployBetween(service, from, to) !== null;
+  }
+
+  /** The latest deploy in [from, to] (event time) with its canary comparison, or null. */
+  lastDeployBetween(service: string, from: number, to: number): { start: number; canary: Canary | null } | null {
+    const deploys = this.#services.get(service)?.deploys ?? [];
+    for (let i = deploys.length - 1; i >= 0; i--) if (deploys[i].end >= from && deploys[i].start <= to) return deploys[i];
+    return null;
   }
 
   /** True when the last `minPoints`+ window means of `metric` rise steadily (3 of 4 steps up, net rise). */

@@ -26,6 +26,7 @@ export default defineAgent({
     poolHighPct: Type.Number({ minimum: 0, maximum: 100, default: 85, description: 'db_pool_usage (%) counted as high' }),
     lockWaitShare: Type.Number({ minimum: 0, maximum: 1, default: 0.25, description: 'db_lock_wait_ms over db_latency_ms above which queries are blocked behind locks, not short of connections' }),
     networkShare: Type.Number({ minimum: 0, maximum: 1, default: 0.25, description: 'net_latency_ms over latency_ms above which the network to the nodes, not the service, is slow' }),
+    canaryMargin: Type.Number({ minimum: 0, default: 0.5, description: "a release is worse than the one it replaces when, while both serve, its error rate exceeds the previous version's by this share of the service's SLO error rate (half the error budget: more than noise, less than a breach)" }),
     highRpsFactor: Type.Number({ minimum: 1, default: 1.2, description: 'rps over baseline counted as high load (saturation)' }),
     surgeFactor: Type.Number({ minimum: 1, default: 2, description: 'rps over baseline counted as a surge' }),
     surgeHoldS: Type.Integer({ minimum: 0, default: 600, description: 'a detected surge stays ongoing this long' }),

@@ -1,4 +1,4 @@
-import type { IncidentPattern } from '../../../runtime/contracts/index.js';
+import type { Hypothesis, IncidentPattern } from '../../../runtime/contracts/index.js';
 import type { Features } from './features.js';
 import { dependenciesOf, EXTERNAL_TIERS, hasDependents, onOneChain, type Topology } from './graph.js';
 
@@ -18,6 +18,8 @@ export interface PatternConfig {
   poolHighPct: number;
   /** rps / baseline counted as high load for `saturation` (default 1.2). */
   highRpsFactor: number;
+  /** A release is worse than the one it replaces when its canary errors exceed the previous version's by this share of the SLO error rate (default 0.5). */
+  canaryMargin: number;
 }
 
 /** One alerting series of an incident, as the rules see it. */
@@ -31,11 +33,11 @@ export interface PatternInput {
   now: number;
 }
 
-/** A matched rule: the pattern, why, and its rank (0 = most specific). */
+/** The chosen cause: the first hypothesis that holds, why, and its rank (0 = most specific). */
 export interface PatternMatch {
-  pattern: IncidentPattern; evidence: string; rank: number;
-  /** the service the evidence points at, when it is not the ranked root (the entry an attack floods, the database holding the locks) */
-  at?: string;
+  pattern: IncidentPattern; evidence: string; rank: number; at?: string;
+  /** every cause weighed, those that hold first (most specific first), then the others */
+  hypotheses: Hypothesis[];
 }
 
 interface RuleContext extends PatternInput {
@@ -48,9 +50,13 @@ interface RuleContext extends PatternInput {
   alerting(service: string, metric: string | ((m: string) => boolean)): boolean;
 }
 
-type Rule = (c: RuleContext) => { pattern: IncidentPattern; evidence: string; at?: string } | null;
+type Rule = (c: RuleContext) => Hypothesis;
+
+const holds = (cause: IncidentPattern, evidence: string[], at?: string, against: string[] = []): Hypothesis => ({ cause, holds: true, for: evidence, against, ...(at ? { at } : {}) });
+const fails = (cause: IncidentPattern, against: string[], evidence: string[] = []): Hypothesis => ({ cause, holds: false, for: evidence, against });
 
 const ratio = (c: RuleContext, s: string): string => `rps x${c.features.rpsRatio(s).toFixed(1)}`;
+const pct = (v: number | null): string => (v === null ? '?' : v.toFixed(0));
 const LATENCY_METRICS = new Set(['latency_ms', 'db_latency_ms']);
 
 /** `part` over `whole` in a service's last window (0 when either is missing). */
@@ -60,80 +66,134 @@ function share(c: RuleContext, service: string, part: string, whole: string): nu
   return p !== null && w !== null && w > 0 ? p / w : 0;
 }
 
+/** The service with the largest value of `score` among `services` (for what speaks against a cause: the closest it came). */
+function closest(services: readonly string[], score: (s: string) => number): { service: string; value: number } | null {
+  let best: { service: string; value: number } | null = null;
+  for (const s of services) {
+    const value = score(s);
+    if (best === null || value > best.value) best = { service: s, value };
+  }
+  return best;
+}
+
+function attack(c: RuleContext): Hypothesis {
+  const top = (x: string): number => c.features.lastMean(x, 'top_sources_share') ?? 0;
+  const heavy = (x: string): number => c.features.lastMean(x, 'heavy_sources_share') ?? 0;
+  const s = c.traffic.find((x) => c.features.surging(x, c.now) && (top(x) > c.cfg.ddosSourceShare || heavy(x) > c.cfg.heavySourceShare));
+  if (s) {
+    return holds('ddos', [`${s}: ${ratio(c, s)}`, `${pct(top(s))} % from the top 10 sources`, `${pct(heavy(s))} % from sources at over 10x the median rate`], s);
+  }
+  const surging = c.traffic.filter((x) => c.features.surging(x, c.now));
+  if (surging.length === 0) return fails('ddos', ['no surge at any entry of the incident']);
+  const near = closest(surging, heavy)!;
+  return fails('ddos', [`${near.service}: surging, but sources spread (${pct(top(near.service))} % top 10, ${pct(near.value)} % heavy)`]);
+}
+
+function deployRegression(c: RuleContext): Hypothesis {
+  const windowMs = c.cfg.deployWindowS * 1000;
+  const a = c.alerts.find((x) => x.metric === 'error_rate' && c.features.deployedBetween(x.service, x.firstTs - windowMs, x.firstTs));
+  if (!a) return fails('deploy-regression', [`no error_rate alert within ${c.cfg.deployWindowS} s of a deploy_version change`]);
+  const deploy = c.features.lastDeployBetween(a.service, a.firstTs - windowMs, a.firstTs)!;
+  const timing = `${a.service}: error_rate alert ${Math.max(0, Math.round((a.firstTs - deploy.start) / 1000))} s after a deploy_version change`;
+  if (!deploy.canary) return holds('deploy-regression', [timing], a.service, ['no canary comparison (the release reached every instance at once): timing only']);
+  const slo = c.topology(a.service)?.sloErrorRate ?? 1;
+  const { newPct, oldPct } = deploy.canary;
+  const canary = `while both served, the new version failed ${newPct.toFixed(2)} % of requests, the previous one ${oldPct.toFixed(2)} %`;
+  return newPct - oldPct >= c.cfg.canaryMargin * slo
+    ? holds('deploy-regression', [timing, canary], a.service)
+    : fails('deploy-regression', [`${canary}: the release is not worse (margin ${(c.cfg.canaryMargin * slo).toFixed(2)} points)`], [timing]);
+}
+
+function blockingQueries(c: RuleContext): Hypothesis {
+  const s = c.services.find((x) => share(c, x, 'db_lock_wait_ms', 'db_latency_ms') >= c.cfg.lockWaitShare);
+  if (s) return holds('blocking-queries', [`${s}: queries wait ${pct(c.features.lastMean(s, 'db_lock_wait_ms'))} ms on locks of ${pct(c.features.lastMean(s, 'db_latency_ms'))} ms`], s);
+  const near = closest(c.services, (x) => share(c, x, 'db_lock_wait_ms', 'db_latency_ms'));
+  return fails('blocking-queries', [near && near.value > 0 ? `${near.service}: lock waits are ${(100 * near.value).toFixed(0)} % of db latency` : 'no lock waits measured']);
+}
+
+function nodeDegradation(c: RuleContext): Hypothesis {
+  const s = c.services.find((x) => share(c, x, 'net_latency_ms', 'latency_ms') >= c.cfg.networkShare);
+  if (s) return holds('node-degradation', [`${s}: ${pct(c.features.lastMean(s, 'net_latency_ms'))} ms of its ${pct(c.features.lastMean(s, 'latency_ms'))} ms are the network to its nodes`], s);
+  const near = closest(c.services, (x) => share(c, x, 'net_latency_ms', 'latency_ms'));
+  return fails('node-degradation', [near ? `${near.service}: the network is ${(100 * near.value).toFixed(0)} % of its latency` : 'no network round trip measured']);
+}
+
+function poolSaturation(c: RuleContext): Hypothesis {
+  const pool = (x: string): number | null => c.features.lastMean(x, 'db_pool_usage');
+  const full = (x: string): boolean => c.alerting(x, 'db_pool_usage') || (pool(x) ?? 0) >= c.cfg.poolHighPct;
+  // the pool itself must be full: slow queries behind locks raise db latency with the pool half empty
+  const s = c.services.find((x) => full(x) && !c.alerting(x, 'cpu'));
+  if (s) return holds('pool-saturation', [`${s}: connection pool at ${pct(pool(s))} %`, 'cpu not alerting'], s);
+  const busy = c.services.find(full);
+  return busy ? fails('pool-saturation', [`${busy}: cpu alerting too (the pool fills because the database is busy)`], [`${busy}: pool at ${pct(pool(busy))} %`])
+    : fails('pool-saturation', ['no connection pool full']);
+}
+
+function memoryLeak(c: RuleContext): Hypothesis {
+  const s = c.services.find((x) => ['memory', 'memory_mb'].some((m) => c.alerting(x, m) && c.features.risingSteadily(x, m)));
+  if (s) return holds('memory-leak', [`${s}: memory alerting and rising window after window`]);
+  const alerting = c.services.find((x) => c.alerting(x, 'memory') || c.alerting(x, 'memory_mb'));
+  return fails('memory-leak', [alerting ? `${alerting}: memory alerting but not rising steadily` : 'no memory alert']);
+}
+
+function trafficSurge(c: RuleContext): Hypothesis {
+  const s = c.traffic.find((x) => c.features.surging(x, c.now));
+  return s ? holds('traffic-surge', [`${s}: ${ratio(c, s)} over its baseline`, 'sources spread']) : fails('traffic-surge', ['no service of the incident or calling it over twice its rps baseline']);
+}
+
+function externalDependency(c: RuleContext): Hypothesis {
+  const tier = c.topology(c.root)?.tier ?? '';
+  if (EXTERNAL_TIERS.has(tier)) return holds('dependency-timeout', [`${c.root}: external (${tier}) dependency alerting`]);
+  if (c.alerting(c.root, (m) => m.includes('timeout'))) return holds('dependency-timeout', [`${c.root}: timeouts alerting`]);
+  return fails('dependency-timeout', [`${c.root}: an own service, no timeout alert`]);
+}
+
+function dataCorruption(c: RuleContext): Hypothesis {
+  // errors that no deploy, no partner, no latency and no saturation explain: the data the service reads
+  const info = c.topology(c.root);
+  const latency = c.features.lastMean(c.root, 'latency_ms');
+  const cpu = c.features.lastMean(c.root, 'cpu');
+  if (!c.alerting(c.root, 'error_rate')) return fails('data-corruption', [`${c.root}: no error_rate alert`]);
+  if (EXTERNAL_TIERS.has(info?.tier ?? '')) return fails('data-corruption', [`${c.root}: an external dependency`]);
+  if (latency === null || latency > (info?.sloLatencyMs ?? Infinity)) return fails('data-corruption', [`${c.root}: latency ${pct(latency)} ms over its SLO (overload or a slow dependency explains errors)`]);
+  if (cpu !== null && cpu >= 90) return fails('data-corruption', [`${c.root}: cpu ${pct(cpu)} % (saturated)`]);
+  return holds('data-corruption', [`${c.root}: errors with latency ${pct(latency)} ms within its SLO`, 'no saturated resource']);
+}
+
+function cascade(c: RuleContext): Hypothesis {
+  return c.services.some((s) => s !== c.root && onOneChain(s, c.root, c.topology))
+    ? holds('cascade', [`${c.services.length} services along the dependency chain of ${c.root}`])
+    : fails('cascade', ['no other alerting service on the dependency chain of the root']);
+}
+
+function slowDependency(c: RuleContext): Hypothesis {
+  return c.alerting(c.root, (m) => LATENCY_METRICS.has(m)) && hasDependents(c.root, c.allServices, c.topology)
+    ? holds('dependency-timeout', [`${c.root}: latency alerting while other services depend on it`])
+    : fails('dependency-timeout', [`${c.root}: no latency alert on a service others depend on`]);
+}
+
+function saturation(c: RuleContext): Hypothesis {
+  const s = c.services.find((x) => (c.alerting(x, 'cpu') || c.alerting(x, 'latency_ms') || c.alerting(x, 'queue_depth'))
+    && (c.features.surging(x, c.now) || c.features.rpsRatio(x) >= c.cfg.highRpsFactor));
+  return s ? holds('saturation', [`${s}: cpu/latency alerting at ${ratio(c, s)} of its baseline`])
+    : fails('saturation', [`no alerting service above x${c.cfg.highRpsFactor} of its rps baseline`]);
+}
+
 /**
- * The rules, most specific first; the first that matches names the pattern. An incident keeps
- * the most specific rule it has matched while open (see `classify`). `dependency-timeout`
+ * The rules, most specific first; the first that holds names the pattern. An incident keeps
+ * the most specific rule it has matched while open (see the correlator). `dependency-timeout`
  * appears twice: an external root beats `cascade`, an internal dependency's latency alert on
  * its own only beats `saturation` and `single`.
  */
 const RULES: readonly Rule[] = [
-  (c) => {
-    const s = c.traffic.find((x) => c.features.surging(x, c.now) && ((c.features.lastMean(x, 'top_sources_share') ?? 0) > c.cfg.ddosSourceShare
-      || (c.features.lastMean(x, 'heavy_sources_share') ?? 0) > c.cfg.heavySourceShare));
-    return s ? {
-      pattern: 'ddos', at: s,
-      evidence: `${s}: ${ratio(c, s)} with ${c.features.lastMean(s, 'top_sources_share')?.toFixed(0) ?? '?'} % from the top 10 sources, `
-        + `${c.features.lastMean(s, 'heavy_sources_share')?.toFixed(0) ?? '?'} % from sources at over 10x the median rate`,
-    } : null;
-  },
-  (c) => {
-    const a = c.alerts.find((x) => x.metric === 'error_rate'
-      && c.features.deployedBetween(x.service, x.firstTs - c.cfg.deployWindowS * 1000, x.firstTs));
-    return a ? { pattern: 'deploy-regression', at: a.service, evidence: `${a.service}: error_rate alert within ${c.cfg.deployWindowS} s of a deploy_version change` } : null;
-  },
-  (c) => {
-    // queries waiting on locks: the pool fills too (connections are held while waiting), but more slots would only queue more waiters
-    const s = c.services.find((x) => share(c, x, 'db_lock_wait_ms', 'db_latency_ms') >= c.cfg.lockWaitShare);
-    return s ? { pattern: 'blocking-queries', at: s, evidence: `${s}: queries wait ${c.features.lastMean(s, 'db_lock_wait_ms')!.toFixed(0)} ms on locks of ${c.features.lastMean(s, 'db_latency_ms')!.toFixed(0)} ms` } : null;
-  },
-  (c) => {
-    const s = c.services.find((x) => share(c, x, 'net_latency_ms', 'latency_ms') >= c.cfg.networkShare);
-    return s ? { pattern: 'node-degradation', at: s, evidence: `${s}: ${c.features.lastMean(s, 'net_latency_ms')!.toFixed(0)} ms of its ${c.features.lastMean(s, 'latency_ms')!.toFixed(0)} ms are the network to its nodes` } : null;
-  },
-  (c) => {
-    // the pool itself must be full: slow queries behind locks raise db latency with the pool half empty
-    const s = c.services.find((x) => {
-      const pool = c.features.lastMean(x, 'db_pool_usage');
-      return (c.alerting(x, 'db_pool_usage') || (pool !== null && pool >= c.cfg.poolHighPct)) && !c.alerting(x, 'cpu');
-    });
-    return s ? { pattern: 'pool-saturation', evidence: `${s}: connection pool at ${c.features.lastMean(s, 'db_pool_usage')?.toFixed(0) ?? '?'} % while cpu is not alerting` } : null;
-  },
-  (c) => {
-    const s = c.services.find((x) => ['memory', 'memory_mb'].some((m) => c.alerting(x, m) && c.features.risingSteadily(x, m)));
-    return s ? { pattern: 'memory-leak', evidence: `${s}: memory alerting and rising window after window` } : null;
-  },
-  (c) => {
-    const s = c.traffic.find((x) => c.features.surging(x, c.now));
-    return s ? { pattern: 'traffic-surge', evidence: `${s}: ${ratio(c, s)} over its baseline, sources spread` } : null;
-  },
-  (c) => {
-    const tier = c.topology(c.root)?.tier ?? '';
-    if (EXTERNAL_TIERS.has(tier)) return { pattern: 'dependency-timeout', evidence: `${c.root}: external (${tier}) dependency alerting` };
-    return c.alerting(c.root, (m) => m.includes('timeout')) ? { pattern: 'dependency-timeout', evidence: `${c.root}: timeouts alerting` } : null;
-  },
-  (c) => {
-    // errors that no deploy, no partner, no latency and no saturation explain: the data the service reads
-    const info = c.topology(c.root);
-    const latency = c.features.lastMean(c.root, 'latency_ms');
-    const cpu = c.features.lastMean(c.root, 'cpu');
-    const calm = latency !== null && latency <= (info?.sloLatencyMs ?? Infinity) && (cpu === null || cpu < 90);
-    return c.alerting(c.root, 'error_rate') && calm && !EXTERNAL_TIERS.has(info?.tier ?? '')
-      ? { pattern: 'data-corruption', evidence: `${c.root}: errors with latency ${latency!.toFixed(0)} ms within its SLO, no deploy, no saturated dependency` } : null;
-  },
-  (c) => c.services.some((s) => s !== c.root && onOneChain(s, c.root, c.topology))
-    ? { pattern: 'cascade', evidence: `${c.services.length} services along the dependency chain of ${c.root}` } : null,
-  (c) => c.alerting(c.root, (m) => LATENCY_METRICS.has(m)) && hasDependents(c.root, c.allServices, c.topology)
-    ? { pattern: 'dependency-timeout', evidence: `${c.root}: latency alerting while other services depend on it` } : null,
-  (c) => {
-    const s = c.services.find((x) => (c.alerting(x, 'cpu') || c.alerting(x, 'latency_ms') || c.alerting(x, 'queue_depth'))
-      && (c.features.surging(x, c.now) || c.features.rpsRatio(x) >= c.cfg.highRpsFactor));
-    return s ? { pattern: 'saturation', evidence: `${s}: cpu/latency alerting at ${ratio(c, s)} of its baseline` } : null;
-  },
+  attack, deployRegression, blockingQueries, nodeDegradation, poolSaturation, memoryLeak, trafficSurge,
+  externalDependency, dataCorruption, cascade, slowDependency, saturation,
 ];
 
 /**
- * Applies the rules in order; the first that matches names the pattern, `single` when none
- * does. Pure: the features, the catalogue topology and the thresholds come in.
+ * Weighs every rule; the first that holds names the pattern, `single` when none does; every
+ * cause comes back with its evidence for and against (one entry per cause, those that hold first).
+ * Pure: the features, the catalogue topology and the thresholds come in.
  */
 export function classify(input: PatternInput, features: Features, topology: Topology, allServices: readonly string[], cfg: PatternConfig): PatternMatch {
   const ctx: RuleContext = {
@@ -142,9 +202,11 @@ export function classify(input: PatternInput, features: Features, topology: Topo
       && input.services.some((x) => dependenciesOf(s, topology).has(x)))],
     alerting: (s, m) => input.alerts.some((a) => a.service === s && (typeof m === 'string' ? a.metric === m : m(a.metric))),
   };
-  for (let rank = 0; rank < RULES.length; rank++) {
-    const match = RULES[rank](ctx);
-    if (match) return { ...match, rank };
-  }
-  return { pattern: 'single', evidence: 'one signal, no multi-signal pattern', rank: RULES.length };
+  const weighed = RULES.map((rule, rank) => ({ rank, h: rule(ctx) }));
+  const ordered = [...weighed.filter((x) => x.h.holds), ...weighed.filter((x) => !x.h.holds)].map((x) => x.h);
+  const hypotheses = ordered.filter((h, i) => ordered.findIndex((o) => o.cause === h.cause) === i);
+  const first = weighed.find((x) => x.h.holds);
+  if (!first) return { pattern: 'single', evidence: 'one signal, no multi-signal pattern', rank: RULES.length, hypotheses };
+  const { cause, at } = first.h;
+  return { pattern: cause, evidence: `${first.h.for.join('; ')}`, rank: first.rank, hypotheses, ...(at ? { at } : {}) };
 }

@@ -12,7 +12,47 @@ function play(family: Family, seed: number) {
 const fixes = (run: ReturnType<typeof runOfflineFleet>): string[] =>
   run.report.actions.filter((a) => !a.type.startsWith('scale')).map((a) => `${a.type} ${a.service}`);
 
+/** The first drawn scenario of `family` (seeds 1, 2, ...) that `want` accepts. */
+function firstDrawn(family: Family, want: (s: ReturnType<typeof play>['scenario']) => boolean) {
+  for (let seed = 1; seed < 200; seed++) {
+    const [{ scenario }] = drawSuite({ seed, n: 1, families: [family] });
+    if (want(scenario)) return { scenario, run: runOfflineFleet(scenario) };
+  }
+  throw new Error(`no ${family} scenario drawn in 200 seeds fits`);
+}
+
+const instancesOf = (scenario: ReturnType<typeof play>['scenario'], service: string): number =>
+  scenario.services.find((x) => x.service === service)?.instances ?? 0;
+
+describe('deploy regression needs evidence that the new version is worse (the canary), not just timing', () => {
+  it('a healthy release shortly before data corruption: never rolled back; the canary speaks against the release', () => {
+    const { scenario, run } = firstDrawn('data-corruption', (s) => s.faults[0].type === 'deploy' && instancesOf(s, s.faults[0].service) >= 2);
+    const service = scenario.faults[0].service;
+    expect(run.actions.filter((a) => a.type === 'rollback-deploy')).toEqual([]);
+    expect(fixes(run)).toContain(`isolate-data ${service}`);
+    const weighed = run.incidents.flatMap((i) => i.hypotheses ?? []).find((h) => h.cause === 'deploy-regression' && h.against.some((x) => x.includes('not worse')));
+    expect(weighed).toMatchObject({ holds: false });
+  });
+
+  it('a bad release: rolled back on the canary evidence, and the bad version is never deployed again', () => {
+    const { scenario, run } = firstDrawn('bad-deploy', (s) => instancesOf(s, s.faults[0].service) >= 2);
+    const service = scenario.faults[0].service;
+    expect(fixes(run)).toContain(`rollback-deploy ${service}`);
+    const regression = run.incidents.flatMap((i) => i.hypotheses ?? []).find((h) => h.cause === 'deploy-regression' && h.holds);
+    expect(regression?.for.join(' ')).toMatch(/new version failed [\d.]+ % of requests, the previous one [\d.]+ %/);
+    expect(run.world.changes().filter((c) => c.detail.endsWith(` ${scenario.faults[0].version}`)).length).toBe(1);
+  });
+});
+
 describe('diagnosis by evidence, on drawn scenarios', () => {
+  it('a surge that fills a database pool: the pool resized is the database\'s, not its caller\'s', () => {
+    const { scenario } = drawSuite({ seed: 2, n: 3, families: ['surge'] })[2];
+    const run = runOfflineFleet(scenario);
+    const resized = run.actions.filter((a) => a.type === 'pool-resize').map((a) => a.service);
+    expect(resized.length).toBeGreaterThan(0);
+    for (const s of resized) expect(scenario.services.find((x) => x.service === s)?.pool, s).toBeDefined();
+  });
+
   for (const seed of [5, 6]) {
     it(`blocking queries (seed ${seed}): lock waits point at the database; queries are killed there, the pool is not resized`, () => {
       const { scenario, run } = play('blocking-queries', seed);
