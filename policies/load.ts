@@ -24,7 +24,7 @@ export function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-/** Rules ajv cannot express: undo actions match the ActionTypes catalogue, ordered levels, min <= max. */
+/** Rules ajv cannot express: undo actions match the ActionTypes catalogue (or null: never undone), ordered levels, min <= max. */
 export function semanticProblems(p: OrchestratorPolicy): Problem[] {
   const problems: Problem[] = [];
   const seen = new Set<string>();
@@ -33,8 +33,8 @@ export function semanticProblems(p: OrchestratorPolicy): Problem[] {
     seen.add(entry.id);
     entry.phases.forEach((phase, j) => {
       const expected = ActionTypes[phase.type].undo;
-      if (phase.undo !== expected) {
-        problems.push({ path: `/catalogue/${i}/phases/${j}/undo`, message: `must be ${JSON.stringify(expected)} (the undo of ${phase.type})` });
+      if (phase.undo !== expected && phase.undo !== null) {
+        problems.push({ path: `/catalogue/${i}/phases/${j}/undo`, message: `must be ${JSON.stringify(expected)} (the undo of ${phase.type}) or null (never undone)` });
       }
     });
   });

@@ -180,7 +180,8 @@ export const remediationMachine = setup({
       let queue = context.undoQueue;
       while (queue.length > 0) {
         const step = context.executed[queue[0]];
-        const comp = compensation(step.type, step.before, step.after);
+        // a phase the policy marks final (undo: null) is never undone: a rollback never re-deploys the version it left
+        const comp = context.entry.phases[step.phase]?.undo === null ? null : compensation(step.type, step.before, step.after);
         if (comp) {
           const suffix = context.attempt > 1 ? `u${queue[0]}-${context.attempt}` : `u${queue[0]}`;
           const pending = pendingAction({

@@ -121,7 +121,7 @@ export const Phase = Type.Object({
   type: ActionType,
   params: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
   timeoutS: Type.Integer({ minimum: 1, default: 120 }),
-  undo: Type.Union([ActionType, Type.Null()], { description: "must equal ActionTypes[type].undo" }),
+  undo: Type.Union([ActionType, Type.Null()], { description: "ActionTypes[type].undo, or null: the step is never undone (a rollback never re-deploys the version it left)" }),
 }, { additionalProperties: false });
 export type Phase = Static<typeof Phase>;
 
@@ -162,6 +162,10 @@ export const RemediationSettings = Type.Object({
   maxAttemptsPerIncident: Type.Integer({ minimum: 0 }),
   maxPerServicePerHour: Type.Integer({ minimum: 0 }),
   requireWorthIt: Type.Boolean({ description: "skip remediation when the strategist says it is not worth it" }),
+  recurringFixes: Type.Object({
+    count: Type.Integer({ minimum: 1, description: 'successful runs of one catalogue entry on one service after which the next is a recurrence' }),
+    withinS: Type.Integer({ minimum: 60, description: 'how far back those runs count, seconds' }),
+  }, { additionalProperties: false, description: 'a fix that keeps being needed (a leak back after each restart) still runs, and the incident is escalated with the earlier runs as evidence' }),
   monitoring: Type.Object({
     enabled: Type.Boolean(),
     sensitivity: Type.Number({ minimum: 0, maximum: 1 }),

@@ -22,7 +22,7 @@ export interface IncidentRecord {
   level: string;
   nextEscalationAt: number | null;
   acknowledged: boolean;
-  remediations: { runId: string; entry: string; outcome: { status: string; reason: string } | null }[];
+  remediations: { runId: string; entry: string; outcome: { status: string; reason: string } | null; service?: string; endedAt?: number }[];
   tried: string[];
   impact: IncidentView['impact'];
   note: string | null;
@@ -126,7 +126,7 @@ export class IncidentDesk {
     if (run.meta.kind !== 'remediation' || !rec) return;
     const outcome = run.output as RemediationOutcome;
     const r = rec.remediations.find((x) => x.runId === run.meta.runId);
-    if (r) r.outcome = { status: outcome.status, reason: outcome.reason };
+    if (r) Object.assign(r, { outcome: { status: outcome.status, reason: outcome.reason }, service: run.meta.service, endedAt: now });
     if (outcome.status !== 'done' && rec.status === 'open') {
       this.#send(rec.escalationRunId, { type: 'ESCALATE', now, reason: `automatic resolution ${outcome.status}: ${outcome.reason}` }, out);
     }
@@ -201,6 +201,7 @@ export class IncidentDesk {
         settings: { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } }, out, now,
     );
     this.deps.runs.set(runId, run);
+    this.#escalateIfRecurring(rec, entry.id, target, now, out);
     rec.tried.push(entry.id);
     rec.remediations.push({ runId, entry: entry.id, outcome: null });
     rec.note = null;
@@ -208,6 +209,22 @@ export class IncidentDesk {
       type: 'START', now, window: this.deps.window(target),
       worthIt: rec.impact?.interventionWorthIt, requireWorthIt: policy.remediation.requireWorthIt,
     }, out);
+  }
+
+  /**
+   * A fix that keeps being needed treats the symptom, not the cause: when `entry` already
+   * succeeded on `service` recurringFixes.count times within recurringFixes.withinS, the run goes
+   * on (it still mitigates) and the incident escalates with those runs as evidence.
+   */
+  #escalateIfRecurring(rec: IncidentRecord, entry: string, service: string, now: number, out: Outbox): void {
+    const { count, withinS } = this.deps.policy().remediation.recurringFixes;
+    const earlier = Object.values(this.state.incidents).flatMap((i) => i.remediations
+      .filter((r) => r.entry === entry && r.service === service && r.outcome?.status === 'done' && (r.endedAt ?? 0) >= now - withinS * 1000)
+      .map((r) => ({ incident: i.id, runId: r.runId, endedAt: r.endedAt })));
+    if (earlier.length < count) return;
+    const reason = `recurring: ${entry} already fixed ${service} ${earlier.length} times in the last ${Math.round(withinS / 3600)} h; the cause is still there`;
+    out.audit.push(this.#note(rec, 'recurring-fix', { entry, service, earlier }, now));
+    this.#send(rec.escalationRunId, { type: 'ESCALATE', now, reason }, out);
   }
 
   /**

@@ -215,6 +215,29 @@ describe('orchestrator brain: incidents', () => {
     expect(d.brain.incidents()[0]).toMatchObject({ level: 'N1', status: 'acknowledged', nextEscalationAt: null });
   });
 
+  it('brain: a fix that keeps being needed still runs, and the incident escalates with the earlier runs as evidence', () => {
+    const d = drive({ policy: { remediation: { maxPerServicePerHour: 10 } } });
+    const pool = (id: string, m0: number) => {
+      d.minute('db', m0, 4, { latency_ms: 600, db_pool_usage: 98, rps: 300 });
+      const at = T0 + (m0 + 1) * MIN;
+      d.incidentEpoch(incident(id, 'pool-saturation', { openedAt: at, ts: at }), at);
+      d.reply(d.actions().at(-1)!, 'applied', at + 1000, { size: 20 }, { size: 30 });
+      for (let m = m0 + 1; m < m0 + 8; m++) d.minute('db', m, 4, { latency_ms: 80, db_pool_usage: 40, rps: 300 });
+      d.take(d.brain.resolve(id, at + 8 * MIN));
+    };
+    pool('inc-1', 0);
+    pool('inc-2', 60);
+    expect(d.audit().filter((e) => e.event === 'recurring-fix')).toEqual([]);
+    expect(d.brain.incidents().map((i) => i.remediation[0]?.outcome?.status)).toEqual(['done', 'done']);
+    d.minute('db', 120, 4, { latency_ms: 600, db_pool_usage: 98, rps: 300 });
+    d.incidentEpoch(incident('inc-3', 'pool-saturation', { openedAt: T0 + 121 * MIN, ts: T0 + 121 * MIN }), T0 + 121 * MIN);
+    expect(d.actions().at(-1)).toMatchObject({ type: 'pool-resize', runId: 'rem-inc-3-1' });
+    expect(d.audit().find((e) => e.event === 'recurring-fix')?.detail).toMatchObject({
+      entry: 'pool-resize', service: 'db', earlier: [{ incident: 'inc-1' }, { incident: 'inc-2' }],
+    });
+    expect(d.brain.incidents().find((i) => i.id === 'inc-3')?.level).toBe('N1');
+  });
+
   it('brain: remediation never loops: per-service hourly limit refuses and escalates', () => {
     const d = drive({ policy: { remediation: { maxPerServicePerHour: 1 } } });
     d.incidentEpoch(incident('inc-1', 'ddos'), T0);

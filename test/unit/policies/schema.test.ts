@@ -16,17 +16,18 @@ describe('policy data: defaults and validation', () => {
     expect(validatePolicy(defaultPolicyData()).ok).toBe(true);
   });
 
-  it('policy: every catalogue phase declares the undo of its action type', () => {
-    for (const e of loadPolicy().catalogue) for (const ph of e.phases) expect(ph.undo, `${e.id}/${ph.type}`).toBe(ActionTypes[ph.type].undo);
+  it('policy: every catalogue phase declares the undo of its action type, or none; a rollback is never undone', () => {
+    for (const e of loadPolicy().catalogue) for (const ph of e.phases) expect([ActionTypes[ph.type].undo, null], `${e.id}/${ph.type}`).toContain(ph.undo);
+    expect(loadPolicy().catalogue.find((e) => e.id === 'rollback-deploy')?.phases[0].undo).toBeNull();
   });
 
   it('policy: errors name the path, including rules ajv cannot express', () => {
     expect(() => loadPolicy({ scaling: { triggers: { cpu_high: { threshold: 'x', speed: 1 } } } }))
       .toThrow(/policy\.scaling\.triggers\.cpu_high: unknown key 'speed'.*policy\.scaling\.triggers\.cpu_high\.threshold: must be number/);
     const bad = defaultPolicyData() as { catalogue: { phases: { undo: string | null }[] }[] };
-    bad.catalogue[0].phases[0].undo = null;
+    bad.catalogue[1].phases[0].undo = 'redeploy';
     const checked = validatePolicy(bad);
-    expect(checked.ok ? [] : checked.problems).toEqual([{ path: '/catalogue/0/phases/0/undo', message: 'must be "redeploy" (the undo of rollback-deploy)' }]);
+    expect(checked.ok ? [] : checked.problems).toEqual([{ path: '/catalogue/1/phases/0/undo', message: `must be ${JSON.stringify(ActionTypes[loadPolicy().catalogue[1].phases[0].type].undo)} (the undo of ${loadPolicy().catalogue[1].phases[0].type}) or null (never undone)` }]);
     expect(() => loadPolicy({ escalation: { levels: [{ level: 'N0', afterS: 60, who: 'a', channels: [] }, { level: 'N1', afterS: 60, who: 'b', channels: [] }] } }))
       .toThrow('policy.escalation.levels.1.afterS: must be greater than 60 (level N0)');
   });
