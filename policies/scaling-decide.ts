@@ -66,7 +66,7 @@ export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, 
   const breaches: Record<string, number> = dict();
   const memoryMs = (policy.horizontal.scaleInMemoryS ?? 1800) * 1000;
   const peaks = [...(prev.peaks ?? []).filter((p) => p.ts > w.end - memoryMs), ...(w.metrics.rps ? [{ ts: w.end, rps: w.metrics.rps.max }] : [])];
-  const means = [...(prev.means ?? []), ...(w.metrics.rps ? [{ ts: w.end, rps: w.metrics.rps.mean }] : [])].slice(-TREND_WINDOWS);
+  const means = [...(prev.means ?? []), ...(w.metrics.rps ? [{ ts: w.end, rps: w.metrics.rps.mean }] : [])].slice(-policy.demand.trendWindows);
   let over = false;
   for (const [name, t] of enabled(policy)) {
     const v = readMetric(w, t.metric, t.stat);
@@ -88,9 +88,6 @@ export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, 
   const low = rec < w.instances;
   return { breaches, lowSince: low ? (prev.lowSince ?? w.start) : null, recs: low ? recs : [], peaks, means };
 }
-
-/** Windows a demand trend is fitted over: long enough for noise to average out, short enough to follow a ramp of a few minutes. */
-const TREND_WINDOWS = 5;
 
 const held = (obs: Observation, name: string, t: Trigger, w: AggWindow): boolean =>
   obs.breaches[name] !== undefined && w.end - obs.breaches[name] >= t.durationS * 1000;

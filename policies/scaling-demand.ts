@@ -20,8 +20,6 @@ export interface Capacity {
   samples: number;
 }
 
-const ALPHA = 0.3;
-
 /**
  * Learns from one window: rps / (instances × cpu) when the instance count did not move (this
  * window and the previous one), the mean cpu lies in [learnCpuMin, learnCpuMax] (an idle reading
@@ -37,7 +35,7 @@ export function learnCapacity(prev: Capacity | null, w: AggWindow, policy: Scali
   if (!stable || cpu === undefined || rps === undefined || w.instances <= 0) return base;
   if (cpu < d.learnCpuMin || cpu > d.learnCpuMax || (readMetric(w, 'error_rate', 'mean') ?? 0) >= 1) return base;
   const seen = rps / (w.instances * (cpu / 100));
-  const per = base.perInstanceRps === null ? seen : base.perInstanceRps + ALPHA * (seen - base.perInstanceRps);
+  const per = base.perInstanceRps === null ? seen : base.perInstanceRps + d.learnWeight * (seen - base.perInstanceRps);
   return { perInstanceRps: per, instances: w.instances, samples: base.samples + 1 };
 }
 
@@ -50,20 +48,20 @@ export function scaleOutAllowed(w: AggWindow | null, policy: ScalingPolicy): boo
  * The rps expected `leadS` ahead. The level is the window's mean, or its last reading when that
  * jumped beyond the window's noise (a surge of a minute or two shows there first). The trend is
  * the least-squares slope of the last window means (`history`, oldest first, the current window
- * last), counted only where it stands out of its own standard error twice: over a boot horizon of
- * minutes, a slope drawn from noise would project a surge out of every quiet minute. The noise is
+ * last), counted only where it stands out of its own standard error `significance` times
+ * (demand.trendSignificance). The noise is
  * the spread of the window's readings ((p90 - p50) / 1.28, a normal's sigma).
  */
-export function projectedRps(w: AggWindow, leadS: number, history: readonly { ts: number; rps: number }[] = []): number | null {
+export function projectedRps(w: AggWindow, leadS: number, history: readonly { ts: number; rps: number }[] = [], significance = 2): number | null {
   const rps = w.metrics.rps;
   if (!rps) return null;
   const noise = Math.max(0, (rps.p90 - rps.p50) / 1.28);
-  const level = rps.last - rps.mean > 2 * noise ? rps.last : rps.mean;
-  return level + Math.max(0, significantSlope(history)) * leadS;
+  const level = rps.last - rps.mean > significance * noise ? rps.last : rps.mean;
+  return level + Math.max(0, significantSlope(history, significance)) * leadS;
 }
 
-/** Least-squares slope (per second) of the points, or 0 when fewer than 3 or within two standard errors of 0. */
-export function significantSlope(points: readonly { ts: number; rps: number }[]): number {
+/** Least-squares slope (per second) of the points, or 0 when fewer than 3 or within `significance` standard errors of 0. */
+export function significantSlope(points: readonly { ts: number; rps: number }[], significance = 2): number {
   const n = points.length;
   if (n < 3) return 0;
   const t0 = points[0].ts;
@@ -78,7 +76,7 @@ export function significantSlope(points: readonly { ts: number; rps: number }[])
   let sse = 0;
   for (let i = 0; i < n; i++) sse += (points[i].rps - (my + slope * (xs[i] - mx))) ** 2;
   const se = Math.sqrt(sse / (n - 2) / sxx);
-  return Math.abs(slope) > 2 * se ? slope : 0;
+  return Math.abs(slope) > significance * se ? slope : 0;
 }
 
 /**
@@ -98,7 +96,7 @@ export function proposeDemand(
   const per = capacity?.perInstanceRps ?? null;
   const current = w.instances;
   if (!d.enabled || current <= 0 || !scaleOutAllowed(w, policy)) return null;
-  const demand = per !== null && per > 0 ? projectedRps(w, leadS, history) : null;
+  const demand = per !== null && per > 0 ? projectedRps(w, leadS, history, d.trendSignificance) : null;
   const cpuNow = readMetric(w, 'cpu', 'mean') ?? null;
   const byRps = demand === null ? 0 : demand / ((per as number) * current);
   const byCpu = measuredCpu && cpuNow !== null && cpuNow >= d.saturationCpu ? cpuNow / 100 : 0;

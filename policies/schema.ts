@@ -42,6 +42,7 @@ export const Trigger = Type.Object({
     default: [],
     description: "the breach counts only while these hold on the same window (latency with an idle CPU comes from a dependency: more instances would not help)",
   }),
+  why: Type.Optional(Type.String({ description: 'where the threshold and duration come from (a seed section, a measurement)' })),
 }, { additionalProperties: false });
 export type Trigger = Static<typeof Trigger>;
 
@@ -57,19 +58,19 @@ export const ScalingPolicy = Type.Object({
   windowS: Type.Integer({ minimum: 1, default: 60, description: 'the AggWindow size the triggers read; others are ignored' }),
   triggers: Type.Record(Type.String({ pattern: '^[a-z0-9_]+$' }), Trigger),
   horizontal: Type.Object({
-    targetCpu: Type.Number({ exclusiveMinimum: 0, maximum: 100 }),
-    tolerance: Type.Number({ minimum: 0, maximum: 1 }),
-    minInstances: Type.Integer({ minimum: 0 }),
-    maxInstances: Type.Integer({ minimum: 1 }),
-    scaleDownStabilizationS: Type.Integer({ minimum: 0 }),
+    targetCpu: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'utilisation every sizing aims at (70 %: seed 001 §3.2, the HPA default; room for a minute of growth while instances boot)' }),
+    tolerance: Type.Number({ minimum: 0, maximum: 1, description: "no change while desired/current is within this ratio of 1 (0.1: the Kubernetes HPA's, so noise does not resize)" }),
+    minInstances: Type.Integer({ minimum: 0, description: 'floor for services the catalogue gives none (1: a service is never scaled to zero)' }),
+    maxInstances: Type.Integer({ minimum: 1, description: "ceiling for services the catalogue gives none (20: a cost bound while the catalogue is silent; its maxInstances overrides it)" }),
+    scaleDownStabilizationS: Type.Integer({ minimum: 0, description: "a scale-in needs every recommendation of this long below the count (300 s: the Kubernetes HPA's default, a dip is not a trend)" }),
     scaleInCooldownS: Type.Integer({ minimum: 0, description: 'after a scale-in; the next one also waits for a full stabilisation window of low recommendations' }),
     scaleInMemoryS: Type.Integer({
       minimum: 0, default: 1800,
       description: 'a scale-in keeps room for the busiest minute of this long: the noise and the small swings of the recent past, so the count it leaves does not need to grow back soon',
     }),
     maxUpPercent: Type.Number({ minimum: 0, description: 'one step adds at most max(percent, pods)' }),
-    maxUpPods: Type.Integer({ minimum: 0 }),
-    maxDownPercent: Type.Number({ minimum: 0, maximum: 100 }),
+    maxUpPods: Type.Integer({ minimum: 0, description: "one step may always add this many instances (4: the Kubernetes HPA's default scale-up policy)" }),
+    maxDownPercent: Type.Number({ minimum: 0, maximum: 100, description: 'one scale-in removes at most this percentage (100: the stabilisation window and the noise floor already make it safe)' }),
     scaleOutGuards: Type.Array(Condition, {
       default: [],
       description: 'every scale-out (reactive, demand, predictive) needs these on the latest window; e.g. traffic from a few sources is an attack, not demand',
@@ -77,23 +78,26 @@ export const ScalingPolicy = Type.Object({
   }, { additionalProperties: false }),
   vertical: Type.Object({
     step: Type.Number({ exclusiveMinimum: 1, description: 'size factor multiplier of one scale-up' }),
-    minSize: Type.Number({ minimum: 0.1 }),
-    maxSize: Type.Number({ minimum: 0.1 }),
+    minSize: Type.Number({ minimum: 0.1, description: 'smallest size factor (1: the size the service was catalogued with)' }),
+    maxSize: Type.Number({ minimum: 0.1, description: 'largest size factor (4: four times the base; beyond that a service needs more instances, not bigger ones)' }),
   }, { additionalProperties: false }),
   predictive: Type.Object({
-    enabled: Type.Boolean(),
+    enabled: Type.Boolean({ description: "pre-scale on the predictor's forecasts" }),
     metrics: Type.Array(Type.String(), { description: 'forecast metrics that may pre-scale: rps (projected onto cpu), or cpu (percent; it follows our own scaling, so a trend in it may be our doing)' }),
     horizonS: Type.Integer({ minimum: 0, description: 'act only on peaks forecast within this horizon' }),
-    minConfidence: Type.Number({ minimum: 0, maximum: 1 }),
+    minConfidence: Type.Number({ minimum: 0, maximum: 1, description: "forecasts below this confidence (the predictor's fit quality) are only noted (0.6: a trend that explains most of the variance)" }),
   }, { additionalProperties: false }),
   demand: Type.Object({
-    enabled: Type.Boolean({ default: true }),
+    enabled: Type.Boolean({ default: true, description: 'size scale-outs from the demand model (learnt capacity, projected rps)' }),
     triggerUtilisation: Type.Number({ exclusiveMinimum: 0, default: 0.9, description: 'scale out at once when the projected rps reaches this share of the capacity in place (booting instances included)' }),
     leadS: Type.Integer({ minimum: 0, default: 60, description: 'how far ahead the rps trend of the window is projected' }),
     saturationCpu: Type.Number({ minimum: 0, maximum: 100, default: 95, description: 'a window mean cpu this high is saturation: scale at once by the HPA formula, whatever the rps' }),
     maxUpPercent: Type.Number({ minimum: 0, default: 700, description: 'one demand step adds at most this percentage (or maxUpPods): a surge needs one big step, instances boot slowly' }),
     learnCpuMin: Type.Number({ minimum: 0, maximum: 100, default: 20, description: 'rps per instance is learnt only from windows with mean cpu in [learnCpuMin, learnCpuMax]' }),
-    learnCpuMax: Type.Number({ minimum: 0, maximum: 100, default: 85 }),
+    learnCpuMax: Type.Number({ minimum: 0, maximum: 100, default: 85, description: 'above it a window may be saturated (queues hide demand): 20-85 % is where rps and cpu move together' }),
+    learnWeight: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.3, description: 'weight of a new healthy window in the learnt rps per instance (EWMA): a few windows follow a new release, one odd window moves it little' }),
+    trendWindows: Type.Integer({ minimum: 3, default: 5, description: 'window means the demand trend is fitted over: long enough for noise to average out, short enough to follow a ramp of a few minutes' }),
+    trendSignificance: Type.Number({ minimum: 0, default: 2, description: 'a trend counts only beyond this many standard errors of its slope (2: about 95 %); over a boot horizon of minutes a slope drawn from noise would project a surge out of every quiet minute' }),
   }, { additionalProperties: false, default: {}, description: 'demand scaling: capacity per instance learnt from healthy windows, rps projected ahead' }),
   validation: Type.Object({
     windowS: Type.Integer({ minimum: 0, description: 'how long after a change the effect is measured' }),
@@ -106,9 +110,9 @@ export const ScalingPolicy = Type.Object({
     }),
   }, { additionalProperties: false }),
   action: Type.Object({
-    timeoutS: Type.Integer({ minimum: 1 }),
+    timeoutS: Type.Integer({ minimum: 1, description: 'an action with no result this long is resent (120 s: longer than any boot the catalogue knows of)' }),
     resends: Type.Integer({ minimum: 0, description: 'resends of the same actionId before giving up' }),
-    failureBackoffS: Type.Integer({ minimum: 0 }),
+    failureBackoffS: Type.Integer({ minimum: 0, description: 'after a failed action the same machine waits this long before trying again (300 s: one stabilisation window)' }),
   }, { additionalProperties: false }),
   services: Type.Record(Token, Limits, { default: {}, description: "per-service bounds; over the catalogue's minInstances/maxInstances" }),
   unscaledTiers: Type.Array(Type.String(), { default: ['external', 'partner'], description: 'catalogue tiers we call but do not run: never scaled' }),
@@ -154,24 +158,24 @@ export type CatalogueEntry = Static<typeof CatalogueEntry>;
 
 /** How remediation runs behave (policies/defaults/remediation.json). */
 export const RemediationSettings = Type.Object({
-  enabled: Type.Boolean({ default: true }),
+  enabled: Type.Boolean({ default: true, description: 'remediate incidents automatically (false: people only, escalation still runs)' }),
   breakerThreshold: Type.Integer({ minimum: 1, description: 'consecutive failed phases that open the circuit breaker' }),
-  preValidationTimeoutS: Type.Integer({ minimum: 1 }),
-  undoTimeoutS: Type.Integer({ minimum: 1 }),
-  undoAttempts: Type.Integer({ minimum: 1 }),
-  maxAttemptsPerIncident: Type.Integer({ minimum: 0 }),
-  maxPerServicePerHour: Type.Integer({ minimum: 0 }),
+  preValidationTimeoutS: Type.Integer({ minimum: 1, description: 'a run whose preconditions cannot be read this long escalates (60 s: one window)' }),
+  undoTimeoutS: Type.Integer({ minimum: 1, description: 'how long an undo may take before it is retried (120 s: a rollback deploys in about 60 s)' }),
+  undoAttempts: Type.Integer({ minimum: 1, description: 'tries of an undo before a person is called (2: one retry covers a lost message)' }),
+  maxAttemptsPerIncident: Type.Integer({ minimum: 0, description: 'catalogue entries tried per incident (2: the best answer and one alternative; after that people know more)' }),
+  maxPerServicePerHour: Type.Integer({ minimum: 0, description: 'remediations per service per hour (3: a fix needed more often than every 20 minutes is not fixing anything)' }),
   requireWorthIt: Type.Boolean({ description: "skip remediation when the strategist says it is not worth it" }),
   recurringFixes: Type.Object({
     count: Type.Integer({ minimum: 1, description: 'successful runs of one catalogue entry on one service after which the next is a recurrence' }),
     withinS: Type.Integer({ minimum: 60, description: 'how far back those runs count, seconds' }),
   }, { additionalProperties: false, description: 'a fix that keeps being needed (a leak back after each restart) still runs, and the incident is escalated with the earlier runs as evidence' }),
   monitoring: Type.Object({
-    enabled: Type.Boolean(),
-    sensitivity: Type.Number({ minimum: 0, maximum: 1 }),
-    normalSensitivity: Type.Number({ minimum: 0, maximum: 1 }),
-    intervalS: Type.Integer({ minimum: 1 }),
-    normalIntervalS: Type.Integer({ minimum: 1 }),
+    enabled: Type.Boolean({ description: 'watch the services of an open incident more closely (seed 001 §3.4: closer watch during a crisis)' }),
+    sensitivity: Type.Number({ minimum: 0, maximum: 1, description: "the detector's sensitivity on them during an incident (0.8: more alerts, a person is looking anyway)" }),
+    normalSensitivity: Type.Number({ minimum: 0, maximum: 1, description: "the sensitivity restored after (0.5: the detector's default)" }),
+    intervalS: Type.Integer({ minimum: 1, description: "the collector's interval on them during an incident (2 s: see a fix land within a tick)" }),
+    normalIntervalS: Type.Integer({ minimum: 1, description: "the interval restored after (10 s: the collector's default)" }),
   }, { additionalProperties: false }),
 }, { additionalProperties: false });
 export type RemediationSettings = Static<typeof RemediationSettings>;
