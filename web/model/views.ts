@@ -189,5 +189,5 @@ export function incidentDetail(state: LiveState, id: string): Record<string, unk
     timeline.push({ ts: r.action.ts, source: 'action', machine: 'actuator', runId: r.action.runId, from: '', to: r.result?.status ?? 'in progress', event: `${r.action.type} ${r.action.service}`, detail: { reason: r.action.reason, detail: r.result?.detail ?? '' } });
   }
   timeline.sort((a, b) => a.ts - b.ts);
-  return { incident: { ...view, candidates: inc.candidates, metrics: inc.metrics }, timeline };
+  return { incident: { ...view, candidates: inc.candidates, metrics: inc.metrics, hypotheses: inc.hypotheses ?? [] }, timeline };
 }

@@ -103,8 +103,15 @@ export function incidentPage(d) {
     ${card('root', 'Root cause', esc(i.rootCause.service), `${esc(i.rootCause.metric)} · confidence ${num(i.confidence, '', 2)}`)}
     ${card('lost', 'Revenue lost', money(i.revenueLost), `${money(i.revenueAtRiskPerMin)}/min at risk now`)}
   </section>
-  <section class="panel"><h2>Diagnosis</h2><p>${esc(i.rootCause.reason)}</p><p>Services: ${i.services.map(esc).join(', ')} · candidates: ${i.candidates.map((c) => `${esc(c.service)} (${num(c.score, '', 2)})`).join(', ')}</p></section>
+  <section class="panel"><h2>Diagnosis</h2><p>${esc(i.rootCause.reason)}</p><p>Services: ${i.services.map(esc).join(', ')} · candidates: ${i.candidates.map((c) => `${esc(c.service)} (${num(c.score, '', 2)})`).join(', ')}</p>${hypotheses(i.hypotheses ?? [])}</section>
   <section class="panel"><h2>Timeline</h2>${table('timeline', ['Event time', 'Source', 'Machine', 'Event', 'State', 'Detail'], rows, 'No audit event for this incident')}</section>`;
+}
+
+/** The causes the correlator weighed: those that hold first, each with the evidence for and against. */
+function hypotheses(list) {
+  if (list.length === 0) return '';
+  const rows = list.map((h) => `<tr class="${h.holds ? 'holds' : 'muted'}"><td>${h.holds ? '✔' : '✘'}</td><td>${esc(h.cause)}${h.at ? ` @ ${esc(h.at)}` : ''}</td><td class="why">${h.for.map(esc).join('; ')}</td><td class="why">${h.against.map(esc).join('; ')}</td></tr>`);
+  return table('hypotheses', ['', 'Cause', 'For', 'Against'], rows, '');
 }
 
 function describe(detail) {

@@ -1,5 +1,5 @@
 import type {
-  Action, ActionResult, AggWindow, AuditEvent, CatalogEntry, DirectiveType, Forecast, Impact, Incident,
+  Action, ActionResult, AggWindow, AuditEvent, CatalogEntry, DirectiveType, Forecast, Hypothesis, Impact, Incident,
 } from '../../../runtime/contracts/index.js';
 
 /** A directive the orchestrator issues on its own (monitoring resources during an incident). */
@@ -56,6 +56,8 @@ export interface IncidentView {
   impact: { priority: Impact['priority']; revenueAtRiskPerMin: number; interventionWorthIt: boolean } | null;
   remediation: { runId: string; entry: string; state: string; outcome: { status: string; reason: string } | null }[];
   note: string | null;
+  /** the causes the correlator weighed, with the evidence for and against each (its latest update) */
+  hypotheses: Hypothesis[];
 }
 
 /**

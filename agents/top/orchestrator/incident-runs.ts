@@ -28,6 +28,8 @@ export interface IncidentRecord {
   note: string | null;
   /** the last update not acted on yet (see IncidentDesk.settle); absent in older snapshots */
   latest?: Incident | null;
+  /** the correlator's weighed causes in its latest update; absent in older snapshots */
+  hypotheses?: Incident['hypotheses'];
 }
 
 /** The part of the brain state the incident desk owns (plain JSON). */
@@ -61,6 +63,7 @@ export class IncidentDesk {
     rec.services = [...new Set([...rec.services, ...incident.services, incident.service])];
     rec.pattern = incident.pattern;
     rec.latest = incident;
+    if (incident.hypotheses) rec.hypotheses = incident.hypotheses;
     this.#boost(rec, out);
   }
 
@@ -140,7 +143,7 @@ export class IncidentDesk {
       remediation: r.remediations.map((x) => ({
         runId: x.runId, entry: x.entry, state: this.deps.runs.get(x.runId)?.value ?? x.outcome?.status ?? 'ended', outcome: x.outcome,
       })),
-      note: r.note,
+      note: r.note, hypotheses: r.hypotheses ?? [],
     }));
   }
 

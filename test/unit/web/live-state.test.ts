@@ -61,6 +61,17 @@ describe('dashboard live state', () => {
     expect(detail.timeline.map((e) => e.source).sort()).toEqual(['action', 'alert', 'audit']);
   });
 
+  it('shows the causes the correlator weighed on the incident page, with the evidence for and against', () => {
+    const s = new LiveState();
+    s.beginRun('run-a', T0);
+    const hypotheses = [
+      { cause: 'data-corruption' as const, holds: true, for: ['api: errors with latency 40 ms within its SLO'], against: [] },
+      { cause: 'deploy-regression' as const, holds: false, for: ['api: error_rate alert 120 s after a deploy_version change'], against: ['the release is not worse'] },
+    ];
+    s.incident({ ...incident('inc-1', 'api', 1, 'open', []), hypotheses });
+    expect((incidentDetail(s, 'inc-1') as { incident: { hypotheses: unknown } }).incident.hypotheses).toEqual(hypotheses);
+  });
+
   it('keeps raw readings as one mean per event time and forgets a run when the next begins', () => {
     const s = new LiveState();
     s.beginRun('run-a', T0);
