@@ -10,6 +10,8 @@ import { LeaseFence } from './lease-fence.js';
 import { runReportFrom, type RunReport } from './report.js';
 import { createWorld, type Scenario, type World } from './world.js';
 import { assertSimulationFleet } from './live-guard.js';
+import { FaultWatch, RunInterrupted } from './fault-watch.js';
+import { WatermarkBoard, waitForOrchestrator } from './orchestrator-watermarks.js';
 
 /** What the fleet did during a run, beside the model's own measurements. */
 export interface FleetRun {
@@ -24,8 +26,10 @@ export interface FleetRun {
   actionsReceived: Action[];
   /** Messages on the subjects the run listens to that were not JSON or not the contract (skipped). */
   ignoredMessages: number;
-  /** Actions the fence refused: decided under an older lease revision than the current leader's. */
+  /** Actions the fence refused: decided under an older lease revision than the current leader's (every attempt's). */
   refusedActions: RefusedAction[];
+  /** Attempts given up because of a fault (an agent restarted, the broker connection lost), each played again from the start. */
+  interrupted: { runId: string; reason: string; atS: number }[];
 }
 
 export interface RefusedAction { actionId: string; leaseRevision: number | null; reason: string }
@@ -40,6 +44,12 @@ export interface FleetRunOptions {
   pipeline?: number;
   /** Wall milliseconds to wait between ticks, to watch a run live (default 0: as fast as the fleet goes). */
   tickDelayMs?: number;
+  /** Attempts a run may lose to faults before it fails (default 3). */
+  maxReplays?: number;
+  /** How long the fleet may take to come back after a fault (wall ms, default 120 s). */
+  recoverTimeoutMs?: number;
+  /** Called when a fault interrupts an attempt, before the run is played again from its start. */
+  onInterrupt?(reason: string, atS: number): void;
 }
 
 const decoder = new TextDecoder();
@@ -53,10 +63,44 @@ const decoder = new TextDecoder();
  */
 export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, opts: FleetRunOptions = {}): Promise<FleetRun> {
   await assertSimulationFleet(nc);
-  const world = createWorld(scenario, { seed: opts.seed });
-  const runId = `run-${randomUUID().slice(0, 8)}`;
-  await writeCatalog(nc, world);
-  await beginRun(nc, world.startTs, runId);
+  const faults = new FaultWatch(nc);
+  const refused: RefusedAction[] = [];
+  const interrupted: FleetRun['interrupted'] = [];
+  try {
+    for (;;) {
+      await faults.beginAttempt();
+      const attempt = { runId: `run-${randomUUID().slice(0, 8)}`, world: createWorld(scenario, { seed: opts.seed }) };
+      try {
+        // After a fault, the fleet may need a while to take directives again (JetStream recovering, a new leader).
+        const beginUntil = interrupted.length > 0 ? Date.now() + (opts.recoverTimeoutMs ?? 120_000) : 0;
+        const run = await playOnce(nc, scenario, opts, { ...attempt, beginUntil }, faults, refused);
+        return { ...run, interrupted };
+      } catch (err) {
+        if (!(err instanceof RunInterrupted)) throw err;
+        const atS = (attempt.world.now() - attempt.world.startTs) / 1000;
+        interrupted.push({ runId: attempt.runId, reason: err.message, atS });
+        if (interrupted.length > (opts.maxReplays ?? 3)) throw new Error(`the run was interrupted ${interrupted.length} times; last: ${err.message}`);
+        opts.onInterrupt?.(err.message, atS);
+        await faults.recovered(Date.now(), opts.recoverTimeoutMs ?? 120_000);
+      }
+    }
+  } finally {
+    faults.stop();
+  }
+}
+
+/**
+ * One attempt at a run. The decisions of a run come from an attempt no fault touched: the
+ * fleet is deterministic for a seed, so an attempt played again from the start on a recovered
+ * fleet decides what an undisturbed run decides (the start is the only checkpoint today).
+ */
+async function playOnce(
+  nc: NatsConnection, scenario: Scenario, opts: FleetRunOptions, attempt: { runId: string; world: World; beginUntil: number },
+  faults: FaultWatch, refusedActions: RefusedAction[],
+): Promise<Omit<FleetRun, 'interrupted'>> {
+  const { runId, world } = attempt;
+  await guarded(faults, () => retrying(attempt.beginUntil, 'the catalogue not written', () => writeCatalog(nc, world)));
+  await guarded(faults, () => retrying(attempt.beginUntil, 'begin-run not applied', (n) => beginRun(nc, world.startTs, runId, n)));
 
   const onsetTs = scenario.expect.onsetS === null ? world.startTs : world.startTs + scenario.expect.onsetS * 1000;
   const incidents = new Map<string, Incident>();
@@ -87,8 +131,7 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   const pending: Action[] = [];
   // Fencing (DESIGN §7): an action from an orchestrator that no longer holds the lease is refused.
   const fence = new LeaseFence();
-  const leaseWatch = await watchLease(nc, fence);
-  const refusedActions: RefusedAction[] = [];
+  const leaseWatch = await guarded(faults, () => watchLease(nc, fence));
   listen<Action>(Subjects.action.filter, Subjects.action.schema, (action) => {
     const refused = fence.admit(action);
     if (refused !== null) { refusedActions.push({ actionId: action.actionId, leaseRevision: action.leaseRevision ?? null, reason: refused }); return; }
@@ -124,7 +167,7 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
 
   const t0 = performance.now();
   let lastProgress = t0;
-  let leader = await currentLeader(nc);
+  let leader = await guarded(faults, () => currentLeader(nc));
   const tickMs = world.tickS * 1000;
   const ahead = Math.max(1, opts.pipeline ?? scenario.pipeline) * tickMs;
   const stallMs = opts.stallTimeoutMs ?? 30_000;
@@ -134,9 +177,10 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
       // it issued up to then is applied first (pipeline 1: strict lock-step).
       const next = world.now() + tickMs;
       if (next - ahead > world.startTs) {
-        leader = await waitForOrchestrator(nc, watermarks, next - ahead, leader, stallMs);
+        leader = await waitForOrchestrator(nc, watermarks, next - ahead, leader, stallMs, faults);
         applyDue(next - ahead);
       }
+      faults.check();
       const tick = world.step();
       nc.publish(Subjects.simTick.subject(), JSON.stringify({ runId, ts: tick.ts, samples: tick.samples }));
       if (opts.tickDelayMs) await new Promise((r) => setTimeout(r, opts.tickDelayMs));
@@ -145,7 +189,8 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
         opts.onProgress(world, (lastProgress - t0) / 1000);
       }
     }
-    leader = await waitForOrchestrator(nc, watermarks, world.now(), leader, stallMs);
+    leader = await waitForOrchestrator(nc, watermarks, world.now(), leader, stallMs, faults);
+    faults.check();
   } finally {
     for (const s of subs) s.unsubscribe();
     leaseWatch.stop();
@@ -159,45 +204,14 @@ export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, op
   };
 }
 
-/**
- * Resolves when the leading orchestrator's watermark reaches `ts`: woken by each orchestrator
- * watermark (no polling); every second it re-reads the leader lease (a standby may have taken
- * over) and it fails after `stallMs` without progress.
- */
-async function waitForOrchestrator(nc: NatsConnection, marks: WatermarkBoard, ts: number, leader: string | null, stallMs: number): Promise<string | null> {
-  const start = performance.now();
-  let current = leader;
-  for (;;) {
-    if (current !== null && marks.get(current) >= ts) return current;
-    await marks.next(1000);
-    if (current !== null && marks.get(current) >= ts) return current;
-    if (performance.now() - start > stallMs) {
-      throw new Error(`the fleet stalled: no orchestrator watermark for ${new Date(ts).toISOString()} after ${stallMs} ms (leader ${current ?? 'none'}); is every agent up? ('vigil ps')`);
-    }
-    // A lease read that fails (a cluster re-electing the bucket's leader) keeps the leader known so far.
-    if (current === null || performance.now() - start > 1000) current = await currentLeader(nc).catch(() => current);
-  }
-}
-
-/** The latest watermark of each orchestrator, with a way to wait for the next one. */
-class WatermarkBoard {
-  readonly #marks = new Map<string, number>();
-  #wake: (() => void) | null = null;
-
-  set(agentId: string, ts: number): void {
-    this.#marks.set(agentId, Math.max(this.get(agentId), ts));
-    this.#wake?.();
-  }
-
-  get(agentId: string): number { return this.#marks.get(agentId) ?? 0; }
-
-  /** Resolves at the next watermark, or after `timeoutMs`. */
-  next(timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
-      function done(): void { clearTimeout(timer); resolve(); }
-      this.#wake = () => { this.#wake = null; done(); };
-    });
+/** Runs `step`; when it fails after a fault, the attempt is interrupted (RunInterrupted), not failed. */
+async function guarded<T>(faults: FaultWatch, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof RunInterrupted) throw err;
+    if (faults.fault() !== null) throw new RunInterrupted(`${faults.fault()} (${errorMessage(err)})`);
+    throw err;
   }
 }
 
@@ -232,6 +246,19 @@ async function writeCatalog(nc: NatsConnection, world: World): Promise<void> {
 }
 
 /** begin-run on every live agent, through the leading orchestrator; fails naming those that did not acknowledge. */
-async function beginRun(nc: NatsConnection, startTs: number, runId: string): Promise<void> {
-  await applyDirective(nc, 'begin-run', { runId, startTs }, { tier: ALL, kind: ALL, agentId: ALL }, 'sim', `${runId}-begin`);
+async function beginRun(nc: NatsConnection, startTs: number, runId: string, attempt: number): Promise<void> {
+  await applyDirective(nc, 'begin-run', { runId, startTs }, { tier: ALL, kind: ALL, agentId: ALL }, 'sim', `${runId}-begin-${attempt}`);
+}
+
+/** Runs `step` (attempt 1, 2, ...) until it succeeds or, once `until` (wall ms) has passed, fails with its error. */
+async function retrying<T>(until: number, what: string, step: (attempt: number) => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await step(n);
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      process.emitWarning(`vigil sim: ${what} yet after a fault (${errorMessage(err)}); retrying`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 }

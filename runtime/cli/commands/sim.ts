@@ -65,6 +65,7 @@ export function registerSim(program: Command): void {
         stallTimeoutMs: Number(opts.stallTimeout),
         tickDelayMs: Number(opts.tickDelay),
         pipeline: opts.pipeline === undefined ? undefined : Number(opts.pipeline),
+        onInterrupt: (reason, atS) => { if (!opts.quiet) process.stderr.write(`\nrun interrupted at ${atS.toFixed(0)} s (${reason}): playing it again from the start once the fleet is back\n`); },
         onProgress: (world, wallSeconds) => {
           progress.update(formatProgress({ scenario: scenario.name, elapsedS: (world.now() - world.startTs) / 1000, totalS: scenario.durationS, wallSeconds, metrics: world.metrics() }));
         },
@@ -84,6 +85,7 @@ export function registerSim(program: Command): void {
         impacts: fleet.impacts,
         actionLog: fleet.world.actionLog(),
         refusedActions: fleet.refusedActions,
+        interrupted: fleet.interrupted,
         incidents: fleet.incidents.map((i) => ({ id: i.id, service: i.service, pattern: i.pattern, rootCause: i.rootCause.service, status: i.status })),
         runs,
       };
