@@ -54,6 +54,10 @@ export function registerUp(program: Command): void {
       const envOverrides = agentOverridesFromEnv(process.env.VIGIL_AGENT_CONFIG);
       // A supervisor killed with -9 may have left processes behind: end them, never run two copies.
       const left = running ? orphansOfFleetFile(running) : [];
+      // Clients of the previous fleet (a scenario under way, a dashboard) reconnect with the
+      // passwords they hold: the fleet that replaces a killed one keeps its credentials.
+      const keepCredentials = left.length > 0 && existsSync(join(env.home, 'credentials.json'));
+      if (keepCredentials) process.env.VIGIL_CREDENTIALS ??= join(env.home, 'credentials.json');
       if (left.length > 0) {
         if (!opts.json) process.stderr.write(`ending ${left.length} process(es) of the previous fleet: ${left.map((o) => `${o.what} (pid ${o.pid})`).join(', ')}\n`);
         await endProcesses(left);
