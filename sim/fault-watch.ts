@@ -26,7 +26,8 @@ export class FaultWatch {
   /** Heartbeats that were not JSON or not the contract (skipped). */
   ignored = 0;
 
-  constructor(private readonly nc: NatsConnection) {
+  /** `interrupts` false: faults are still seen, but never interrupt an attempt (the fleet's own failover decides the run). */
+  constructor(private readonly nc: NatsConnection, private readonly interrupts = true) {
     this.#sub = nc.subscribe(Subjects.heartbeat.filter, { callback: (err, msg) => { if (!err) this.heartbeat(msg.subject, msg.data); } });
     void (async () => {
       for await (const s of nc.status()) {
@@ -38,11 +39,12 @@ export class FaultWatch {
   }
 
   /** The fault that interrupted this attempt, if any. */
-  fault(): string | null { return this.#fault; }
+  fault(): string | null { return this.interrupts ? this.#fault : null; }
 
   /** Throws RunInterrupted when the attempt saw a fault. */
   check(): void {
-    if (this.#fault !== null) throw new RunInterrupted(this.#fault);
+    const fault = this.fault();
+    if (fault !== null) throw new RunInterrupted(fault);
   }
 
   /**

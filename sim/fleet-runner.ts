@@ -44,7 +44,10 @@ export interface FleetRunOptions {
   pipeline?: number;
   /** Wall milliseconds to wait between ticks, to watch a run live (default 0: as fast as the fleet goes). */
   tickDelayMs?: number;
-  /** Attempts a run may lose to faults before it fails (default 3). */
+  /**
+   * Attempts a run may lose to faults before it fails (default 3). 0: a fault never interrupts
+   * the run, the fleet's own recovery (a standby orchestrator, restored snapshots) decides it.
+   */
   maxReplays?: number;
   /** How long the fleet may take to come back after a fault (wall ms, default 120 s). */
   recoverTimeoutMs?: number;
@@ -63,7 +66,7 @@ const decoder = new TextDecoder();
  */
 export async function runThroughFleet(nc: NatsConnection, scenario: Scenario, opts: FleetRunOptions = {}): Promise<FleetRun> {
   await assertSimulationFleet(nc);
-  const faults = new FaultWatch(nc);
+  const faults = new FaultWatch(nc, (opts.maxReplays ?? 3) > 0);
   const refused: RefusedAction[] = [];
   const interrupted: FleetRun['interrupted'] = [];
   try {

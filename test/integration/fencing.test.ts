@@ -44,7 +44,8 @@ describe('fencing: two orchestrators, the leader hung past its lease', () => {
       await waitFor('orchestrator-2 registered', async () => (await fleet.rows()).some((r) => r.agentId === 'orchestrator-2' && r.status === 'healthy'), 15_000, 100);
       expect(await currentLeader(nc)).toBe('orchestrator-1');
       const before = await leaseRecord(nc);
-      const running = fleet.cli('sim', 'run', 'cpu-spike', '--json', '--tick-delay', '10', '--stall-timeout', '60000');
+      // --max-replays 0: the failover itself must carry the run, not a replay of it.
+      const running = fleet.cli('sim', 'run', 'cpu-spike', '--json', '--tick-delay', '10', '--stall-timeout', '60000', '--max-replays', '0');
       let ticks = 0;
       const tickSub = nc.subscribe(Subjects.simTick.subject(), { callback: () => { ticks++; } });
       await waitFor('the run under way', () => ticks >= 40, 30_000, 20);

@@ -84,7 +84,8 @@ describe('orchestrator: durable runs on a real fleet', () => {
   it('orchestrator: kill -9 while a remediation is validating; the restarted one finishes or rolls back, each action applied once', async () => {
     const audit: AuditEvent[] = [];
     const sub = nc.subscribe(Subjects.audit.filter, { callback: (_e, m) => { audit.push(m.json<AuditEvent>()); } });
-    const running = fleet.cli('sim', 'run', 'bad-deploy', '--json', '--tick-delay', '20', '--stall-timeout', '60000');
+    // --max-replays 0: the restarted orchestrator itself must finish the run, not a replay of it.
+    const running = fleet.cli('sim', 'run', 'bad-deploy', '--json', '--tick-delay', '20', '--stall-timeout', '60000', '--max-replays', '0');
     const validating = await waitFor('a remediation entering postValidation', () =>
       audit.find((e) => e.machine === 'remediation' && e.to === 'postValidation'), 90_000, 20);
     const before = (await fleet.rows()).find((r) => r.kind === 'orchestrator')!;
@@ -107,7 +108,7 @@ describe('orchestrator: durable runs on a real fleet', () => {
       const leader = await currentLeader(nc);
       expect(leader).toBe('orchestrator-1');
       // The supervisor must not bring orchestrator-1 back during the test: hold it, then kill it.
-      const running = fleet.cli('sim', 'run', 'cpu-spike', '--json', '--tick-delay', '10', '--stall-timeout', '60000');
+      const running = fleet.cli('sim', 'run', 'cpu-spike', '--json', '--tick-delay', '10', '--stall-timeout', '60000', '--max-replays', '0');
       let ticks = 0;
       const tickSub = nc.subscribe(Subjects.simTick.subject(), { callback: () => { ticks++; } });
       await waitFor('the run under way', () => ticks >= 40, 30_000, 20);

@@ -43,10 +43,11 @@ export function registerSim(program: Command): void {
     .option('--baseline', 'also run it with no automation, a Kubernetes HPA on CPU and an HPA on requests per instance, side by side')
     .option('--stall-timeout <ms>', 'fail when the fleet makes no progress for this long', '30000')
     .option('--tick-delay <ms>', 'wall time between ticks, to watch a run live', '0')
+    .option('--max-replays <n>', 'times a run may be played again from its start after a fault (an agent restarted, nats-server lost); 0: a fault does not interrupt it', '3')
     .option('--pipeline <ticks>', "ticks the simulator may run ahead of the orchestrator (default: the scenario's, usually 1)")
     .option('--json', 'print one JSON object')
     .option('--quiet', 'no progress lines on stderr')
-    .action(async (name: string, opts: { seed?: string; baseline?: boolean; stallTimeout: string; tickDelay: string; pipeline?: string; json?: boolean; quiet?: boolean }, cmd: Command) => {
+    .action(async (name: string, opts: { seed?: string; baseline?: boolean; stallTimeout: string; tickDelay: string; maxReplays: string; pipeline?: string; json?: boolean; quiet?: boolean }, cmd: Command) => {
       const seed = opts.seed === undefined ? undefined : Number(opts.seed);
       if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed ${opts.seed}: must be an integer`);
       const scenario = readScenario(name, seed);
@@ -64,6 +65,7 @@ export function registerSim(program: Command): void {
         seed,
         stallTimeoutMs: Number(opts.stallTimeout),
         tickDelayMs: Number(opts.tickDelay),
+        maxReplays: replaysOption(opts.maxReplays),
         pipeline: opts.pipeline === undefined ? undefined : Number(opts.pipeline),
         onInterrupt: (reason, atS) => { if (!opts.quiet) process.stderr.write(`\nrun interrupted at ${atS.toFixed(0)} s (${reason}): playing it again from the start once the fleet is back\n`); },
         onProgress: (world, wallSeconds) => {
@@ -92,4 +94,11 @@ export function registerSim(program: Command): void {
       output(Boolean(opts.json), report, () => formatReport(report as ScenarioReport));
     });
   registerSuite(sim);
+}
+
+/** --max-replays: a whole number from 0. */
+function replaysOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--max-replays ${value}: must be a whole number (0 or more)`);
+  return n;
 }
