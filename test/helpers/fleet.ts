@@ -8,6 +8,8 @@ import type { AgentRow } from '../../runtime/nats/registry.js';
 import { Supervisor } from '../../runtime/supervisor/supervisor.js';
 import { waitForFleet } from '../../runtime/cli/commands/ps.js';
 import { REPO_ROOT, startTestNats, type TestNats } from './nats-server.js';
+import { currentLeader } from '../../runtime/nats/leader.js';
+import { waitFor } from './wait.js';
 
 /** A real fleet for a test file: nats-server on a random port and one OS process per agent. */
 export interface TestFleet {
@@ -32,6 +34,10 @@ export async function startTestFleet(opts: { scale?: Partial<Record<string, numb
   const expected = agents.reduce((n, a) => n + a.count, 0);
   const operator = await nats.connect('operator');
   await waitForFleet(operator, expected, 60_000);
+  // Healthy is not leading yet: on a loaded machine the lease may be taken seconds later.
+  if (agents.some((a) => a.kind === 'orchestrator' && a.count > 0)) {
+    await waitFor('an orchestrator holding the leader lease', async () => (await currentLeader(operator).catch(() => null)) ?? undefined, 60_000, 200);
+  }
   const { readRegistry } = await import('../../runtime/nats/registry.js');
   return {
     nats, supervisor,
