@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetachedFleet, type RunJson } from '../helpers/faults.js';
 import { everyAgentKind, killSupervisor, restartNatsServer } from './fault-cases.js';
 
-const SCENARIO = process.env.VIGIL_FAULT_SCENARIO ?? 'bad-deploy';
+const SCENARIO = process.env.VIGIL_FAULT_SCENARIO ?? 'cpu-spike';
 const SEED = 7;
-/** Mid-scenario: bad-deploy and flash-crowd have 240 and 360 ticks. */
+/** Mid-scenario: cpu-spike and bad-deploy have 240 ticks, flash-crowd 360. */
 const AT_TICK = 100;
 
 /**

@@ -13,7 +13,7 @@ describe('a scenario survives a collector crash and a nats-server restart', () =
   beforeAll(async () => {
     await fleet.up();
     await fleet.healthy();
-    const undisturbed = await fleet.runWith('bad-deploy', 7, null, () => undefined);
+    const undisturbed = await fleet.runWith('cpu-spike', 7, null, () => undefined);
     expect(undisturbed.interrupted).toEqual([]);
     expected = undisturbed.actions;
     expect(expected.length).toBeGreaterThan(0);
@@ -23,7 +23,7 @@ describe('a scenario survives a collector crash and a nats-server restart', () =
   for (const fault of [killAgent('collector'), restartNatsServer]) {
     it(`${fault.name} at tick 100 of 240: the same actions`, async () => {
       await fleet.healthy();
-      const run = await fleet.runWith('bad-deploy', 7, 100, () => fault.inflict(fleet));
+      const run = await fleet.runWith('cpu-spike', 7, 100, () => fault.inflict(fleet));
       expect(run.actions).toEqual(expected);
       expect(run.interrupted.length, 'the fault was seen and the run played again').toBeGreaterThanOrEqual(1);
     }, 300_000);
