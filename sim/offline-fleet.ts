@@ -11,6 +11,7 @@ import { resolveConfig } from '../runtime/host/config.js';
 import { DetectorCore } from '../agents/base/detector/brain.js';
 import { DetectorConfig } from '../agents/base/detector/index.js';
 import { cleanBatch, metaFor } from '../agents/base/filter/brain.js';
+import { AdaptiveSampler, DEFAULT_SAMPLING } from '../agents/base/filter/sampler.js';
 import { Aggregator } from '../agents/intermediate/aggregator/brain.js';
 import { Correlator, type CatalogSnapshot } from '../agents/intermediate/correlator/brain.js';
 import { Predictor } from '../agents/intermediate/predictor/brain.js';
@@ -20,15 +21,21 @@ import { runReportFrom, type RunReport } from './report.js';
 import { createWorld, type Scenario, type World } from './world.js';
 
 /** The outcome of an in-process run, shaped like the fleet runner's. */
-export interface OfflineFleetRun { report: RunReport; world: World; wallSeconds: number; incidents: Incident[]; actions: Action[] }
+export interface OfflineFleetRun {
+  report: RunReport; world: World; wallSeconds: number; incidents: Incident[]; actions: Action[];
+  /** With sampling: samples the filter kept and saw. */
+  sampled?: { kept: number; seen: number };
+}
 
 /** Plays a scenario through the brains in-process. Deterministic for a seed. */
-export function runOfflineFleet(scenario: Scenario, opts: { seed?: number } = {}): OfflineFleetRun {
+export function runOfflineFleet(scenario: Scenario, opts: { seed?: number; sampling?: boolean } = {}): OfflineFleetRun {
   const t0 = performance.now();
   const world = createWorld(scenario, { seed: opts.seed });
   const entries = new Map<string, CatalogEntry>(world.catalog().map((e) => [e.service, e]));
   const catalog = { get: (s: string) => entries.get(s), all: () => [...entries.values()] };
   const snapshot: CatalogSnapshot = { topology: (s) => entries.get(s), services: [...entries.keys()] };
+  // The filter's adaptive sampling, as `filter.sampling.enabled` turns it on in the fleet.
+  const sampler = opts.sampling ? new AdaptiveSampler({ ...DEFAULT_SAMPLING, enabled: true }) : undefined;
   const detector = new DetectorCore(resolveConfig('detector', DetectorConfig));
   const aggregator = new Aggregator();
   const correlator = new Correlator();
@@ -56,7 +63,7 @@ export function runOfflineFleet(scenario: Scenario, opts: { seed?: number } = {}
     const { ts, samples } = world.step();
     const alerts: Alert[] = [];
     for (const raw of rawBatches(samples, Number.POSITIVE_INFINITY)) {
-      const { clean } = cleanBatch(raw, metaFor(entries.get(raw.service)));
+      const { clean } = cleanBatch(raw, metaFor(entries.get(raw.service)), sampler);
       if (!clean) continue;
       for (const a of detector.observe(cleanSamples(clean))) alerts.push(a);
       aggregator.observe(clean);
@@ -91,5 +98,7 @@ export function runOfflineFleet(scenario: Scenario, opts: { seed?: number } = {}
   }
   const rootCause = [...incidents.values()][0]?.rootCause.service ?? null;
   const report = runReportFrom(world, { detectedAt, rootCause });
-  return { report, world, wallSeconds: (performance.now() - t0) / 1000, incidents: [...incidents.values()], actions };
+  const sampled = sampler ? { seen: Object.values(sampler.counts).reduce((a, b) => a + b, 0), kept: 0 } : undefined;
+  if (sampled && sampler) sampled.kept = sampled.seen - sampler.counts.dropped;
+  return { report, world, wallSeconds: (performance.now() - t0) / 1000, incidents: [...incidents.values()], actions, ...(sampled ? { sampled } : {}) };
 }

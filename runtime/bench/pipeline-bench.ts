@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 /**
- * `npm run bench [-- --json]`: samples per second through collector -> filter -> detector ->
- * aggregator (four agent processes over a real nats-server), one hop of raw NATS with the very
- * raw-batch payloads the collector sends, in the same run, their ratio, and each agent's
- * resident memory idle and under the load. Loopback only, bounded.
+ * `npm run bench [-- --json] [-- --sampling]`: samples per second through collector -> filter ->
+ * detector -> aggregator (four agent processes over a real nats-server), one hop of raw NATS with
+ * the very raw-batch payloads the collector sends, in the same run, their ratio, and each agent's
+ * resident memory idle and under the load. With --sampling the filter's adaptive sampling is on
+ * and the share of samples it passed on is printed. Loopback only, bounded.
  */
+import { endpointSubject } from '../contracts/index.js';
 import type { Role } from '../supervisor/credentials.js';
 import { BenchFleet } from './bench-fleet.js';
 import { drivePipeline, rawHop } from './pipeline-run.js';
@@ -20,13 +22,15 @@ const round = (x: number, digits = 0): number => Math.round(x * 10 ** digits) / 
 async function main(): Promise<void> {
   const fleet = await BenchFleet.start();
   try {
-    for (const kind of PIPELINE) fleet.spawnAgent(kind);
+    const sampling = process.argv.includes('--sampling');
+    for (const kind of PIPELINE) fleet.spawnAgent(kind, undefined, kind === 'filter' && sampling ? { VIGIL_AGENT_CONFIG: JSON.stringify({ sampling: { enabled: true } }) } : {});
     const op = await fleet.connect('operator');
     await fleet.waitReady(op);
     await new Promise((r) => setTimeout(r, 1000)); // let start-up garbage settle before reading idle memory
     const idle = Object.fromEntries(fleet.processes().map((p) => [p.kind, rssMb(p.pid)]));
     const piped = await drivePipeline(op, WORKLOAD, { ticks: TICKS, maxS: 60, inFlightSamples: 20_000, aggregators: 1, warmupTicks: 50 });
     const load = Object.fromEntries(fleet.processes().map((p) => [p.kind, peakRssMb(p.pid)]));
+    const filterState = (await op.request(endpointSubject('filter', 'filter-1', 'state'), '', { timeout: 5000 })).json<{ sampling: { keptShare: number } }>();
     const op2 = await fleet.connect('operator');
     const raw = await rawHop(op, op2, WORKLOAD, piped.ticks * WORKLOAD.services);
     await op2.close();
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
       rawMsgsPerS: round(raw.msgsPerS),
       ratio: round(piped.samplesPerS / raw.samplesPerS, 3),
       rssMbByKind: Object.fromEntries(PIPELINE.map((k) => [k, { idle: round(idle[k], 1), load: round(load[k], 1) }])),
+      sampling, keptShare: round(filterState.sampling.keptShare, 3),
     };
     if (process.argv.includes('--json')) { process.stdout.write(`${JSON.stringify(result)}\n`); return; }
     process.stdout.write([
@@ -45,6 +50,7 @@ async function main(): Promise<void> {
       `raw NATS, one hop of the same raw batches:              ${result.rawSamplesPerS.toLocaleString('en')} samples/s (${result.rawMsgsPerS.toLocaleString('en')} msgs/s)`,
       `ratio pipeline / raw NATS:                              ${result.ratio}`,
       `agent RSS, MB (idle / peak under load):                 ${PIPELINE.map((k) => `${k} ${result.rssMbByKind[k].idle} / ${result.rssMbByKind[k].load}`).join(', ')}`,
+      `adaptive sampling in the filter:                        ${sampling ? `on, ${(100 * result.keptShare).toFixed(1)} % of the samples passed on to the detector` : 'off (--sampling turns it on)'}`,
     ].join('\n') + '\n');
   } finally {
     await fleet.stop();

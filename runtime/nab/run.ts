@@ -8,6 +8,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import {
   createDetector, DETECTOR_NAMES, sensitivityForThreshold, thresholdForSensitivity, type DetectorName,
 } from '../../agents/base/detector/brains/index.js';
+import { AdaptiveSampler, DEFAULT_SAMPLING } from '../../agents/base/filter/sampler.js';
 import { readNabCsv, type NabSeries } from './csv.js';
 import { NAB_PROFILES, PROFILE_NAMES, normalise, probationaryPeriod, scoreFile, type NabProfileName } from './score.js';
 import { loadLabels, windowRows, type RowWindow } from './windows.js';
@@ -26,6 +27,8 @@ export interface NabOptions {
   threshold?: number;
   /** Seed of randomised detectors (default 1). */
   seed?: number;
+  /** Thin each file with the filter's adaptive sampling first (dropped rows score 0). */
+  sampling?: boolean;
 }
 
 /** One scored file. */
@@ -48,6 +51,8 @@ export interface NabReport extends Record<NabProfileName, number> {
   threshold: number;
   seconds: number;
   perFile: NabFileReport[];
+  /** With sampling: the share of the rows the detector saw. */
+  keptShare?: number;
 }
 
 /** Runs the detector over every file and scores it; throws an Error naming a bad path or file. */
@@ -61,17 +66,21 @@ export async function runNab(options: NabOptions): Promise<NabReport> {
   const out = options.out ?? 'nab-results';
   const perFile: NabFileReport[] = [];
   const raw = Object.fromEntries(PROFILE_NAMES.map((p) => [p, 0])) as Record<NabProfileName, number>;
+  let kept = 0;
   for await (const { key, category, name, series, windows } of nabFiles(options.data, options.labels)) {
-    const scores = scoreSeries(detector, series.values, series.times, threshold, options.seed ?? 1);
+    const keep = options.sampling ? sampledRows(series.values, series.times) : undefined;
+    kept += keep ? keep.filter(Boolean).length : series.values.length;
+    const scores = scoreSeries(detector, series.values, series.times, threshold, options.seed ?? 1, keep);
     await writeResult(join(out, category, `${detector}_${name}`), series.timestamps, series.values, scores);
     perFile.push(fileReport(key, scores, windows, threshold));
     for (const p of PROFILE_NAMES) raw[p] += perFile[perFile.length - 1].raw[p];
   }
   const windows = perFile.reduce((a, f) => a + f.windows, 0);
+  const rows = perFile.reduce((a, f) => a + f.rows, 0);
   const scores = Object.fromEntries(PROFILE_NAMES.map((p) => [p, normalise(raw[p], windows, NAB_PROFILES[p])])) as Record<NabProfileName, number>;
   return {
-    detector, files: perFile.length, windows, rows: perFile.reduce((a, f) => a + f.rows, 0), threshold, ...scores,
-    seconds: (performance.now() - started) / 1000, perFile,
+    detector, files: perFile.length, windows, rows, threshold, ...scores,
+    seconds: (performance.now() - started) / 1000, perFile, ...(options.sampling ? { keptShare: kept / Math.max(1, rows) } : {}),
   };
 }
 
@@ -105,13 +114,25 @@ export async function* nabFiles(data: string, labelsPath: string): AsyncGenerato
  * Streams one series through a fresh brain. The warm-up is NAB's probationary period
  * (as NAB passes it to every detector) and the gate follows `threshold`.
  */
-export function scoreSeries(detector: DetectorName, values: number[], times: number[], threshold: number, seed = 1): Float64Array {
+export function scoreSeries(detector: DetectorName, values: number[], times: number[], threshold: number, seed = 1, keep?: readonly boolean[]): Float64Array {
   const brain = createDetector(detector, {
-    seed, warmup: probationaryPeriod(values.length), sensitivity: sensitivityForThreshold(threshold),
+    seed, warmup: probationaryPeriod(keep ? keep.filter(Boolean).length : values.length), sensitivity: sensitivityForThreshold(threshold),
   });
   const scores = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) scores[i] = brain.observe(values[i], times[i]).score;
+  for (let i = 0; i < values.length; i++) if (!keep || keep[i]) scores[i] = brain.observe(values[i], times[i]).score;
   return scores;
+}
+
+/**
+ * The rows the filter's adaptive sampling keeps (agents/base/filter/sampler.ts). Its stable-series
+ * floor, one sample per 60 s at the simulator's 10-s samples, is kept at the same ratio: one per
+ * six median steps of the file.
+ */
+export function sampledRows(values: readonly number[], times: readonly number[]): boolean[] {
+  const steps = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+  const step = steps.length > 0 ? steps[Math.floor(steps.length / 2)] : 1000;
+  const sampler = new AdaptiveSampler({ ...DEFAULT_SAMPLING, enabled: true, maxGapS: (6 * step) / 1000 });
+  return values.map((v, i) => sampler.keep('nab', 'file', 'value', v, times[i]));
 }
 
 function fileReport(file: string, scores: Float64Array, windows: RowWindow[], threshold: number): NabFileReport {

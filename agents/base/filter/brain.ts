@@ -1,6 +1,7 @@
 import {
   BatchBuilder, Metrics, rawSampleAt, type CatalogEntry, type CleanBatch, type MetricName, type RawBatch, type RawUnit, type Sample, type ServiceMeta,
 } from '../../../runtime/contracts/index.js';
+import type { AdaptiveSampler } from './sampler.js';
 
 /** A sample the filter refused, with the reason (it goes to the DLQ). */
 export interface Rejected { sample: Sample; reason: string }
@@ -38,9 +39,10 @@ export function metaFor(entry: CatalogEntry | undefined): ServiceMeta {
 
 /**
  * Cleans one raw batch column by column: canonical units, finite in-range values. Pure; the
- * agent publishes `clean` (null when nothing survived) and DLQs `rejected`.
+ * agent publishes `clean` (null when nothing survived) and DLQs `rejected`. With a sampler,
+ * valid samples it drops (stable stretches) are left out of `clean`.
  */
-export function cleanBatch(raw: RawBatch, meta: ServiceMeta): { clean: CleanBatch | null; rejected: Rejected[] } {
+export function cleanBatch(raw: RawBatch, meta: ServiceMeta, sampler?: AdaptiveSampler): { clean: CleanBatch | null; rejected: Rejected[] } {
   const out = new BatchBuilder(raw.service);
   const rejected: Rejected[] = [];
   for (let i = 0; i < raw.value.length; i++) {
@@ -48,7 +50,9 @@ export function cleanBatch(raw: RawBatch, meta: ServiceMeta): { clean: CleanBatc
     const metric = raw.metrics[m];
     const result = normalise(metric, raw.value[i], raw.units[m]);
     if ('reason' in result) { rejected.push({ sample: rawSampleAt(raw, i), reason: result.reason }); continue; }
-    out.add(raw.instances[raw.instance[i]], metric, result.value, raw.ts[i]);
+    const instance = raw.instances[raw.instance[i]];
+    if (sampler && !sampler.keep(raw.service, instance, metric, result.value, raw.ts[i])) continue;
+    out.add(instance, metric, result.value, raw.ts[i]);
   }
   return { clean: out.size > 0 ? out.clean(meta) : null, rejected };
 }

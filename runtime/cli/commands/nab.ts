@@ -15,6 +15,7 @@ interface NabCommandOptions {
   out: string;
   json?: boolean;
   cv?: boolean;
+  sampling?: boolean;
 }
 
 /** Adds `nab --data <dir> --labels <file> [--detector auto] [--out nab-results] [--json]` to `program`. */
@@ -26,9 +27,10 @@ export function registerNabCommand(program: Command): void {
     .option('--detector <name>', `detector: ${DETECTOR_NAMES.join(', ')}`, 'auto')
     .option('--out <dir>', 'folder for the per-file result CSVs', 'nab-results')
     .option('--json', 'print one JSON object instead of a summary')
+    .option('--sampling', 'thin each file with the filter\'s adaptive sampling first (as `filter.sampling.enabled` does in the fleet) and print the share kept')
     .option('--cv', 'also choose the auto ensemble\'s weights and threshold leaving one category out, and print the held-out scores')
     .action(async (opts: NabCommandOptions) => {
-      const report = await runNab({ data: opts.data, labels: opts.labels, detector: opts.detector, out: opts.out });
+      const report = await runNab({ data: opts.data, labels: opts.labels, detector: opts.detector, out: opts.out, sampling: opts.sampling });
       const cv = opts.cv ? await runNabCv(opts.data, opts.labels) : undefined;
       if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary(report), ...(cv ? { cv: cvSummary(cv) } : {}) })}\n`);
       else process.stdout.write(formatReport(report, opts.out) + (cv ? formatCv(cv) : ''));
@@ -41,6 +43,7 @@ export function summary(r: NabReport): Record<string, number | string> {
     files: r.files, windows: r.windows, threshold: r.threshold,
     standard: r.standard, reward_low_FP_rate: r.reward_low_FP_rate, reward_low_FN_rate: r.reward_low_FN_rate,
     detector: r.detector, rows: r.rows, seconds: round(r.seconds),
+    ...(r.keptShare !== undefined ? { keptShare: round(r.keptShare) } : {}),
   };
 }
 
@@ -49,6 +52,7 @@ export function formatReport(r: NabReport, out: string): string {
   return [
     `NAB: detector ${r.detector}, ${r.files} files, ${r.rows} rows, ${r.windows} windows`,
     `threshold ${r.threshold} (same for every profile)`,
+    ...(r.keptShare !== undefined ? [`adaptive sampling: the detector saw ${(100 * r.keptShare).toFixed(1)} % of the rows`] : []),
     `  standard            ${r.standard.toFixed(2)}`,
     `  reward_low_FP_rate  ${r.reward_low_FP_rate.toFixed(2)}`,
     `  reward_low_FN_rate  ${r.reward_low_FN_rate.toFixed(2)}`,
