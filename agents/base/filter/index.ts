@@ -20,7 +20,7 @@ export const SamplingConfig = Type.Object({
 export default defineAgent({
   kind: 'filter',
   tier: 'base',
-  description: 'normalises units, rejects invalid samples to the DLQ, enriches from the service catalogue, thins stable series (opt-in)',
+  description: 'normalises units, rejects invalid samples to the DLQ, enriches from the service catalogue',
   consumes: [Subjects.raw],
   produces: [Subjects.clean],
   clock: 'upstream',
