@@ -6,6 +6,7 @@ import { applyDirective } from '../runtime/nats/directive-client.js';
 import { currentLeader } from '../runtime/nats/leader.js';
 import { errorMessage } from '../runtime/errors.js';
 import type { LeaseRecord } from '../runtime/host/lease.js';
+import { RETRY_HEADER } from '../runtime/host/durable-publish.js';
 import { LeaseFence } from './lease-fence.js';
 import { runReportFrom, type RunReport } from './report.js';
 import { createWorld, type Scenario, type World } from './world.js';
@@ -118,10 +119,18 @@ async function playOnce(
   const watermarks = new WatermarkBoard();
   const subs: Subscription[] = [];
   let ignored = 0;
+  const seenIds = new Set<string>();
   const listen = <T>(subject: string, schema: Parameters<typeof check>[0], fn: (m: T, subject: string) => void): void => {
     subs.push(nc.subscribe(subject, {
       callback: (err, msg) => {
         if (err) return;
+        // An event re-sent for its stream (runtime/host/durable-publish.ts) keeps its Nats-Msg-Id:
+        // counted once, whether the original or only the copy came through a dying node.
+        const msgId = msg.headers?.get('Nats-Msg-Id');
+        if (msgId) {
+          if (seenIds.has(msgId)) return;
+          seenIds.add(msgId);
+        } else if (msg.headers?.has(RETRY_HEADER)) return;
         // A message that is not JSON, or not the contract, is no part of the run: skip it.
         let body: unknown;
         try { body = JSON.parse(decoder.decode(msg.data)); } catch { ignored++; return; }
@@ -174,25 +183,31 @@ async function playOnce(
   const tickMs = world.tickS * 1000;
   const ahead = Math.max(1, opts.pipeline ?? scenario.pipeline) * tickMs;
   const stallMs = opts.stallTimeoutMs ?? 30_000;
+  // Ticks are core NATS: one in flight through a cluster node that dies is lost, and the run would
+  // wait for it for ever. The latest is sent again while the fleet makes no progress (the collector
+  // skips a tick it has seen).
+  let lastTick = '';
+  const resend = (): void => { if (lastTick) nc.publish(Subjects.simTick.subject(), lastTick); };
   try {
     while (!world.done()) {
       // Tick T may be computed once the orchestrator has seen T - pipeline ticks, and every action
       // it issued up to then is applied first (pipeline 1: strict lock-step).
       const next = world.now() + tickMs;
       if (next - ahead > world.startTs) {
-        leader = await waitForOrchestrator(nc, watermarks, next - ahead, leader, stallMs, faults);
+        leader = await waitForOrchestrator(nc, watermarks, next - ahead, leader, stallMs, faults, resend);
         applyDue(next - ahead);
       }
       faults.check();
       const tick = world.step();
-      nc.publish(Subjects.simTick.subject(), JSON.stringify({ runId, ts: tick.ts, samples: tick.samples }));
+      lastTick = JSON.stringify({ runId, ts: tick.ts, samples: tick.samples });
+      nc.publish(Subjects.simTick.subject(), lastTick);
       if (opts.tickDelayMs) await new Promise((r) => setTimeout(r, opts.tickDelayMs));
       if (opts.onProgress && performance.now() - lastProgress > 1000) {
         lastProgress = performance.now();
         opts.onProgress(world, (lastProgress - t0) / 1000);
       }
     }
-    leader = await waitForOrchestrator(nc, watermarks, world.now(), leader, stallMs, faults);
+    leader = await waitForOrchestrator(nc, watermarks, world.now(), leader, stallMs, faults, resend);
     faults.check();
   } finally {
     for (const s of subs) s.unsubscribe();

@@ -25,7 +25,7 @@ export default defineAgent({
   produces: [Subjects.raw, Subjects.alert],
   clock: 'self',
   config: CollectorConfig,
-  start({ bus, log, counters, advanceClock, agentId, connected }, initial) {
+  start({ bus, log, counters, advanceClock, agentId, connected, clock }, initial) {
     let config = initial;
     let timer: NodeJS.Timeout | undefined;
     const host = new HostMetrics();
@@ -101,6 +101,9 @@ export default defineAgent({
 
     bus.on(Subjects.simTick, (tick) => {
       if (config.mode !== 'sim') { counters.ignoredTicks = (counters.ignoredTicks ?? 0) + 1; return; }
+      // The simulator sends a tick again when the fleet makes no progress (a tick lost with a
+      // cluster node): one already seen is not published twice.
+      if (tick.ts <= clock.now()) { counters.duplicateTicks = (counters.duplicateTicks ?? 0) + 1; return; }
       publish(tick.samples);
       advanceClock(tick.ts);
     });
