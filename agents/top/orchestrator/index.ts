@@ -43,6 +43,8 @@ export default defineAgent({
     const lease = new Lease(await kvm.open(Buckets.lease, { allow_direct: true }), LEADER_LEASE_KEY, agentId, config.leaseTtlMs);
     const snapshots = new SnapshotStore(await kvm.open(Buckets.snapshots, { allow_direct: true }), log, () => readBucket(nats, Buckets.snapshots));
     let brain: OrchestratorBrain | null = null;
+    /** The machines of the last lease this process held, and its revision. */
+    let stoodDown: { brain: OrchestratorBrain; revision: number } | null = null;
     let directiveSeq = 0;
     const approvals = new Approvals(config.approvals, {
       brain: () => brain, publish: (out) => publish(out), audit: (e) => bus.emit(Subjects.audit, [e.runId], e),
@@ -76,13 +78,22 @@ export default defineAgent({
     const checkLease = async (): Promise<void> => {
       const wasLeader = lease.isLeader();
       const leads = await lease.tick();
-      if (leads && !wasLeader) {
+      if (leads && !wasLeader && stoodDown && stoodDown.revision === lease.leaseRevision()) {
+        // Taken back with the revision this process last held: nobody led in between (a change of
+        // holder adds one), so its own machines are newer than any snapshot. A lease read that
+        // failed while the buckets re-elected a leader (a cluster node died) ends here.
+        brain = stoodDown.brain;
+        stoodDown = null;
+        log.info('took the leader lease back: nobody led meanwhile, runs kept');
+      } else if (leads && !wasLeader) {
+        stoodDown = null;
         const { [APPROVALS_KEY]: waits, ...runs } = await snapshots.readAll();
         approvals.restore(waits, config.approvals);
         brain = newBrain(runs);
         log.info({ runs: snapshots.size() }, 'took the leader lease: runs restored');
         publish(brain.resume(clock.now()));
       } else if (!leads && wasLeader) {
+        stoodDown = brain ? { brain, revision: lease.leaseRevision() } : null;
         brain = null;
         log.warn('lost the leader lease: standing by');
       }
@@ -106,6 +117,7 @@ export default defineAgent({
         if (brain) publish(brain.releaseMonitoring()); // boosts of incidents left open must not carry into the new run
         snapshots.clear();
         approvals.clear();
+        stoodDown = null;
         if (brain) brain = newBrain();
       },
       directive: (d) => {
