@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Buckets, Streams } from '../../runtime/contracts/index.js';
 import { freePort } from '../../runtime/bench/bench-fleet.js';
 import { connectNats, type NatsConnection } from '../../runtime/nats/connect.js';
+import { readRegistry } from '../../runtime/nats/registry.js';
 import { loadCredentials } from '../../runtime/supervisor/credentials.js';
 import { readFleetFile } from '../../runtime/supervisor/fleet-file.js';
 import { CLI, runCli } from '../helpers/fleet.js';
@@ -30,7 +31,9 @@ async function stored(jsm: JetStreamManager): Promise<{ audit: number; events: n
 /**
  * Issue 13: the fleet on a three-node loopback cluster (streams and buckets with three
  * replicas); the node leading the buckets is killed in the middle of a scenario, and the run
- * ends with the decisions of an undisturbed run, every audit and event message stored.
+ * ends with the decisions of an undisturbed run, every audit and event message stored. The kill
+ * lands between two ticks (the simulator paused, the fleet idle): core NATS loses a data message
+ * in flight through a node that dies, which no test can make deterministic.
  */
 describe('NATS cluster: three nodes, R3 streams and buckets, a node killed mid-scenario', () => {
   const home = mkdtempSync(join(tmpdir(), 'vigil-cluster-'));
@@ -79,14 +82,36 @@ describe('NATS cluster: three nodes, R3 streams and buckets, a node killed mid-s
     const exited = new Promise<number>((r) => child.once('exit', (code) => r(code ?? -1)));
     // Mid-scenario: once the run has stored its first event.
     await waitFor('the first event of the run', async () => (await stored(jsm)).events > after.events, 90_000, 200);
+    // The data path is core NATS: a message in flight through the node that dies is lost (README).
+    // The node is killed between two ticks: the simulator paused, every agent's clock at its last tick.
+    process.kill(child.pid!, 'SIGSTOP');
+    let previous = '';
+    await waitFor('the fleet idle at the last tick', async () => {
+      const clocks = (await readRegistry(nc)).filter((r) => r.status !== 'down').map((r) => `${r.agentId}=${r.eventTs}`).sort().join(',');
+      const idle = clocks === previous;
+      previous = clocks;
+      return idle || undefined;
+    }, 60_000, 1200);
     const leader = (await jsm.streams.info(`KV_${Buckets.snapshots}`)).cluster?.leader;
     expect(leader).toMatch(/^vigil-[123]$/);
     const pid = readFleetFile(home)!.serverPids![Number(leader!.slice(-1)) - 1];
+    const agents = (await readRegistry(nc)).filter((r) => r.status !== 'down').length;
+    const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
+    // Every agent back on a live node (its heartbeat stored in the re-elected registry bucket), then the run goes on.
+    await waitFor('every agent heard from after the kill', async () => {
+      const rows = await readRegistry(nc).catch(() => []);
+      return rows.filter((r) => r.lastHeartbeat > killedAt).length >= agents || undefined;
+    }, 60_000, 500);
+    process.kill(child.pid!, 'SIGCONT');
     expect(await exited, stderr).toBe(0);
     expect(masked(stdout)).toEqual(reference);
-    const final = await waitFor('streams readable again', () => stored(jsm), 30_000, 500);
-    expect({ audit: final.audit - after.audit, events: final.events - after.events })
-      .toEqual({ audit: after.audit - before.audit, events: after.events - before.events });
+    // Events re-sent after the kill may still be on their way to the stream.
+    const expected = { audit: after.audit - before.audit, events: after.events - before.events };
+    const final = await waitFor('every audit and event message stored', async () => {
+      const now = await stored(jsm).catch(() => undefined);
+      return now && now.audit - after.audit >= expected.audit && now.events - after.events >= expected.events ? now : undefined;
+    }, 60_000, 500).catch(() => stored(jsm));
+    expect({ audit: final.audit - after.audit, events: final.events - after.events }).toEqual(expected);
   }, 300_000);
 });
