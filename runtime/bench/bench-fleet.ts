@@ -9,6 +9,7 @@ import { startNatsServer } from '../supervisor/nats-server.js';
 import { PACKAGE_ROOT, terminate } from '../supervisor/supervisor.js';
 
 import { freePort } from '../free-port.js';
+import { agentNodeArgs } from '../agent-node-args.js';
 
 export { freePort };
 
@@ -42,7 +43,7 @@ export class BenchFleet {
   spawnAgent(kind: Role, agentId = `${kind}-1`, env: Record<string, string> = {}): void {
     // VIGIL_BENCH_PROFILE=<dir>: every agent writes a CPU profile there (open it in Chrome DevTools).
     const profile = process.env.VIGIL_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.VIGIL_BENCH_PROFILE}`] : [];
-    const child = spawn(process.execPath, [...profile, join(PACKAGE_ROOT, 'dist', 'runtime', 'agent-main.js'), kind, agentId], {
+    const child = spawn(process.execPath, [...agentNodeArgs(), ...profile, join(PACKAGE_ROOT, 'dist', 'runtime', 'agent-main.js'), kind, agentId], {
       env: { ...process.env, VIGIL_NATS_URL: this.url, VIGIL_NATS_USER: kind, VIGIL_NATS_PASSWORD: this.creds[kind], VIGIL_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
