@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { agentNodeArgs } from '../agent-node-args.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { connectNats, hostPort, natsReachable, serverList, type NatsConnection } from '../nats/connect.js';
@@ -195,8 +196,8 @@ export class Supervisor {
   private spawnAgent(m: Managed): void {
     const { natsUrl, creds, home } = this.opts;
     const logFd = openSync(join(home, 'logs', `${m.agentId}.log`), 'a');
-    // VIGIL_AGENT_NODE_ARGS: extra node flags for the agents (e.g. --cpu-prof to profile a run).
-    const nodeArgs = (process.env.VIGIL_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // The agents' node flags, and VIGIL_AGENT_NODE_ARGS: extra ones (e.g. --cpu-prof to profile a run).
+    const nodeArgs = agentNodeArgs();
     const { VIGIL_AGENT_CONFIG: _inherited, ...inherited } = process.env;
     const overrides = this.opts.agentConfig?.(m.kind);
     const child = spawn(process.execPath, [...nodeArgs, AGENT_MAIN, m.kind, m.agentId], {
