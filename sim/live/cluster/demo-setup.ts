@@ -37,15 +37,16 @@ export function demoActuators(dir: string): ActuatorsConfig {
 
 /** The collector's live target: the balancer's gauges are what callers of the service see. */
 export function demoTarget(balancerUrl: string): Record<string, unknown> {
+  const gauge = (from: string, metric: string, unit: string): Record<string, unknown> => ({ from, metric, type: 'gauge', unit });
   return {
-    service: DEMO_SERVICE, instance: 'lb', url: `${balancerUrl}/metrics`, rates: {},
-    metrics: {
-      lb_rps: { metric: 'rps', unit: 'rps' },
-      lb_error_rate_percent: { metric: 'error_rate', unit: 'percent' },
-      lb_latency_p95_ms: { metric: 'latency_ms', unit: 'ms' },
-      lb_backends: { metric: 'instances', unit: 'count' },
-      lb_deploy_version: { metric: 'deploy_version', unit: 'count' },
-    },
+    service: DEMO_SERVICE, instance: 'lb', url: `${balancerUrl}/metrics`,
+    metrics: [
+      gauge('lb_rps', 'rps', 'rps'),
+      gauge('lb_error_rate_percent', 'error_rate', 'percent'),
+      gauge('lb_latency_p95_ms', 'latency_ms', 'ms'),
+      gauge('lb_backends', 'instances', 'count'),
+      gauge('lb_deploy_version', 'deploy_version', 'count'),
+    ],
   };
 }
 
