@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../runtime/free-port.js';
 import { CLI, useTestFleet } from '../helpers/fleet.js';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { startCliDaemon, type CliDaemon } from '../helpers/process.js';
@@ -10,10 +11,12 @@ import { waitFor } from '../helpers/wait.js';
 
 // The approval flow on real processes: the fleet's orchestrator holds a scale-out a policy
 // reserves to humans while the simulator plays cpu-spike; the notifier tells a webhook;
-// `vigil approve` lets it through (the simulator applies it), `vigil deny` and a deadline do not.
+// the dashboard lists it with the commands to decide; `vigil approve` lets it through (the simulator applies it), `vigil deny` and a deadline do not.
 const ctx = useTestFleet();
 let hook: HttpReceiver;
 let notifier: CliDaemon;
+let dashboard: CliDaemon;
+let dashboardUrl: string;
 let dir: string;
 
 interface Row { id: string; service: string; type: string; secondsLeft: number }
@@ -24,9 +27,13 @@ beforeAll(async () => {
   hook = await startHttpReceiver();
   writeFileSync(join(dir, 'vigil.json'), JSON.stringify({ notifications: { channels: [{ name: 'ops', type: 'webhook', url: `${hook.url}/vigil`, levels: [] }] } }));
   notifier = await startCliDaemon(ctx.fleet.nats, ['notify', 'run', '--config', join(dir, 'vigil.json')], /notifier ready/);
+  const port = await freePort();
+  dashboard = await startCliDaemon(ctx.fleet.nats, ['dashboard', '--port', String(port)], /dashboard at/);
+  dashboardUrl = `http://127.0.0.1:${port}`;
 }, 120_000);
 
 afterAll(async () => {
+  await dashboard?.stop();
   await notifier?.stop();
   await hook?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -57,6 +64,12 @@ async function pending(): Promise<Row[]> {
   return JSON.parse(r.stdout) as Row[];
 }
 
+/** The action ids the dashboard lists as waiting for approval. */
+async function onDashboard(): Promise<string[]> {
+  const snap = await (await fetch(`${dashboardUrl}/api/snapshot`)).json() as { approvals: { id: string }[] };
+  return snap.approvals.map((a) => a.id);
+}
+
 async function auditOf(runId: string): Promise<{ machine: string; to: string; detail?: Record<string, unknown> }[]> {
   const r = await ctx.fleet.cli('audit', runId, '--json');
   return JSON.parse(r.stdout) as { machine: string; to: string; detail?: Record<string, unknown> }[];
@@ -70,9 +83,11 @@ describe('approval gates (fleet, simulator, notifier, CLI)', () => {
     expect(row).toMatchObject({ service: 'api', type: 'scale-out' });
     const told = await waitFor('the webhook told of the approval', () => hook.received.find((r) => (r.body as { kind?: string }).kind === 'approval-requested'));
     expect((told.body as { summary: string }).summary).toContain(`vigil approve ${row.id}`);
+    await waitFor('the dashboard to list the pending approval', async () => (await onDashboard()).includes(row.id), 30_000, 250);
     const ok = await ctx.fleet.cli('approve', row.id, '--by', 'alice');
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('approved by alice');
+    await waitFor('the dashboard to drop the approved action', async () => !(await onDashboard()).includes(row.id), 30_000, 250);
     const report = await run;
     expect(report.actions.some((a) => a.type === 'scale-out' && a.service === 'api')).toBe(true);
     const trail = (await auditOf(row.id.replace(/_[^_]+$/, ''))).filter((e) => e.machine === 'approval');
@@ -100,5 +115,21 @@ describe('approval gates (fleet, simulator, notifier, CLI)', () => {
     const again = await ctx.fleet.cli('approve', row.id);
     expect(again.code).toBe(2); // no action waits by that id any more: an unknown id (README "Exit codes")
     expect(again.stderr).toContain(`no action ${row.id} waits for approval`);
+  }, 240_000);
+
+  it('a deadline nobody meets escalates: the action is refused, audited as expired, and the channel hears it as critical', async () => {
+    await setApprovals({ rules: [{ types: ['scale-out'] }], deadlineS: 3 });
+    const before = hook.received.length;
+    const run = playCpuSpike();
+    const [row] = await waitFor('a pending approval', async () => { const p = await pending(); return p.length > 0 && p; }, 120_000, 250);
+    const told = await waitFor('the webhook told of the expired approval', () => hook.received.slice(before)
+      .find((r) => (r.body as { kind?: string; key?: string }).kind === 'approval-expired' && JSON.stringify(r.body).includes(row.id)), 60_000);
+    expect(told.body).toMatchObject({ kind: 'approval-expired', severity: 'critical' });
+    expect((told.body as { summary: string }).summary).toContain('before its deadline: escalated');
+    await waitFor('the dashboard to drop the expired action', async () => !(await onDashboard()).includes(row.id), 30_000, 250);
+    const report = await run;
+    expect(report.actions.filter((a) => a.type === 'scale-out')).toEqual([]);
+    const expired = (await auditOf(row.id.replace(/_[^_]+$/, ''))).find((e) => e.machine === 'approval' && e.to === 'expired' && e.detail?.actionId === row.id);
+    expect(expired?.detail).toMatchObject({ escalate: true });
   }, 240_000);
 });

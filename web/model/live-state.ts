@@ -27,6 +27,8 @@ export interface ServiceTrack {
 export interface ImpactTrack { latest: Impact; lost: number; lastTs: number; maxUsers: number }
 export interface ActionRow { action: Action; result: ActionResult | null }
 export interface AgentTrack { hb: Heartbeat; inRate: number; outRate: number; prev: Heartbeat | null }
+/** An action waiting for a human (`vigil approve <id>` / `vigil deny <id>`), from the orchestrator's approval audit. */
+export interface PendingApprovalRow { id: string; service: string; type: string; params: unknown; reason: string; deadline: string; incidentId: string | null; ts: number }
 export interface TrendPoint { t: number; good: number; total: number; riskPerMin: number; open: number; worstP99: number }
 
 /**
@@ -51,6 +53,8 @@ export class LiveState {
   forecasts = new Map<string, Forecast>();
   actions: ActionRow[] = [];
   escalation = new Map<string, { level: string; who: string | null }>();
+  /** Actions held for a human decision, by action id: added on pending-approval, removed on any verdict. */
+  approvals = new Map<string, PendingApprovalRow>();
   audit: AuditEvent[] = [];
   agents = new Map<string, AgentTrack>();
   /** DLQ messages kept by the VIGIL_DLQ stream, per agent. */
@@ -63,7 +67,7 @@ export class LiveState {
     if (this.run?.runId === runId) return;
     this.run = { runId, startTs };
     this.now = startTs;
-    for (const m of [this.services, this.alerts, this.alertsById, this.alertRecords, this.incidents, this.impacts, this.forecasts, this.escalation, this.trend]) m.clear();
+    for (const m of [this.services, this.alerts, this.alertsById, this.alertRecords, this.incidents, this.impacts, this.forecasts, this.escalation, this.approvals, this.trend]) m.clear();
     this.actions = [];
     this.audit = [];
     this.#touch(startTs);
@@ -182,7 +186,20 @@ export class LiveState {
       const who = typeof e.detail?.who === 'string' ? e.detail.who : this.escalation.get(e.incidentId)?.who ?? null;
       this.escalation.set(e.incidentId, { level, who });
     }
+    if (e.machine === 'approval') this.#approval(e);
     this.#touch(e.ts);
+  }
+
+  /** One step of an approval (approval-gate.ts): a wait starts, or ends with a verdict. */
+  #approval(e: AuditEvent): void {
+    const d = e.detail ?? {};
+    const id = typeof d.actionId === 'string' ? d.actionId : null;
+    if (!id) return;
+    if (e.to !== 'pending-approval') { this.approvals.delete(id); return; }
+    this.approvals.set(id, {
+      id, service: e.service ?? 'unknown', type: typeof d.type === 'string' ? d.type : 'unknown', params: d.params ?? {},
+      reason: typeof d.reason === 'string' ? d.reason : '', deadline: typeof d.deadline === 'string' ? d.deadline : '', incidentId: e.incidentId ?? null, ts: e.ts,
+    });
   }
 
   heartbeat(hb: Heartbeat): void {

@@ -35,6 +35,7 @@ export function snapshot(state: LiveState, wallNow: number): Record<string, unkn
     services: services(state),
     incidents: incidents(state),
     alertLifecycle: alertLifecycle(state),
+    approvals: [...state.approvals.values()].sort((a, b) => a.deadline.localeCompare(b.deadline)),
     scaling: state.actions.filter((r) => SCALING.has(r.action.type)).slice(-20).reverse().map(actionView),
     actions: state.actions.slice(-30).reverse().map(actionView),
     forecasts: [...state.forecasts.values()]

@@ -50,6 +50,7 @@ export function operational(s) {
   const lifecycle = table('alert-lifecycle', ['Time', 'Alert', 'Level', 'Status', 'Fired', 'Incident', 'By'], lc.recent.map((r) =>
     `<tr data-alert="${esc(r.id)}"><td>${time(r.ts)}</td><td>${esc(r.service)} ${esc(r.metric)}</td><td>${dot(r.level === 'red' ? 'red' : 'orange')}</td><td><span class="tag st-${esc(r.status)}">${esc(r.status.replace('_', ' '))}</span> <small>${esc(r.event)}</small></td><td>${r.count}×</td><td>${r.incidentId ? `<a href="#/incident/${encodeURIComponent(r.incidentId)}">${esc(r.incidentId)}</a>` : '–'}</td><td>${esc(r.by ?? '')}${r.note ? ` <small>${esc(r.note)}</small>` : ''}</td></tr>`), 'No alert in this run (vigil alert ls)');
   return `
+  ${approvals(s.approvals ?? [])}
   <section class="panel"><h2>Services</h2>${services}</section>
   <section class="panel"><h2>Active alerts by incident</h2>${alerts}</section>
   <section class="panel"><h2>Alert lifecycle ${statuses}</h2>${lifecycle}</section>
@@ -57,6 +58,12 @@ export function operational(s) {
     <section class="panel"><h2>Scaling events</h2>${scaling}</section>
     <section class="panel"><h2>Forecasts</h2>${forecasts}</section>
   </div>`;
+}
+
+/** Actions a policy reserves to humans, waiting for `vigil approve` / `vigil deny` (shown on top while any waits). */
+function approvals(list) {
+  const rows = list.map((a) => `<tr data-approval="${esc(a.id)}"><td>${esc(a.service)}</td><td>${esc(a.type)} <small>${esc(JSON.stringify(a.params))}</small></td><td class="why">${esc(a.reason)}</td><td>${a.incidentId ? `<a href="#/incident/${encodeURIComponent(a.incidentId)}">${esc(a.incidentId)}</a>` : '–'}</td><td>${esc(a.deadline.slice(11, 19))} UTC</td><td><code>vigil approve ${esc(a.id)}</code><br><code>vigil deny ${esc(a.id)}</code></td></tr>`);
+  return `<section class="panel ${list.length > 0 ? 'attention' : ''}"><h2>Pending approvals <span class="tag" data-approvals="${list.length}">${list.length}</span></h2>${table('approvals', ['Service', 'Action', 'Why', 'Incident', 'Deadline', 'Decide'], rows, 'No action waits for approval')}</section>`;
 }
 
 function bar(v) {

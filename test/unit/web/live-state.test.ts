@@ -107,4 +107,28 @@ describe('dashboard live state', () => {
     expect(snap.alertLifecycle.counts).toEqual({ acknowledged: 1 });
     expect(snap.incidents[0].alerts).toMatchObject([{ status: 'acknowledged' }]);
   });
+
+  it('lists the actions waiting for approval until a verdict ends each wait, and renders them with the commands to decide', async () => {
+    const s = new LiveState();
+    s.beginRun('run-a', T0);
+    const step = (id: string, to: string, deadline = '2026-01-05T10:10:00.000Z') => s.auditEvent({
+      runId: 'run-a', machine: 'approval', service: 'api', from: 'requested', to, event: 'X', ts: min(1), incidentId: 'inc-1',
+      detail: { actionId: id, type: 'scale-out', params: { instances: 4 }, reason: 'cpu 92 %', deadline },
+    });
+    step('run-a_1', 'pending-approval', '2026-01-05T10:20:00.000Z');
+    step('run-a_2', 'pending-approval');
+    step('run-a_3', 'pending-approval');
+    step('run-a_3', 'denied');
+    const snap = snapshot(s, 0) as { approvals: { id: string; service: string; type: string; incidentId: string }[] };
+    expect(snap.approvals.map((a) => a.id)).toEqual(['run-a_2', 'run-a_1']); // soonest deadline first
+    expect(snap.approvals[0]).toMatchObject({ service: 'api', type: 'scale-out', incidentId: 'inc-1' });
+    // @ts-expect-error the page's plain-JS view module has no type declarations
+    const views = await import('../../../web/public/views.js') as { operational(s: unknown): string };
+    const html = views.operational({ ...snap, services: [], incidents: [], scaling: [], forecasts: [], alertLifecycle: { counts: {}, recent: [] } });
+    expect(html).toContain('data-approval="run-a_2"');
+    expect(html).toContain('vigil approve run-a_2');
+    expect(html).toContain('data-approvals="2"');
+    s.beginRun('run-b', min(5));
+    expect((snapshot(s, 0) as { approvals: unknown[] }).approvals).toEqual([]);
+  });
 });
