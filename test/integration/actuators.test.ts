@@ -154,6 +154,18 @@ describe('webhook actuator', () => {
     expect(hook.received.length).toBe(count);
   });
 
+  it('fencing: a stale lease revision reaches no receiver; the current one does', async () => {
+    const count = hook.received.length;
+    const stale = await send(action('scale-out', 'checkout', { instances: 6 }, { leaseRevision: 2 })); // the exec tests saw 8
+    expect(stale.status).toBe('failed');
+    expect(stale.detail).toMatch(/fenced: lease revision 2 is older than 8/);
+    expect(hook.received.length).toBe(count);
+    hook.script.push({ status: 200, body: {} });
+    const current = await send(action('scale-out', 'checkout', { instances: 6 }, { leaseRevision: 8 }));
+    expect(current.status).toBe('applied');
+    expect(hook.received.length).toBe(count + 1);
+  });
+
   it('writes one audit event per action applied', async () => {
     const audits: Record<string, unknown>[] = [];
     const sub = nc.subscribe(Subjects.audit.filter, { callback: (_e, m) => { audits.push(m.json()); } });
