@@ -1,14 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../runtime/bench/bench-fleet.js';
+import { freePort } from '../../runtime/free-port.js';
 import type { LiveDemoReport } from '../../sim/live/cluster/demo.js';
 import { runCli } from '../helpers/fleet.js';
 
-// `npm run test:live` (a few minutes of wall clock, outside `npm test`): the whole live demo as
-// a user runs it. vigil up, vigil demo live: a bad release on real billable-API processes behind
-// the demo's balancer is detected and rolled back by the exec actuator; callers recover.
+// The whole live demo as a user runs it (part of `npm test`, about three minutes of wall clock;
+// alone: `npm run test:live`). vigil up, vigil demo live: a bad release on real billable-API
+// processes behind the demo's balancer is detected, the orchestrator decides the rollback and the
+// exec actuator applies it under the orchestrator's lease revision; callers recover.
 describe('vigil demo live', () => {
   const home = mkdtempSync(join(tmpdir(), 'vigil-live-'));
   let env: { home: string; url: string };
@@ -37,5 +38,11 @@ describe('vigil demo live', () => {
     expect(f.timeToDetectS!).toBeLessThanOrEqual(f.timeToActS!);
     expect(f.timeToActS!).toBeLessThanOrEqual(f.timeToRecoverS!);
     expect(r.load.sent).toBeGreaterThan(0);
+    // Fencing on the real path: the actuator's ledger kept the lease revision the orchestrator stamped.
+    const [demoDir] = readdirSync(home).filter((d) => d.startsWith('demo-live-'));
+    const ledger = readFileSync(join(home, demoDir, 'ledger.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; revision?: number; action?: { type: string; leaseRevision?: number } });
+    const applied = ledger.find((l) => l.kind === 'applied' && l.action?.type === 'rollback-deploy');
+    expect(applied?.action?.leaseRevision).toBeGreaterThanOrEqual(1);
+    expect(ledger.some((l) => l.kind === 'revision' && l.revision === applied?.action?.leaseRevision)).toBe(true);
   }, 600_000);
 });
