@@ -11,6 +11,16 @@ const GONE_AFTER_MS = 60_000;
  * nothing measured. Simulation and live monitoring never share a fleet.
  */
 export async function assertSimulationFleet(nc: NatsConnection): Promise<void> {
+  const live = await liveCollectors(nc);
+  if (live.length > 0) {
+    throw new Error(`${live.join(', ')} collects live (a deployment file or set-config mode=live): a simulated run would measure nothing. `
+      + "Run simulations on a fleet of their own ('vigil up' without --config, with another --home and --nats-url), "
+      + "or switch it back: vigil directive set-config --to collector --patch '{\"mode\":\"sim\"}'");
+  }
+}
+
+/** The running collectors whose last state says they collect live (a deployment fleet). */
+export async function liveCollectors(nc: NatsConnection): Promise<string[]> {
   const state = await new Kvm(nc).open(Buckets.state);
   const live: string[] = [];
   for (const row of await readRegistry(nc)) {
@@ -22,9 +32,5 @@ export async function assertSimulationFleet(nc: NatsConnection): Promise<void> {
     const mode = entry && entry.operation === 'PUT' && entry.length > 0 ? (entry.json<{ mode?: string }>()?.mode) : undefined;
     if (mode === 'live') live.push(row.agentId);
   }
-  if (live.length > 0) {
-    throw new Error(`${live.join(', ')} collects live (a deployment file or set-config mode=live): a simulated run would measure nothing. `
-      + "Run simulations on a fleet of their own ('vigil up' without --config, with another --home and --nats-url), "
-      + "or switch it back: vigil directive set-config --to collector --patch '{\"mode\":\"sim\"}'");
-  }
+  return live;
 }

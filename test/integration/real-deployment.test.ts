@@ -215,6 +215,12 @@ describe('a real deployment from examples/vigil.yaml', () => {
     const run = await runCli(env, ['sim', 'run', 'cpu-spike']);
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/collector-1 collects live/);
+    // nor does the live demo take the deployment's collector over (it would put it back in sim mode)
+    const demo = await runCli(env, ['demo', 'live', '--json']);
+    expect(demo.code, demo.stderr).toBe(2); // a usage or configuration error (README "Exit codes")
+    expect(demo.stderr).toMatch(/collector-1 already collects live .*a fleet of its own/);
+    const after = Date.now();
+    await waitFor('pay-api samples still flowing after the refused demo', () => since('pay-api', 'rps', after).length >= 1, 20_000, 200);
     const result = await load;
     expect(result.ok).toBeGreaterThan(0);
   }, 60_000);

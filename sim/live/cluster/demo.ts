@@ -14,7 +14,9 @@ import { createInterface } from 'node:readline';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ALL, Buckets, Subjects, type ActionResult } from '../../../runtime/contracts/index.js';
+import { ConfigError } from '../../../runtime/errors.js';
 import { applyDirective } from '../../../runtime/nats/directive-client.js';
+import { liveCollectors } from '../../live-guard.js';
 import { runLoad, type LoadResult } from '../load.js';
 import { repoRoot } from '../../scenario-loader.js';
 import { DEMO_SERVICE, DEMO_VERSIONS, demoActuators, demoCatalogEntry, demoTarget } from './demo-setup.js';
@@ -63,6 +65,14 @@ const BALANCER = join(repoRoot(), 'dist', 'sim', 'live', 'cluster', 'balancer-ma
 
 export async function runLiveDemo(nc: NatsConnection, o: LiveDemoOptions): Promise<LiveDemoReport> {
   const say = o.progress ?? (() => {});
+  // The demo points the collector at its own balancer and puts it back in simulator mode at the
+  // end: on a fleet that monitors real services (vigil up --config) that would stop their data.
+  const live = await liveCollectors(nc);
+  if (live.length > 0) {
+    throw new ConfigError(`${live.join(', ')} already collects live (a deployment file?): the demo would take it over. `
+      + "Run the demo on a fleet of its own: vigil up --detach --home /tmp/vigil-demo --nats-url nats://127.0.0.1:4333, then vigil demo live with the same options "
+      + "(if an interrupted demo left it live: vigil directive set-config --to collector --patch '{\"mode\":\"sim\",\"targets\":[]}')");
+  }
   const t0 = performance.now();
   const dir = mkdtempSync(join(o.home, 'demo-live-'));
   const cluster = new Cluster(join(dir, 'cluster'));
