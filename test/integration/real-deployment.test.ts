@@ -1,14 +1,15 @@
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { Streams, Subjects, cleanSamples, type CleanBatch, type Incident } from '../../runtime/contracts/index.js';
+import { Streams, Subjects, cleanSamples, type Alert, type CleanBatch, type Incident } from '../../runtime/contracts/index.js';
 import { connectNats } from '../../runtime/nats/connect.js';
 import { loadCredentials } from '../../runtime/supervisor/credentials.js';
 import { runLoad, type LoadResult } from '../../sim/live/load.js';
 import { runCli } from '../helpers/fleet.js';
+import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { REPO_ROOT } from '../helpers/nats-server.js';
 import { freePort, promQuery, startBillableApi, startProgram, type RunningProgram } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
@@ -33,6 +34,8 @@ let pay: RunningProgram;
 let flaky: RunningProgram;
 let flakyPort: number;
 let load: Promise<LoadResult>;
+let hook: HttpReceiver;
+const alerts: Alert[] = [];
 
 const since = (service: string, metric: string, from: number) => seen.filter((s) => s.service === service && s.metric === metric && s.ts > from);
 const mean = (xs: Seen[]) => xs.reduce((a, s) => a + s.value, 0) / xs.length;
@@ -84,14 +87,17 @@ beforeAll(async () => {
   ], `http://127.0.0.1:${promPort}`, '/-/ready');
   programs.push(prom);
 
-  copyFileSync(join(REPO_ROOT, 'examples', 'vigil.yaml'), configFile);
+  hook = await startHttpReceiver();
+  // people are called at N1 20 s into an incident rather than 15 min (a policy override from the file)
+  writeFileSync(configFile, readFileSync(join(REPO_ROOT, 'examples', 'vigil.yaml'), 'utf8')
+    .replace('\npolicy:\n', '\npolicy:\n  overrides: [{ path: escalation.levels.1.afterS, value: 20 }]\n'));
   // actions and notifications: vigil up --config starts the actuator and the notifier from the same file
   appendFileSync(configFile, [
     '',
     'actuators:',
     `  - { name: ops, type: exec, services: ["*"], commands: { restart: { run: ["${process.execPath}", "-e", "0"] } } }`,
     'notifications:',
-    `  channels: [{ name: ops-hook, type: webhook, url: "http://127.0.0.1:${await freePort()}/hook" }]`,
+    `  channels: [{ name: ops-hook, type: webhook, url: "${hook.url}/hook", levels: [N1, N2, N3, N4] }]`,
     '',
   ].join('\n'));
   Object.assign(process.env, {
@@ -109,6 +115,7 @@ beforeAll(async () => {
     for (const s of cleanSamples(batch)) seen.push({ service: batch.service, metric: s.metric, value: s.value, ts: s.ts });
   } });
   nc.subscribe(Subjects.incident.filter, { callback: (_e, m) => { incidents.push(m.json<Incident>()); } });
+  nc.subscribe(Subjects.alert.filter, { callback: (_e, m) => { alerts.push(m.json<Alert>()); } });
   load = runLoad({ url: `${pay.url}/pay`, rps: 40, durationS: 25 });
 }, 150_000);
 
@@ -116,6 +123,7 @@ afterAll(async () => {
   await nc?.close();
   await runCli(env, ['down']).catch(() => undefined);
   await Promise.all([...programs, flaky].filter(Boolean).map((p) => p.stop()));
+  await hook?.close();
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
@@ -224,4 +232,14 @@ describe('a real deployment from examples/vigil.yaml', () => {
     const result = await load;
     expect(result.ok).toBeGreaterThan(0);
   }, 60_000);
+
+  it('a service that stops answering its health probe: a red alert, an incident, and the channel is told at N1', async () => {
+    const stoppedAt = Date.now();
+    await pay.stop();
+    const alert = await waitFor('a red probe_up alert on pay-api', () => alerts.find((a) => a.service === 'pay-api' && a.metric === 'probe_up' && a.level === 'red' && a.ts >= stoppedAt - 5000), 90_000, 200);
+    expect(alert.value).toBe(0);
+    const opened = await waitFor('an open pay-api incident', () => incidents.find((i) => i.service === 'pay-api' && i.status === 'open' && i.alertIds.includes(alert.id)), 90_000, 200);
+    const told = await waitFor('the channel told of the pay-api incident', () => hook.received.find((r) => (r.body as { incidentId?: string }).incidentId === opened.id), 90_000, 200);
+    expect(told.body).toMatchObject({ version: 'vigil.notification.v1', kind: 'escalated', service: 'pay-api', level: 'N1' });
+  }, 240_000);
 });

@@ -29,4 +29,9 @@ export const DEFAULT_RULES: Readonly<Record<string, Readonly<ThresholdRule>>> = 
    * the clear bound above 100 %: 0.5 % of the threshold (98.49 / 95.48) instead.
    */
   success_rate: { yellow: 98, red: 95, holdS: 300, direction: 'below', clearMargin: 0.005 },
+  /**
+   * Blackbox probe up, % of the last probe (the collector's probes: 100 answered, 0 did not).
+   * Not in seed 001's tables: a service that stops answering its health check for 30 s is red.
+   */
+  probe_up: { yellow: 99, red: 50, holdS: 30, direction: 'below', clearMargin: 0.005 },
 });
