@@ -52,7 +52,7 @@ export function scaleOutAllowed(w: AggWindow | null, policy: ScalingPolicy): boo
  * (demand.trendSignificance). The noise is
  * the spread of the window's readings ((p90 - p50) / 1.28, a normal's sigma).
  */
-export function projectedRps(w: AggWindow, leadS: number, history: readonly { ts: number; rps: number }[] = [], significance = 2): number | null {
+export function projectedRps(w: AggWindow, leadS: number, history: readonly { ts: number; rps: number }[], significance: number): number | null {
   const rps = w.metrics.rps;
   if (!rps) return null;
   const noise = Math.max(0, (rps.p90 - rps.p50) / 1.28);
@@ -61,7 +61,7 @@ export function projectedRps(w: AggWindow, leadS: number, history: readonly { ts
 }
 
 /** Least-squares slope (per second) of the points, or 0 when fewer than 3 or within `significance` standard errors of 0. */
-export function significantSlope(points: readonly { ts: number; rps: number }[], significance = 2): number {
+export function significantSlope(points: readonly { ts: number; rps: number }[], significance: number): number {
   const n = points.length;
   if (n < 3) return 0;
   const t0 = points[0].ts;

@@ -1,5 +1,5 @@
 import type { Hypothesis, IncidentPattern } from '../../../runtime/contracts/index.js';
-import type { Features } from './features.js';
+import type { Canary, Features } from './features.js';
 import { dependenciesOf, EXTERNAL_TIERS, hasDependents, onOneChain, type Topology } from './graph.js';
 
 /** Thresholds of the pattern rules (part of the correlator config). */
@@ -91,9 +91,16 @@ function attack(c: RuleContext): Hypothesis {
 
 function deployRegression(c: RuleContext): Hypothesis {
   const windowMs = c.cfg.deployWindowS * 1000;
-  const a = c.alerts.find((x) => x.metric === 'error_rate' && c.features.deployedBetween(x.service, x.firstTs - windowMs, x.firstTs));
-  if (!a) return fails('deploy-regression', [`no error_rate alert within ${c.cfg.deployWindowS} s of a deploy_version change`]);
-  const deploy = c.features.lastDeployBetween(a.service, a.firstTs - windowMs, a.firstTs)!;
+  for (const a of c.alerts) {
+    if (a.metric !== 'error_rate') continue;
+    const deploy = c.features.lastDeployBetween(a.service, a.firstTs - windowMs, a.firstTs);
+    if (deploy) return judgeRelease(c, a, deploy);
+  }
+  return fails('deploy-regression', [`no error_rate alert within ${c.cfg.deployWindowS} s of a deploy_version change`]);
+}
+
+/** An error_rate alert after a deploy: the release is blamed on the canary's evidence, or on timing alone without one. */
+function judgeRelease(c: RuleContext, a: AlertFact, deploy: { start: number; canary: Canary | null }): Hypothesis {
   const timing = `${a.service}: error_rate alert ${Math.max(0, Math.round((a.firstTs - deploy.start) / 1000))} s after a deploy_version change`;
   if (!deploy.canary) return holds('deploy-regression', [timing], a.service, ['no canary comparison (the release reached every instance at once): timing only']);
   const slo = c.topology(a.service)?.sloErrorRate ?? 1;
@@ -105,6 +112,7 @@ function deployRegression(c: RuleContext): Hypothesis {
 }
 
 function blockingQueries(c: RuleContext): Hypothesis {
+  // queries waiting on locks: the pool fills too (connections are held while waiting), but more slots would only queue more waiters
   const s = c.services.find((x) => share(c, x, 'db_lock_wait_ms', 'db_latency_ms') >= c.cfg.lockWaitShare);
   if (s) return holds('blocking-queries', [`${s}: queries wait ${pct(c.features.lastMean(s, 'db_lock_wait_ms'))} ms on locks of ${pct(c.features.lastMean(s, 'db_latency_ms'))} ms`], s);
   const near = closest(c.services, (x) => share(c, x, 'db_lock_wait_ms', 'db_latency_ms'));
