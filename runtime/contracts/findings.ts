@@ -86,6 +86,7 @@ export const Incident = Type.Object({
   score: Type.Number({ minimum: 0, maximum: 1 }),
   confidence: Type.Number({ minimum: 0, maximum: 1 }),
   openedAt: EventTime,
+  revision: Type.Integer({ minimum: 1, description: 'counts the updates of this incident, resolution included: a consumer keeps the highest (two updates of one tick may arrive in either order)' }),
   ts: EventTime,
 }, { additionalProperties: false, $id: 'vigil.incident.v1' });
 export type Incident = Static<typeof Incident>;

@@ -5,6 +5,9 @@ import { Buckets, Subjects, alertKey, type Alert, type AlertRecord, type Inciden
 import { useTestFleet, type TestFleet } from '../helpers/fleet.js';
 import { waitFor } from '../helpers/wait.js';
 
+/** Incident updates count up, as the correlator numbers them (a consumer keeps the highest). */
+let incidentRevisions = 0;
+
 const T = Math.floor(Date.now() / 60_000) * 60_000;
 const S = 1000;
 
@@ -15,7 +18,7 @@ const alert = (metric: string, ts: number): Alert => ({
 
 const incident = (id: string, status: Incident['status'], over: Partial<Incident> = {}): Incident => ({
   id, service: 'api', status, services: ['api'], alertIds: [], metrics: [], rootCause: { service: 'api', metric: 'cpu', reason: 'test' },
-  candidates: [{ service: 'api', score: 1 }], pattern: 'single', severity: 'red', score: 0.9, confidence: 0.9, openedAt: T, ts: T + 20 * S, ...over,
+  candidates: [{ service: 'api', score: 1 }], pattern: 'single', severity: 'red', score: 0.9, confidence: 0.9, openedAt: T, revision: ++incidentRevisions, ts: T + 20 * S, ...over,
 });
 
 /**

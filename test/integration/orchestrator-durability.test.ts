@@ -8,6 +8,9 @@ import { useTestFleet, type TestFleet } from '../helpers/fleet.js';
 import { REPO_ROOT } from '../helpers/nats-server.js';
 import { waitFor } from '../helpers/wait.js';
 
+/** Incident updates count up, as the correlator numbers them (a consumer keeps the highest). */
+let incidentRevisions = 0;
+
 interface LogEntry { actionId: string; type: string; service: string; status: string; repeats: number }
 interface RunJson { actionLog: LogEntry[]; actions: { type: string }[] }
 
@@ -57,7 +60,7 @@ describe('orchestrator: durable runs on a real fleet', () => {
     const incident: Incident = {
       id: 'inc-cli-test', service: 'api', status: 'open', services: ['api'], alertIds: ['a-1'], metrics: ['api.error_rate'],
       rootCause: { service: 'api', metric: 'error_rate', reason: 'test' }, candidates: [{ service: 'api', score: 1 }],
-      pattern: 'single', severity: 'red', score: 0.9, confidence: 0.9, openedAt: now, ts: now,
+      pattern: 'single', severity: 'red', score: 0.9, confidence: 0.9, openedAt: now, revision: ++incidentRevisions, ts: now,
     };
     nc.publish(Subjects.incident.subject('api'), JSON.stringify(incident));
     const listed = await waitFor('the incident in vigil incident ls', async () => {

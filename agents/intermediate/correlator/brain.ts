@@ -41,6 +41,8 @@ interface OpenIncident {
   severity: 'yellow' | 'red';
   signature: string;
   last: Incident | null;
+  /** updates published so far (the next one carries revision + 1) */
+  revision: number;
 }
 
 const MAX_ALERT_IDS = 100;
@@ -137,7 +139,7 @@ export class Correlator {
     const out: Incident[] = [];
     for (const inc of this.#sortedOpen()) {
       if (this.#active(inc) || now - inc.lastActiveTs < this.#config.quietS * 1000 || !inc.last) continue;
-      const resolved: Incident = { ...inc.last, status: 'resolved', ts: now };
+      const resolved: Incident = { ...inc.last, status: 'resolved', revision: ++inc.revision, ts: now };
       for (const key of inc.alertKeys) this.#alerts.delete(key);
       this.#open.delete(inc.id);
       this.#resolved = [...this.#resolved, resolved].slice(-MAX_RESOLVED_KEPT);
@@ -192,7 +194,7 @@ export class Correlator {
   #openIncident(a: Alert): OpenIncident {
     const inc: OpenIncident = {
       id: this.#runTag ? `inc-${a.service}-${a.ts}-${this.#runTag}` : `inc-${a.service}-${a.ts}`, openedAt: a.ts, serviceFirst: new Map(), alertKeys: new Set(), alertIds: [],
-      lastActiveTs: a.ts, best: null, hypotheses: [], severity: a.level === 'red' ? 'red' : 'yellow', signature: '', last: null,
+      lastActiveTs: a.ts, best: null, hypotheses: [], severity: a.level === 'red' ? 'red' : 'yellow', signature: '', last: null, revision: 0,
     };
     this.#open.set(inc.id, inc);
     this.#counts.opened++;
@@ -207,6 +209,7 @@ export class Correlator {
     inc.last = next;
     if (signature === inc.signature) return [];
     inc.signature = signature;
+    next.revision = ++inc.revision;
     return [next];
   }
 
@@ -234,7 +237,7 @@ export class Correlator {
       pattern, hypotheses: inc.hypotheses, severity: inc.severity,
       score: round(Math.min(1, (inc.severity === 'red' ? 0.7 : 0.4) + 0.1 * (ranked.length - 1) + (pattern === 'single' ? 0 : 0.1))),
       confidence: round(confidenceOf(ranked, pattern)),
-      openedAt: inc.openedAt, ts: now,
+      openedAt: inc.openedAt, revision: inc.revision, ts: now,
     };
   }
 }

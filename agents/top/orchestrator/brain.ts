@@ -46,7 +46,7 @@ class Brain implements OrchestratorBrain {
   readonly #held: (runId: string) => boolean;
   readonly #runs = new Map<string, PolicyRun>();
   readonly #windows = new Map<string, AggWindow>();
-  readonly #counters = { actions: 0, results: 0, resultsIgnored: 0, directivesApplied: 0, directivesRejected: 0, restoreErrors: 0 };
+  readonly #counters = { actions: 0, results: 0, resultsIgnored: 0, staleIncidentUpdates: 0, directivesApplied: 0, directivesRejected: 0, restoreErrors: 0 };
   readonly #restoreErrors: string[] = [];
   #desk: IncidentDesk;
   #persistedDesk = '';
@@ -78,8 +78,8 @@ class Brain implements OrchestratorBrain {
 
   onIncident(incident: Incident, now: number): OrchestratorOutput {
     return this.#call(now, (out) => {
-      if (incident.status === 'open') this.#desk.open(incident, now, out);
-      else this.#desk.resolve(incident.id, now, out, 'correlator');
+      if (incident.status === 'resolved') this.#desk.resolve(incident.id, now, out, 'correlator', incident.revision);
+      else if (!this.#desk.open(incident, now, out)) this.#counters.staleIncidentUpdates++;
     });
   }
 

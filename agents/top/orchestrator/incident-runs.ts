@@ -30,6 +30,8 @@ export interface IncidentRecord {
   latest?: Incident | null;
   /** the correlator's weighed causes in its latest update; absent in older snapshots */
   hypotheses?: Incident['hypotheses'];
+  /** the highest update revision seen; absent in older snapshots */
+  revision?: number;
 }
 
 /** The part of the brain state the incident desk owns (plain JSON). */
@@ -56,15 +58,23 @@ export interface DeskDeps {
 export class IncidentDesk {
   constructor(public state: DeskState, private readonly deps: DeskDeps) {}
 
-  /** An incident opened or was updated: escalation and monitoring at once, remediation once it settles. */
-  open(incident: Incident, now: number, out: Outbox): void {
+  /**
+   * An incident opened or was updated: escalation and monitoring at once, remediation once it
+   * settles. An update older than one already seen is stale and returns false: the host hands a
+   * tick's messages over ordered by subject, and two updates of one incident with different
+   * root-cause services may come in either order.
+   */
+  open(incident: Incident, now: number, out: Outbox): boolean {
     let rec = this.state.incidents[incident.id];
+    if (rec && incident.revision <= (rec.revision ?? 0)) return false;
     if (!rec || rec.status === 'resolved') rec = this.#create(incident, rec, now, out);
+    rec.revision = incident.revision;
     rec.services = [...new Set([...rec.services, ...incident.services, incident.service])];
     rec.pattern = incident.pattern;
     rec.latest = incident;
     if (incident.hypotheses) rec.hypotheses = incident.hypotheses;
     this.#boost(rec, out);
+    return true;
   }
 
   /**
@@ -85,10 +95,11 @@ export class IncidentDesk {
   }
 
   /** The incident is over (correlator or operator): runs end, monitoring comes back to normal. */
-  resolve(id: string, now: number, out: Outbox, by: string): void {
+  resolve(id: string, now: number, out: Outbox, by: string, revision?: number): void {
     const rec = this.state.incidents[id];
     if (!rec || rec.status === 'resolved') return;
     rec.status = 'resolved';
+    if (revision !== undefined) rec.revision = Math.max(rec.revision ?? 0, revision);
     for (const r of rec.remediations.filter((x) => x.outcome === null)) this.#send(r.runId, { type: 'INCIDENT_RESOLVED', now }, out);
     this.#send(rec.escalationRunId, { type: 'RESOLVE', now }, out);
     const released = release(this.state.boosts, id, this.deps.policy().remediation.monitoring);

@@ -3,6 +3,9 @@ import { AlertDesk } from '../../../agents/intermediate/aggregator/alert-desk.js
 import { Analyst } from '../../../agents/top/analyst/brain.js';
 import type { Alert, Incident } from '../../../runtime/contracts/index.js';
 
+/** Incident updates count up, as the correlator numbers them (a consumer keeps the highest). */
+let incidentRevisions = 0;
+
 const T0 = 1_700_000_000_000;
 const MIN = 60_000;
 
@@ -13,7 +16,7 @@ const alert = (instance: string, ts: number, over: Partial<Alert> = {}): Alert =
 
 const incident = (id: string, status: Incident['status'], alertIds: string[], ts: number): Incident => ({
   id, service: 'api', status, services: ['api'], alertIds, metrics: ['api.cpu'], rootCause: { service: 'api', metric: 'cpu', reason: 'x' },
-  candidates: [{ service: 'api', score: 1 }], pattern: 'saturation', severity: 'red', score: 0.8, confidence: 0.8, openedAt: T0, ts,
+  candidates: [{ service: 'api', score: 1 }], pattern: 'saturation', severity: 'red', score: 0.8, confidence: 0.8, openedAt: T0, revision: ++incidentRevisions, ts,
 });
 
 const desk = (): AlertDesk => new AlertDesk({ closeAfterS: 600, keepClosed: 10 });

@@ -3,6 +3,9 @@ import { Analyst } from '../../../agents/top/analyst/brain.js';
 import { availability, Downtime, mtbfS, mttrS } from '../../../agents/top/analyst/kpis.js';
 import type { Action, ActionResult, Impact, Incident, IncidentPattern } from '../../../runtime/contracts/index.js';
 
+/** Incident updates count up, as the correlator numbers them (a consumer keeps the highest). */
+let incidentRevisions = 0;
+
 const T0 = 1_700_000_100_000;
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -12,7 +15,7 @@ function incident(id: string, service: string, openedAt: number, ts: number, sta
   return {
     id, service, status, services: [service], alertIds: [], metrics: [`${service}.cpu`],
     rootCause: { service, metric: 'cpu', reason: 'test' }, candidates: [], pattern: 'single' as IncidentPattern,
-    severity: 'red', score: 0.7, confidence: 0.8, openedAt, ts, ...extra,
+    severity: 'red', score: 0.7, confidence: 0.8, openedAt, ts, revision: ++incidentRevisions, ...extra,
   };
 }
 

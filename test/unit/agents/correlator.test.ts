@@ -73,6 +73,7 @@ describe('correlator', () => {
     c.window(window('api', 0, { db_pool_usage: stat(97), cpu: stat(35) }), T0 + 60 * S, chain);
     const [inc] = c.alert(alert('api', 'latency_ms', T0 + 70 * S), chain);
     expect(inc.pattern).toBe('pool-saturation');
+    expect(inc.revision).toBe(1);
     const c2 = new Correlator();
     c2.alert(alert('api', 'cpu', T0), chain);
     expect(c2.alert(alert('api', 'db_pool_usage', T0 + S), chain)).toEqual([
@@ -86,7 +87,7 @@ describe('correlator', () => {
     expect(c.alert(alert('api', 'cpu', T0 + 60 * S, 'clear'), chain)).toEqual([]);
     expect(c.advance(T0 + 239 * S)).toEqual([]);
     const [resolved] = c.advance(T0 + 240 * S);
-    expect(resolved).toMatchObject({ id: opened.id, status: 'resolved', ts: T0 + 240 * S, openedAt: T0 });
+    expect(resolved).toMatchObject({ id: opened.id, status: 'resolved', ts: T0 + 240 * S, openedAt: T0, revision: opened.revision + 1 });
     expect(c.advance(T0 + 300 * S)).toEqual([]);
     expect(c.alert(alert('api', 'cpu', T0 + 400 * S), chain)[0].id).toBe(`inc-api-${T0 + 400 * S}`);
   });

@@ -3,6 +3,9 @@ import { Strategist, type Catalog } from '../../../agents/top/strategist/brain.j
 import { priorityOf, shareAbove } from '../../../agents/top/strategist/impact.js';
 import type { AggWindow, CatalogEntry, Forecast, Incident, MetricWindow } from '../../../runtime/contracts/index.js';
 
+/** Incident updates count up, as the correlator numbers them (a consumer keeps the highest). */
+let incidentRevisions = 0;
+
 const T0 = 1_700_000_100_000;
 const thresholds = { majorUsersShare: 0.2, minorUsersShare: 0.05, massUsersShare: 0.5 };
 
@@ -30,7 +33,7 @@ function incident(service: string, services = [service], status: Incident['statu
   return {
     id: `inc-${service}-${T0}`, service, status, services, alertIds: ['a1'], metrics: [`${service}.error_rate`],
     rootCause: { service, metric: 'error_rate', reason: 'test' }, candidates: [{ service, score: 1 }],
-    pattern: 'single', severity: 'red', score: 0.7, confidence: 0.8, openedAt: T0, ts: T0 + 60_000,
+    pattern: 'single', severity: 'red', score: 0.7, confidence: 0.8, openedAt: T0, revision: ++incidentRevisions, ts: T0 + 60_000,
   };
 }
 

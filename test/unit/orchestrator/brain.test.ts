@@ -165,11 +165,27 @@ describe('orchestrator brain: incidents', () => {
     d.take(d.brain.advance(T0 - 10_000));
     const first = incident('inc-c', 'single', { service: 'gateway', services: ['gateway'], rootCause: { service: 'gateway', metric: 'latency_ms', reason: 'x' } });
     d.take(d.brain.onIncident(first, T0 - 10_000)); // the tick of T0 is still arriving
-    d.incidentEpoch({ ...first, pattern: 'cascade', service: 'db', services: ['db', 'api', 'gateway'],
+    d.incidentEpoch({ ...first, revision: first.revision + 1, pattern: 'cascade', service: 'db', services: ['db', 'api', 'gateway'],
       rootCause: { service: 'db', metric: 'db_latency_ms', reason: 'x' } }, T0 - 10_000);
     expect(d.actions()).toHaveLength(0);
     d.take(d.brain.advance(T0));
     expect(d.actions()).toEqual([expect.objectContaining({ type: 'kill-blocking-queries', service: 'db' })]);
+  });
+
+  it('brain: of two updates of one incident in a tick, the newer is acted on whatever the order they come in', () => {
+    // The host hands a tick's messages over ordered by subject (the root-cause service), so the
+    // correlator's later update (the partner named as the cause) may come before its earlier one.
+    const catalog = (s: string) => ({ service: s, owner: 'o', criticality: 'high' as const, dependsOn: s === 'api' ? ['pay-partner'] : [], users: 0,
+      billable: false, unitPrice: 0, sloLatencyMs: 300, sloErrorRate: 1, tier: s === 'pay-partner' ? 'partner' : 'app' });
+    const d = drive({ catalog });
+    const cascade = incident('inc-x', 'cascade', { service: 'web', services: ['web', 'api', 'pay-partner'], revision: 1,
+      rootCause: { service: 'web', metric: 'latency_ms', reason: 'x' } });
+    const partner = { ...cascade, pattern: 'dependency-timeout' as const, service: 'pay-partner', revision: 2,
+      rootCause: { service: 'pay-partner', metric: 'latency_ms', reason: 'x' } };
+    d.take(d.brain.onIncident(partner, T0));
+    d.incidentEpoch(cascade, T0);
+    expect(d.actions()).toEqual([expect.objectContaining({ type: 'cache-fallback', service: 'api' })]);
+    expect(d.brain.state()).toMatchObject({ counters: { staleIncidentUpdates: 1 } });
   });
 
   it('brain: post-validation reads the windows after the step took effect (a rollback deploys for a minute)', () => {

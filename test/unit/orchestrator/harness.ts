@@ -3,6 +3,9 @@ import { Action, AuditEvent, check, type ActionResult, type Incident } from '../
 import { createOrchestratorBrain, type OrchestratorBrain, type OrchestratorOptions, type OrchestratorOutput } from '../../../agents/top/orchestrator/brain.js';
 import { MIN, T0, result, win } from '../policies/fixtures.js';
 
+/** Incident updates count up, as the correlator numbers them (a consumer keeps the highest). */
+let incidentRevisions = 0;
+
 export { MIN, T0, result, win };
 
 /** A brain with a fake KV and a log of everything it output; every action and audit line is schema-checked. */
@@ -53,6 +56,6 @@ export function incident(id: string, pattern: Incident['pattern'], over: Partial
   return {
     id, service: 'db', status: 'open', services: ['db', 'api'], alertIds: ['a1'], metrics: ['db.latency_ms'],
     rootCause: { service: 'db', metric: 'latency_ms', reason: 'earliest upstream' }, candidates: [{ service: 'db', score: 0.9 }],
-    pattern, severity: 'red', score: 0.9, confidence: 0.8, openedAt: T0, ts: T0, ...over,
+    pattern, severity: 'red', score: 0.9, confidence: 0.8, openedAt: T0, revision: ++incidentRevisions, ts: T0, ...over,
   };
 }

@@ -8,6 +8,9 @@ import { compensation, selectEntry } from '../../../policies/remediation-plan.js
 import type { CatalogueEntry } from '../../../policies/schema.js';
 import { MIN, T0, result, win } from './fixtures.js';
 
+/** Incident updates count up, as the correlator numbers them (a consumer keeps the highest). */
+let incidentRevisions = 0;
+
 const policy = loadPolicy();
 const entry = (id: string): CatalogueEntry => policy.catalogue.find((e) => e.id === id)!;
 
@@ -15,7 +18,7 @@ function incident(pattern: Incident['pattern'], metric = 'latency_ms'): Incident
   return {
     id: 'inc-1', service: 'db', status: 'open', services: ['db', 'api'], alertIds: ['a1'], metrics: [`db.${metric}`],
     rootCause: { service: 'db', metric, reason: 'earliest upstream' }, candidates: [{ service: 'db', score: 0.9 }],
-    pattern, severity: 'red', score: 0.9, confidence: 0.8, openedAt: T0, ts: T0,
+    pattern, severity: 'red', score: 0.9, confidence: 0.8, openedAt: T0, revision: ++incidentRevisions, ts: T0,
   };
 }
 

@@ -1,5 +1,8 @@
 import type { AggWindow, Alert, Incident } from '../../../runtime/contracts/index.js';
 
+/** Incident updates count up, as the correlator numbers them (a consumer keeps the highest). */
+let incidentRevisions = 0;
+
 export const T0 = Date.UTC(2026, 0, 5, 10, 0);
 export const min = (n: number): number => T0 + n * 60_000;
 
@@ -22,6 +25,6 @@ export function incident(id: string, service: string, m: number, status: Inciden
   return {
     id, service, status, services: [service], alertIds, metrics: [`${service}.latency_ms`],
     rootCause: { service, metric: 'latency_ms', reason: 'only alerting service' }, candidates: [{ service, score: 0.9 }],
-    pattern: 'single', severity: 'red', score: 0.8, confidence: 0.7, openedAt: min(m), ts,
+    pattern: 'single', severity: 'red', score: 0.8, confidence: 0.7, openedAt: min(m), revision: ++incidentRevisions, ts,
   };
 }
