@@ -137,6 +137,7 @@ export class LiveState {
   }
 
   incident(i: Incident): void {
+    if ((this.incidents.get(i.id)?.revision ?? 0) > i.revision) return; // an older update come late
     const track = this.impacts.get(i.id);
     if (i.status === 'resolved' && track) {
       this.#accrue(track, i.ts);

@@ -27,6 +27,8 @@ interface IncidentRecord {
   openedAt: number; resolvedAt: number | null; repairS: number | null;
   actions: number; applied: number; failed: number; rollbacks: number; automated: boolean;
   priority: Priority | null; revenueRatePerMin: number; revenueLost: number; lastImpactTs: number;
+  /** the newest update revision seen (absent in older state): the service and pattern are the newest's */
+  revision?: number;
 }
 
 function emptyHistory() {
@@ -78,7 +80,7 @@ export class Analyst {
       if (!r.services.has(s)) { r.services.add(s); this.#downtime(s).down(Math.max(inc.openedAt, Math.min(inc.ts, this.#s.now))); }
     }
     for (const m of inc.metrics) r.metrics.add(m);
-    Object.assign(r, { service: inc.service, pattern: inc.pattern });
+    if (inc.revision > (r.revision ?? 0)) Object.assign(r, { service: inc.service, pattern: inc.pattern, revision: inc.revision });
     this.#see(inc.ts);
     if (inc.status === 'resolved') this.#resolve(r, inc.ts);
   }

@@ -49,6 +49,7 @@ export class Strategist {
   incident(inc: Incident, catalog: Catalog): Impact[] {
     if (inc.status === 'resolved') { this.#open.delete(inc.id); return []; }
     const entry = this.#open.get(inc.id) ?? { incident: inc, last: null };
+    if (inc.revision < entry.incident.revision) return []; // an older update come late: the newer one was assessed
     entry.incident = inc;
     this.#open.set(inc.id, entry);
     return [this.#remember(entry, this.assess(inc, inc.ts, catalog))];

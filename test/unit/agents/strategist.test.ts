@@ -53,6 +53,16 @@ describe('strategist', () => {
     expect(impact.interventionWorthIt).toBe(true);
   });
 
+  it('strategist: an older update of an incident come after a newer one is not assessed', () => {
+    const s = new Strategist();
+    const cat = catalogOf(pay, db);
+    s.window(window('pay', { rps: stat(100), error_rate: stat(10), latency_ms: stat(120) }), cat);
+    const older = incident('pay');
+    const newer = { ...incident('pay', ['db', 'pay']), service: 'db' };
+    expect(s.incident(newer, cat)).toHaveLength(1);
+    expect(s.incident(older, cat)).toEqual([]);
+  });
+
   it('strategist: a failing dependency puts the revenue of its billable dependents at risk', () => {
     const s = new Strategist();
     const cat = catalogOf(pay, db);
