@@ -103,11 +103,16 @@ export function alertEvent(book: AlertBook, id: string, event: AlertLifecycleEve
   return apply(book, id, event);
 }
 
-/** Event time moved: resolved and false-positive alerts past their close deadline close. */
+/**
+ * Event time moved: resolved and false-positive alerts past their close deadline close. Only
+ * those fall due: the others wait untouched (a day of resolved alerts, re-run through the
+ * machine on every tick, made the aggregator quadratic in the alerts of a run).
+ */
 export function tickAlerts(book: AlertBook, now: number): AlertBook {
   let next = book;
   for (const [id, e] of Object.entries(book.alerts)) {
-    if (e.status === 'resolved' || e.status === 'false_positive') next = apply(next, id, { type: 'TICK', now });
+    const due = e.context.closeAt !== null && now >= e.context.closeAt;
+    if (due && (e.status === 'resolved' || e.status === 'false_positive')) next = apply(next, id, { type: 'TICK', now });
   }
   return next;
 }

@@ -58,6 +58,17 @@ describe('alert book: de-duplication and silences', () => {
     expect(book.alerts.a1.status).toBe('closed');
   });
 
+  it('alert book: a tick before any close deadline leaves the book as it is (a day of resolved alerts costs nothing per tick)', () => {
+    let book = emptyAlertBook();
+    for (let i = 0; i < 50; i++) {
+      book = observeAlert(book, alert(`f${i}`, { metric: `m${i}` }), T0).book;
+      book = observeAlert(book, alert(`c${i}`, { metric: `m${i}`, level: 'clear' }), T0 + MIN).book;
+    }
+    expect(tickAlerts(book, T0 + 2 * MIN)).toBe(book);
+    const closed = tickAlerts(book, T0 + MIN + 86_400_000);
+    expect(Object.values(closed.alerts).every((e) => e.status === 'closed')).toBe(true);
+  });
+
   it('alert book: a silence bound to an incident suppresses, and ends when the incident resolves', () => {
     let book = emptyAlertBook();
     book = observeAlert(book, alert('a1'), T0).book;
