@@ -36,7 +36,7 @@ export function runOfflineFleet(scenario: Scenario, opts: { seed?: number; sampl
   const snapshot: CatalogSnapshot = { topology: (s) => entries.get(s), services: [...entries.keys()] };
   // The filter's adaptive sampling, as `filter.sampling.enabled` turns it on in the fleet.
   const sampler = opts.sampling ? new AdaptiveSampler({ ...DEFAULT_SAMPLING, enabled: true }) : undefined;
-  const detector = new DetectorCore(resolveConfig('detector', DetectorConfig));
+  const detector = new DetectorCore(resolveConfig('detector', DetectorConfig), (s) => entries.get(s)?.sloErrorRate);
   const aggregator = new Aggregator();
   const correlator = new Correlator();
   const predictor = new Predictor();
@@ -76,7 +76,7 @@ export function runOfflineFleet(scenario: Scenario, opts: { seed?: number; sampl
     const incs: Incident[] = [];
     for (const a of alerts) incs.push(...correlator.alert(a, snapshot));
     for (const w of windows) incs.push(...correlator.window(w, Math.max(ts, w.end), snapshot));
-    incs.push(...correlator.advance(ts));
+    incs.push(...correlator.advance(ts, snapshot));
     for (const i of incs) { incidents.set(i.id, i); detected(i.ts); }
     const forecasts: Forecast[] = windows.flatMap((w) => predictor.window(w));
     const impacts: Impact[] = [

@@ -12,6 +12,13 @@ export const AlertEvidence = Type.Object({
 }, { additionalProperties: false });
 export type AlertEvidence = Static<typeof AlertEvidence>;
 
+/**
+ * The rule of the detector's deploy check: an error rate over the service's SLO soon after a
+ * deploy_version change (agents/base/detector/brains/deploy-check.ts). The correlator reads it
+ * as "a deploy preceded these errors", and waits for the windows that say which one.
+ */
+export const DEPLOY_CHECK_RULE = 'deploy-check';
+
 /** vigil.alert.<service>: a detector's finding about one series. */
 export const Alert = Type.Object({
   id: Type.String({ minLength: 1 }),
@@ -19,7 +26,7 @@ export const Alert = Type.Object({
   instance: Token,
   metric: Type.String(),
   level: AlertLevel,
-  rule: Type.String({ description: 'rule or algorithm that fired: threshold, zscore, ewma, mad, seasonal, iforest, auto' }),
+  rule: Type.String({ description: 'rule or algorithm that fired: threshold, deploy-check, zscore, ewma, mad, seasonal, iforest, auto' }),
   value: Type.Number(),
   threshold: Type.Number({ description: 'threshold crossed, or score threshold for statistical detectors' }),
   score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),

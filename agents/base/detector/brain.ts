@@ -1,5 +1,6 @@
 import type { Alert, AlertEvidence, CleanSample } from '../../../runtime/contracts/index.js';
 import { fmt } from './brains/deviation.js';
+import { DEFAULT_DEPLOY_CHECK, DEPLOY_CHECK_RULE, DeployCheck, type DeployCheckEvent, type DeployCheckRule } from './brains/deploy-check.js';
 import { ThresholdRules, createDetector, thresholdForSensitivity, type DetectorBrain, type DetectorName, type Evidence, type ThresholdRule, type Verdict } from './brains/index.js';
 import { own } from '../../../runtime/dict.js';
 
@@ -13,22 +14,31 @@ export interface DetectorSettings {
   seed: number;
   /** Observations below the score threshold before a statistical alert clears. */
   clearAfter: number;
+  /** The deploy check on error_rate (brains/deploy-check.ts); its defaults when absent. */
+  deployCheck?: DeployCheckRule;
 }
+
+/** A service's SLO error rate (percent) from the catalogue, undefined when it is not catalogued. */
+export type SloErrorRateOf = (service: string) => number | undefined;
 
 interface StatSeries { brain: DetectorBrain; active: Alert | null; quiet: number }
 
 /**
  * The detector's decisions for a stream of clean samples: the threshold rules (seed 001
- * §1.3 with hold and hysteresis) on every metric that has a rule, and the statistical brain
- * (`auto` ensemble by default) on `statMetrics`. Pure: event time comes with the samples.
+ * §1.3 with hold and hysteresis) on every metric that has a rule, the deploy check (an error
+ * rate over the service's SLO soon after a deploy raises red at once), and the statistical
+ * brain (`auto` ensemble by default) on `statMetrics`. Pure: event time comes with the samples,
+ * SLOs from `sloErrorRateOf` (the catalogue).
  */
 export class DetectorCore {
   #rules: ThresholdRules;
+  readonly #deployCheck: DeployCheck;
   readonly #series = new Map<string, StatSeries>();
   #alerts = 0;
 
-  constructor(private settings: DetectorSettings) {
+  constructor(private settings: DetectorSettings, private readonly sloErrorRateOf: SloErrorRateOf = () => undefined) {
     this.#rules = new ThresholdRules(settings.rules);
+    this.#deployCheck = new DeployCheck(this.#deployRule());
   }
 
   /** Alerts raised or cleared by these samples, in order. */
@@ -42,6 +52,7 @@ export class DetectorCore {
           explanation: `${s.metric} ${e.level === 'clear' ? 'back within' : 'beyond'} ${e.threshold} since ${new Date(e.since).toISOString()}`,
         });
       }
+      for (const e of this.#deployCheck.observe(s, () => this.#sloErrorRate(s.service))) out.push(deployCheckAlert(e, this.#deployRule()));
       if (this.settings.statMetrics.includes(s.metric)) {
         const alert = this.observeStat(s);
         if (alert) out.push(alert);
@@ -76,6 +87,15 @@ export class DetectorCore {
     return cleared;
   }
 
+  #deployRule(): DeployCheckRule {
+    return this.settings.deployCheck ?? DEFAULT_DEPLOY_CHECK;
+  }
+
+  /** The catalogue's SLO error rate of the service, else the deploy check's default. */
+  #sloErrorRate(service: string): number {
+    return this.sloErrorRateOf(service) ?? this.#deployRule().sloErrorRate;
+  }
+
   private sensitivityOf(service: string): number {
     return own(this.settings.serviceSensitivity, service) ?? this.settings.sensitivity;
   }
@@ -84,6 +104,7 @@ export class DetectorCore {
   reconfigure(settings: DetectorSettings): void {
     this.settings = settings;
     for (const [metric, rule] of Object.entries(settings.rules)) this.#rules.setRule(metric, rule);
+    this.#deployCheck.configure(this.#deployRule());
     for (const [key, series] of this.#series) series.brain.setSensitivity(this.sensitivityOf(key.split('/')[0]));
   }
 
@@ -97,11 +118,25 @@ export class DetectorCore {
       serviceSensitivity: this.settings.serviceSensitivity,
       rules,
       raised,
+      deployCheck: this.#deployCheck.state(),
       statSeries: this.#series.size,
       statActive: [...this.#series].filter(([, s]) => s.active).map(([k]) => k),
       alertsRaised: this.#alerts,
     };
   }
+}
+
+/** A deploy check's level change as an alert on the service's error_rate series. */
+function deployCheckAlert(e: DeployCheckEvent, rule: DeployCheckRule): Alert {
+  const after = `${Math.round((e.ts - e.deployTs) / 1000)} s after a deploy_version change`;
+  return {
+    id: `${e.service}:${e.instance}:error_rate:${DEPLOY_CHECK_RULE}:${e.level === 'clear' ? e.deployTs : e.since}`,
+    service: e.service, instance: e.instance, metric: 'error_rate', level: e.level, rule: DEPLOY_CHECK_RULE,
+    value: e.value, threshold: e.threshold, since: e.since, ts: e.ts,
+    explanation: e.level === 'clear'
+      ? `error_rate ${e.value.toFixed(2)} % over ${rule.meanS} s back within the SLO (${e.threshold} %)`
+      : `error_rate ${e.value.toFixed(2)} % over ${rule.meanS} s breaks the SLO (${e.threshold} %) ${after}`,
+  };
 }
 
 /** The models that fired, as the alert contract carries them (entries with a non-finite number are left out). */

@@ -3,6 +3,7 @@ import { Subjects, cleanSamples } from '../../../runtime/contracts/index.js';
 import { defineAgent, type DirectiveOutcome } from '../../../runtime/host/define-agent.js';
 import { errorMessage } from '../../../runtime/errors.js';
 import { DEFAULT_SENSITIVITY, DETECTOR_NAMES, normaliseRule } from './brains/index.js';
+import { DEFAULT_DEPLOY_CHECK } from './brains/deploy-check.js';
 import { DEFAULT_RULES } from './default-rules.js';
 import { DetectorCore } from './brain.js';
 import { own } from '../../../runtime/dict.js';
@@ -21,6 +22,11 @@ export const DetectorConfig = Type.Object({
   rules: Type.Record(Type.String(), Rule, { default: structuredClone(DEFAULT_RULES), description: 'threshold rules (seed 001 §1.3)' }),
   seed: Type.Integer({ default: 1, description: 'seed of the isolation forest' }),
   clearAfter: Type.Integer({ minimum: 1, default: 6 }),
+  deployCheck: Type.Object({
+    windowS: Type.Number({ minimum: 0, description: 'an error rate over the SLO this long after a deploy_version change raises red at once; 0 = off' }),
+    meanS: Type.Number({ minimum: 0, description: 'the error rate checked is the mean of the samples of the last meanS seconds (one aggregator window)' }),
+    sloErrorRate: Type.Number({ minimum: 0, description: 'SLO error rate (%) of a service the catalogue does not know (a catalogued service: its sloErrorRate)' }),
+  }, { additionalProperties: false, default: { ...DEFAULT_DEPLOY_CHECK }, description: 'deploy verification: a failing release cannot wait for the error_rate rule\'s 5-minute hold' }),
 }, { additionalProperties: false });
 type DetectorConfig = Static<typeof DetectorConfig>;
 
@@ -34,9 +40,10 @@ export default defineAgent({
   clock: 'upstream',
   partitionBy: 'service',
   config: DetectorConfig,
-  start({ bus, counters }, initial) {
+  start({ bus, catalog, counters }, initial) {
     let config = initial;
-    let core = new DetectorCore(config);
+    const sloErrorRateOf = (service: string): number | undefined => catalog.get(service)?.sloErrorRate;
+    let core = new DetectorCore(config, sloErrorRateOf);
     bus.on(Subjects.clean, (batch) => {
       for (const alert of core.observe(cleanSamples(batch))) bus.emit(Subjects.alert, [alert.service], alert);
       counters.samples = (counters.samples ?? 0) + batch.value.length;
@@ -45,7 +52,7 @@ export default defineAgent({
       inspect: () => core.state(),
       // Per-service boosts belong to the incidents of a run: a new run starts without them.
       reset: () => {
-        core = new DetectorCore({ ...config, serviceSensitivity: {} });
+        core = new DetectorCore({ ...config, serviceSensitivity: {} }, sloErrorRateOf);
         return Object.keys(config.serviceSensitivity).length > 0 ? { ...config, serviceSensitivity: {} } : undefined;
       },
       reconfigure: (next) => { config = next; core.reconfigure(next); },

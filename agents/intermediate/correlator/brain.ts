@@ -1,5 +1,4 @@
 import type { AggWindow, Alert, Hypothesis, Incident, IncidentPattern } from '../../../runtime/contracts/index.js';
-import { DeployCheck } from './deploy-check.js';
 import { Features, type FeatureConfig } from './features.js';
 import { onOneChain, type ServiceInfo, type Topology } from './graph.js';
 import { classify, type AlertFact, type PatternConfig } from './patterns.js';
@@ -57,7 +56,6 @@ const MAX_RESOLVED_KEPT = 20;
 export class Correlator {
   #config: CorrelatorConfig;
   readonly #features: Features;
-  readonly #deployCheck = new DeployCheck();
   readonly #alerts = new Map<string, AlertState>();
   readonly #open = new Map<string, OpenIncident>();
   #resolved: Incident[] = [];
@@ -112,21 +110,23 @@ export class Correlator {
   }
 
   /**
-   * Takes one aggregated window; returns incidents whose pattern or root cause it changed, and
-   * the incident a failing deploy opens at once (deploy-check.ts).
+   * Takes one aggregated window; returns incidents whose pattern or root cause it changed. (A
+   * failing deploy's error rate is the detector's alert, deploy-check; the correlator judges it.)
    */
   window(w: AggWindow, now: number, catalog: CatalogSnapshot): Incident[] {
     this.#features.update(w);
-    const check = this.#deployCheck.observe(w, now, catalog.topology(w.service), this.#features, this.#config.deployWindowS);
-    const out: Incident[] = check ? this.alert(check, catalog) : [];
+    const out: Incident[] = [];
     for (const inc of this.#sortedOpen()) {
       if (inc.serviceFirst.has(w.service)) out.push(...this.#publishIfChanged(inc, now, catalog));
     }
     return out;
   }
 
-  /** Event time reached `now`: ends stale alerts (if configured) and resolves quiet incidents. */
-  advance(now: number): Incident[] {
+  /**
+   * Event time reached `now`: ends stale alerts (if configured), publishes incidents held back
+   * for evidence whose wait is over (with `catalog`) and resolves quiet incidents.
+   */
+  advance(now: number, catalog?: CatalogSnapshot): Incident[] {
     if (this.#config.alertTtlS > 0) {
       for (const st of this.#alerts.values()) {
         if (st.active && now - st.lastTs >= this.#config.alertTtlS * 1000) {
@@ -138,6 +138,7 @@ export class Correlator {
     }
     const out: Incident[] = [];
     for (const inc of this.#sortedOpen()) {
+      if (!inc.last && catalog) out.push(...this.#publishIfChanged(inc, now, catalog));
       if (this.#active(inc) || now - inc.lastActiveTs < this.#config.quietS * 1000 || !inc.last) continue;
       const resolved: Incident = { ...inc.last, status: 'resolved', revision: ++inc.revision, ts: now };
       for (const key of inc.alertKeys) this.#alerts.delete(key);
@@ -161,7 +162,6 @@ export class Correlator {
     this.#alerts.clear();
     this.#open.clear();
     this.#features.reset();
-    this.#deployCheck.reset();
     this.#resolved = [];
     this.#counts = { opened: 0, resolved: 0, duplicates: 0, withinSlo: 0 };
   }
@@ -203,6 +203,7 @@ export class Correlator {
 
   #publishIfChanged(inc: OpenIncident, now: number, catalog: CatalogSnapshot): Incident[] {
     const next = this.#evaluate(inc, now, catalog);
+    if (!next) return [];
     const signature = JSON.stringify([
       [...next.services].sort(), next.metrics, next.rootCause.service, next.rootCause.metric, next.pattern, next.severity,
     ]);
@@ -213,7 +214,8 @@ export class Correlator {
     return [next];
   }
 
-  #evaluate(inc: OpenIncident, now: number, catalog: CatalogSnapshot): Incident {
+  /** The incident as its alerts and the evidence show it now; null while a more specific cause waits for its evidence (patterns.ts). */
+  #evaluate(inc: OpenIncident, now: number, catalog: CatalogSnapshot): Incident | null {
     const states = [...inc.alertKeys].map((k) => this.#alerts.get(k)!).sort((a, b) => a.firstTs - b.firstTs || a.key.localeCompare(b.key));
     const active = states.filter((s) => s.active);
     if (active.length > 0) inc.severity = active.some((s) => s.level === 'red') ? 'red' : 'yellow';
@@ -221,8 +223,9 @@ export class Correlator {
     const serviceFacts = [...inc.serviceFirst].map(([service, firstTs]) => ({ service, firstTs, metric: lead(service).metric }));
     const ranked = rankCandidates(serviceFacts, catalog.topology, this.#features, this.#config.rootTieS);
     const root = ranked[0];
-    const facts: AlertFact[] = states.map((s) => ({ service: s.service, metric: s.metric, firstTs: s.firstTs }));
+    const facts: AlertFact[] = states.map((s) => ({ service: s.service, metric: s.metric, firstTs: s.firstTs, rule: s.rule }));
     const match = classify({ services: ranked.map((c) => c.service), alerts: facts, root: root.service, now }, this.#features, catalog.topology, catalog.services, this.#config);
+    if (match.pending) return null;
     if (!inc.best || match.rank < inc.best.rank) inc.best = match;
     if (match.rank <= inc.best.rank) inc.hypotheses = match.hypotheses;
     const pattern = inc.best.pattern;

@@ -60,7 +60,9 @@ export class Features {
       const changedInside = version.min !== version.max;
       const changedBetween = f.lastVersion !== null && version.min !== f.lastVersion;
       if (changedInside || changedBetween) {
-        f.deploys.push({ start: changedBetween ? w.start - w.windowS * 1000 : w.start, end: w.end, canary: null });
+        // changed inside: after the window's first sample (a rollback to a lower number also moves `min`
+        // off the last version: still inside); only between windows: dated from the window before
+        f.deploys.push({ start: changedInside ? w.start : w.start - w.windowS * 1000, end: w.end, canary: null });
         if (f.deploys.length > MAX_DEPLOYS) f.deploys.shift();
       }
       f.lastVersion = version.last;
@@ -83,6 +85,16 @@ export class Features {
     }
   }
 
+  /**
+   * True while the service's windows do not yet reach event time `ts` (the window holding it
+   * has not closed) and may still come: one is due within two window lengths of the last one.
+   * A service never seen in a window has nothing to wait for.
+   */
+  awaiting(service: string, ts: number, now: number): boolean {
+    const last = this.#services.get(service)?.last;
+    return last !== null && last !== undefined && ts >= last.end && now < last.end + 2 * last.windowS * 1000;
+  }
+
   /** Mean of `metric` in the service's last window, or null. */
   lastMean(service: string, metric: string): number | null {
     return this.#services.get(service)?.last?.metrics[metric]?.mean ?? null;
@@ -99,15 +111,15 @@ export class Features {
     return this.#services.get(service)?.rpsRatio ?? 1;
   }
 
-  /** True when deploy_version changed in [from, to] (event time). */
-  deployedBetween(service: string, from: number, to: number): boolean {
-    return this.lastDeployBetween(service, from, to) !== null;
-  }
-
-  /** The latest deploy in [from, to] (event time) with its canary comparison, or null. */
+  /**
+   * The latest deploy in [from, to) (event time) with its canary comparison, or null. A deploy
+   * whose window begins at `to` came after an alert raised at `to` (a rollback answering it):
+   * a deploy seen inside a window changed after the window's first sample, one seen between
+   * windows is dated from the window before.
+   */
   lastDeployBetween(service: string, from: number, to: number): { start: number; canary: Canary | null } | null {
     const deploys = this.#services.get(service)?.deploys ?? [];
-    for (let i = deploys.length - 1; i >= 0; i--) if (deploys[i].end >= from && deploys[i].start <= to) return deploys[i];
+    for (let i = deploys.length - 1; i >= 0; i--) if (deploys[i].end >= from && deploys[i].start < to) return deploys[i];
     return null;
   }
 

@@ -45,7 +45,7 @@ export default defineAgent({
     bus.on(Subjects.agg, (window) => publish(brain.window(window, Math.max(clock.now(), window.end), snapshot(catalog))));
     return {
       inspect: () => brain.state(),
-      onWatermark: (ts) => publish(brain.advance(ts)),
+      onWatermark: (ts) => publish(brain.advance(ts, snapshot(catalog))),
       reset: (_startTs, runId) => brain.reset(runId),
       reconfigure: (next) => brain.reconfigure(next),
     };

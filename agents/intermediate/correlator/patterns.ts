@@ -1,4 +1,4 @@
-import type { Hypothesis, IncidentPattern } from '../../../runtime/contracts/index.js';
+import { DEPLOY_CHECK_RULE, type Hypothesis, type IncidentPattern } from '../../../runtime/contracts/index.js';
 import type { Canary, Features } from './features.js';
 import { dependenciesOf, EXTERNAL_TIERS, hasDependents, onOneChain, type Topology } from './graph.js';
 
@@ -23,7 +23,7 @@ export interface PatternConfig {
 }
 
 /** One alerting series of an incident, as the rules see it. */
-export interface AlertFact { service: string; metric: string; firstTs: number }
+export interface AlertFact { service: string; metric: string; firstTs: number; rule: string }
 
 /** What the rules look at: the incident's services, its alerts, the ranked root cause. */
 export interface PatternInput {
@@ -36,6 +36,8 @@ export interface PatternInput {
 /** The chosen cause: the first hypothesis that holds, why, and its rank (0 = most specific). */
 export interface PatternMatch {
   pattern: IncidentPattern; evidence: string; rank: number; at?: string;
+  /** Set when a cause more specific than the match can be neither confirmed nor ruled out until its evidence arrives: why. */
+  pending?: string;
   /** every cause weighed, those that hold first (most specific first), then the others */
   hypotheses: Hypothesis[];
 }
@@ -50,7 +52,9 @@ interface RuleContext extends PatternInput {
   alerting(service: string, metric: string | ((m: string) => boolean)): boolean;
 }
 
-type Rule = (c: RuleContext) => Hypothesis;
+/** A rule's verdict; `pending` (why) when it can be neither confirmed nor ruled out until its evidence arrives. */
+type Verdict = Hypothesis & { pending?: string };
+type Rule = (c: RuleContext) => Verdict;
 
 const holds = (cause: IncidentPattern, evidence: string[], at?: string, against: string[] = []): Hypothesis => ({ cause, holds: true, for: evidence, against, ...(at ? { at } : {}) });
 const fails = (cause: IncidentPattern, against: string[], evidence: string[] = []): Hypothesis => ({ cause, holds: false, for: evidence, against });
@@ -89,20 +93,42 @@ function attack(c: RuleContext): Hypothesis {
   return fails('ddos', [`${near.service}: surging, but sources spread (${pct(top(near.service))} % top 10, ${pct(near.value)} % heavy)`]);
 }
 
-function deployRegression(c: RuleContext): Hypothesis {
+function deployRegression(c: RuleContext): Verdict {
   const windowMs = c.cfg.deployWindowS * 1000;
+  const waiting = deployEvidencePending(c);
   for (const a of c.alerts) {
     if (a.metric !== 'error_rate') continue;
     const deploy = c.features.lastDeployBetween(a.service, a.firstTs - windowMs, a.firstTs);
-    if (deploy) return judgeRelease(c, a, deploy);
+    if (deploy) return judgeRelease(c, a, deploy, waiting);
   }
-  return fails('deploy-regression', [`no error_rate alert within ${c.cfg.deployWindowS} s of a deploy_version change`]);
+  const none = fails('deploy-regression', [`no error_rate alert within ${c.cfg.deployWindowS} s of a deploy_version change`]);
+  return waiting ? { ...none, pending: waiting } : none;
 }
 
-/** An error_rate alert after a deploy: the release is blamed on the canary's evidence, or on timing alone without one. */
-function judgeRelease(c: RuleContext, a: AlertFact, deploy: { start: number; canary: Canary | null }): Hypothesis {
+/**
+ * A deploy check (the detector saw a deploy_version change before these errors) newer than the
+ * service's last window: the detector raises on the sample, before the window holding the
+ * deploy, and the canary comparison of the instances that began failing, closes. Judged before
+ * then, a failing release would be called data corruption, or blamed on timing alone.
+ */
+function deployEvidencePending(c: RuleContext): string | null {
+  const a = c.alerts.find((x) => x.rule === DEPLOY_CHECK_RULE && c.features.awaiting(x.service, x.firstTs, c.now));
+  return a ? `${a.service}: deploy check newer than its last window (the deploy and its canary not known yet)` : null;
+}
+
+/**
+ * An error_rate alert after a deploy: the release is blamed on the canary's evidence, or on
+ * timing alone without one (once no canary can still come: `waiting`).
+ */
+function judgeRelease(c: RuleContext, a: AlertFact, deploy: { start: number; canary: Canary | null }, waiting: string | null): Verdict {
   const timing = `${a.service}: error_rate alert ${Math.max(0, Math.round((a.firstTs - deploy.start) / 1000))} s after a deploy_version change`;
-  if (!deploy.canary) return holds('deploy-regression', [timing], a.service, ['no canary comparison (the release reached every instance at once): timing only']);
+  if (!deploy.canary) {
+    if (waiting) return { ...fails('deploy-regression', ['no canary comparison yet'], [timing]), pending: waiting };
+    // timing alone blames no release whose service's errors a failing dependency explains (errors flow to callers)
+    const dependency = c.alerts.find((x) => x.metric === 'error_rate' && x.firstTs <= a.firstTs && dependenciesOf(a.service, c.topology).has(x.service));
+    if (dependency) return fails('deploy-regression', [`${dependency.service}, a dependency of ${a.service}, failing since no later: its errors explain ${a.service}'s`], [timing, 'no canary comparison']);
+    return holds('deploy-regression', [timing], a.service, ['no canary comparison (the release reached every instance at once): timing only']);
+  }
   const slo = c.topology(a.service)?.sloErrorRate ?? 1;
   const { newPct, oldPct } = deploy.canary;
   const canary = `while both served, the new version failed ${newPct.toFixed(2)} % of requests, the previous one ${oldPct.toFixed(2)} %`;
@@ -213,11 +239,16 @@ export function classify(input: PatternInput, features: Features, topology: Topo
       && input.services.some((x) => dependenciesOf(s, topology).has(x)))],
     alerting: (s, m) => input.alerts.some((a) => a.service === s && (typeof m === 'string' ? a.metric === m : m(a.metric))),
   };
-  const weighed = RULES.map((rule, rank) => ({ rank, h: rule(ctx) }));
+  const weighed = RULES.map((rule, rank) => {
+    const { pending, ...h } = rule(ctx);
+    return { rank, h, pending };
+  });
   const ordered = [...weighed.filter((x) => x.h.holds), ...weighed.filter((x) => !x.h.holds)].map((x) => x.h);
   const hypotheses = ordered.filter((h, i) => ordered.findIndex((o) => o.cause === h.cause) === i);
   const first = weighed.find((x) => x.h.holds);
-  if (!first) return { pattern: 'single', evidence: 'one signal, no multi-signal pattern', rank: RULES.length, hypotheses };
+  const waiting = weighed.find((x) => x.pending && x.rank < (first?.rank ?? RULES.length));
+  const pending = waiting ? { pending: waiting.pending } : {};
+  if (!first) return { pattern: 'single', evidence: 'one signal, no multi-signal pattern', rank: RULES.length, hypotheses, ...pending };
   const { cause, at } = first.h;
-  return { pattern: cause, evidence: `${first.h.for.join('; ')}`, rank: first.rank, hypotheses, ...(at ? { at } : {}) };
+  return { pattern: cause, evidence: `${first.h.for.join('; ')}`, rank: first.rank, hypotheses, ...(at ? { at } : {}), ...pending };
 }

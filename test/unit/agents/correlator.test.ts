@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Correlator, type CatalogSnapshot } from '../../../agents/intermediate/correlator/brain.js';
-import type { AggWindow, Alert, MetricWindow } from '../../../runtime/contracts/index.js';
+import type { AggWindow, Alert, Incident, MetricWindow } from '../../../runtime/contracts/index.js';
 
 const T0 = 1_700_000_100_000;
 const S = 1000;
@@ -116,14 +116,66 @@ describe('correlator', () => {
     expect(inc.pattern).toBe('deploy-regression');
   });
 
-  it('correlator: a window breaking the error-rate SLO right after a deploy opens a deploy regression at once, and clears', () => {
+  it('correlator: raises no alert of its own from windows: errors after a deploy are the detector\'s deploy check', () => {
     const c = new Correlator();
     c.window(window('api', 0, { deploy_version: stat(1), error_rate: stat(0) }), T0 + 60 * S, chain);
-    const [inc] = c.window(window('api', 1, { deploy_version: stat(1.8, { min: 1, max: 2, last: 2 }), error_rate: stat(10) }), T0 + 120 * S, chain);
+    expect(c.window(window('api', 1, { deploy_version: stat(1.8, { min: 1, max: 2, last: 2 }), error_rate: stat(10) }), T0 + 120 * S, chain)).toEqual([]);
+    expect((c.state() as { counts: { opened: number } }).counts.opened).toBe(0);
+  });
+
+  it('correlator: a deploy-check alert newer than the window holding its deploy waits for that window: a deploy regression, never data corruption', () => {
+    const healthy = { error_rate: stat(0.1), latency_ms: stat(50), cpu: stat(20) };
+    const c = new Correlator();
+    c.window(window('api', 0, { ...healthy, deploy_version: stat(1) }), T0 + 60 * S, chain);
+    // v2 deployed at 65 s fails at once: the detector raises at 70 s, before the window [60 s, 120 s) closes
+    const check: Alert = { ...alert('api', 'error_rate', T0 + 70 * S, 'red', 'all'), rule: 'deploy-check', value: 8, since: T0 + 65 * S };
+    expect(c.alert(check, chain)).toEqual([]);
+    const [inc] = c.window(window('api', 1, { ...healthy, error_rate: stat(8), deploy_version: stat(1.9, { min: 1, max: 2, last: 2 }) }), T0 + 120 * S, chain);
     expect(inc).toMatchObject({ pattern: 'deploy-regression', service: 'api', rootCause: { service: 'api', metric: 'error_rate' } });
-    expect(c.window(window('gateway', 1, { error_rate: stat(10) }), T0 + 120 * S, chain)).toEqual([]); // errors, no deploy: the detector's job
-    c.window(window('api', 2, { deploy_version: stat(1), error_rate: stat(0) }), T0 + 180 * S, chain);
-    expect(c.advance(T0 + 400 * S)).toEqual([expect.objectContaining({ id: inc.id, status: 'resolved' })]);
+    c.alert({ ...check, level: 'clear', ts: T0 + 200 * S }, chain);
+    expect(c.advance(T0 + 400 * S, chain)).toEqual([expect.objectContaining({ id: inc.id, status: 'resolved' })]);
+  });
+
+  it('correlator: the wait for evidence is bounded: with no window for two window lengths the incident is published as it stands', () => {
+    const c = new Correlator();
+    c.window(window('api', 0, { error_rate: stat(0.1), latency_ms: stat(50), deploy_version: stat(1) }), T0 + 60 * S, chain);
+    expect(c.alert({ ...alert('api', 'error_rate', T0 + 70 * S), rule: 'deploy-check', value: 8 }, chain)).toEqual([]);
+    expect(c.advance(T0 + 150 * S, chain)).toEqual([]);
+    expect(c.advance(T0 + 180 * S, chain)).toEqual([expect.objectContaining({ status: 'open', pattern: 'data-corruption', service: 'api' })]);
+  });
+
+  it('correlator: a rollback in a later window is not the release judged: the canary evidence stays', () => {
+    const c = new Correlator();
+    c.window(window('api', 0, { deploy_version: stat(1) }), T0 + 60 * S, chain);
+    c.window(window('api', 1, { deploy_version: stat(1.5, { min: 1, max: 2, last: 2 }), error_rate_new_version: stat(20), error_rate_old_version: stat(0) }), T0 + 120 * S, chain);
+    const [inc] = c.alert({ ...alert('api', 'error_rate', T0 + 110 * S), rule: 'deploy-check' }, chain);
+    expect(inc.pattern).toBe('deploy-regression');
+    // the rollback (v2 -> v1, a lower number: min moves off the last version too) at 150 s, inside the window [120 s, 180 s)
+    c.window(window('api', 2, { deploy_version: stat(1.5, { min: 1, max: 2, last: 1 }), error_rate: stat(3) }), T0 + 180 * S, chain);
+    const judged = (c.state() as { open: Incident[] }).open[0].hypotheses?.find((h) => h.cause === 'deploy-regression');
+    expect(judged?.for.join(' ')).toMatch(/new version failed 20.00 %/);
+  });
+
+  it('correlator: only a deploy check waits for its window: other error_rate alerts are diagnosed at once', () => {
+    const c = new Correlator();
+    c.window(window('api', 0, { error_rate: stat(0.1), latency_ms: stat(50), deploy_version: stat(1) }), T0 + 60 * S, chain);
+    expect(c.alert({ ...alert('api', 'error_rate', T0 + 70 * S, 'yellow'), rule: 'auto', value: 8 }, chain)).toEqual([expect.objectContaining({ pattern: 'data-corruption' })]);
+  });
+
+  it('correlator: timing alone blames no release whose errors come from a failing dependency', () => {
+    const c = new Correlator();
+    // api redeployed at once (no canary) at 60-120 s; db fails from 400 s, and api's errors with it
+    c.window(window('api', 0, { deploy_version: stat(1) }), T0 + 60 * S, chain);
+    c.window(window('api', 1, { deploy_version: stat(1.5, { min: 1, max: 2, last: 2 }) }), T0 + 120 * S, chain);
+    c.alert(alert('db', 'error_rate', T0 + 400 * S), chain);
+    const [inc] = c.alert({ ...alert('api', 'error_rate', T0 + 400 * S), rule: 'deploy-check' }, chain);
+    expect(inc.pattern).not.toBe('deploy-regression');
+    expect(inc.hypotheses?.find((h) => h.cause === 'deploy-regression')).toMatchObject({ holds: false, against: [expect.stringMatching(/^db, a dependency of api/)] });
+    // the same errors without the dependency failing: timing decides
+    const alone = new Correlator();
+    alone.window(window('api', 0, { deploy_version: stat(1) }), T0 + 60 * S, chain);
+    alone.window(window('api', 1, { deploy_version: stat(1.5, { min: 1, max: 2, last: 2 }) }), T0 + 120 * S, chain);
+    expect(alone.alert({ ...alert('api', 'error_rate', T0 + 400 * S), rule: 'deploy-check' }, chain)[0].pattern).toBe('deploy-regression');
   });
 
   it('correlator: an rps surge is a ddos when few sources dominate, a traffic surge otherwise', () => {
