@@ -114,7 +114,7 @@ export class Correlator {
    * failing deploy's error rate is the detector's alert, deploy-check; the correlator judges it.)
    */
   window(w: AggWindow, now: number, catalog: CatalogSnapshot): Incident[] {
-    this.#features.update(w);
+    this.#features.update(w, catalog.topology(w.service)?.sloErrorRate);
     const out: Incident[] = [];
     for (const inc of this.#sortedOpen()) {
       if (inc.serviceFirst.has(w.service)) out.push(...this.#publishIfChanged(inc, now, catalog));

@@ -17,12 +17,22 @@ interface ServiceFeatures {
   rpsRatio: number;
   surgeUntil: number;
   /** Event-time spans in which deploy_version changed (most recent last, at most 5), with what the canary showed. */
-  deploys: Array<{ start: number; end: number; canary: Canary | null }>;
+  deploys: Deploy[];
   lastVersion: number | null;
+  /** Versions that served a whole window within the SLO error rate (most recent last, at most 20). */
+  servedWell: number[];
   history: Map<string, number[]>;
 }
 
 const MAX_DEPLOYS = 5;
+const MAX_VERSIONS = 20;
+
+/** A deploy_version change: when (the window span), to which version, and what the canary showed. */
+export interface Deploy {
+  start: number; end: number; canary: Canary | null;
+  /** The version deployed had served a whole window within the SLO before (a rollback to a known-good version). */
+  servedWellBefore: boolean;
+}
 
 /**
  * A release compared with the one it replaces while both served (error_rate_new_version and
@@ -34,7 +44,8 @@ export interface Canary { newPct: number; oldPct: number; windows: number }
 /**
  * What the correlator learns from the aggregator's windows, per service, in O(1) memory:
  * an rps baseline (EWMA, slowed down during a surge so a long surge stays a surge), deploy
- * times from `deploy_version`, and the last N window means of every metric.
+ * times from `deploy_version` (and the versions that served within the SLO), and the last N
+ * window means of every metric.
  */
 export class Features {
   readonly #services = new Map<string, ServiceFeatures>();
@@ -43,8 +54,8 @@ export class Features {
 
   reconfigure(config: FeatureConfig): void { this.config = config; }
 
-  /** Takes one closed window into account. */
-  update(w: AggWindow): void {
+  /** Takes one closed window into account; `sloErrorRate` (percent) is the service's, from the catalogue. */
+  update(w: AggWindow, sloErrorRate = 1): void {
     const f = this.#get(w.service);
     f.last = w;
     const rps = w.metrics.rps;
@@ -62,8 +73,11 @@ export class Features {
       if (changedInside || changedBetween) {
         // changed inside: after the window's first sample (a rollback to a lower number also moves `min`
         // off the last version: still inside); only between windows: dated from the window before
-        f.deploys.push({ start: changedInside ? w.start : w.start - w.windowS * 1000, end: w.end, canary: null });
+        f.deploys.push({ start: changedInside ? w.start : w.start - w.windowS * 1000, end: w.end, canary: null, servedWellBefore: f.servedWell.includes(version.last) });
         if (f.deploys.length > MAX_DEPLOYS) f.deploys.shift();
+      } else if ((w.metrics.error_rate?.mean ?? Infinity) <= sloErrorRate && !f.servedWell.includes(version.last)) {
+        f.servedWell.push(version.last);
+        if (f.servedWell.length > MAX_VERSIONS) f.servedWell.shift();
       }
       f.lastVersion = version.last;
     }
@@ -117,7 +131,7 @@ export class Features {
    * a deploy seen inside a window changed after the window's first sample, one seen between
    * windows is dated from the window before.
    */
-  lastDeployBetween(service: string, from: number, to: number): { start: number; canary: Canary | null } | null {
+  lastDeployBetween(service: string, from: number, to: number): Deploy | null {
     const deploys = this.#services.get(service)?.deploys ?? [];
     for (let i = deploys.length - 1; i >= 0; i--) if (deploys[i].end >= from && deploys[i].start < to) return deploys[i];
     return null;
@@ -147,7 +161,7 @@ export class Features {
   #get(service: string): ServiceFeatures {
     let f = this.#services.get(service);
     if (!f) {
-      f = { last: null, rpsBaseline: null, rpsRatio: 1, surgeUntil: 0, deploys: [], lastVersion: null, history: new Map() };
+      f = { last: null, rpsBaseline: null, rpsRatio: 1, surgeUntil: 0, deploys: [], lastVersion: null, servedWell: [], history: new Map() };
       this.#services.set(service, f);
     }
     return f;

@@ -1,5 +1,5 @@
 import { DEPLOY_CHECK_RULE, type Hypothesis, type IncidentPattern } from '../../../runtime/contracts/index.js';
-import type { Canary, Features } from './features.js';
+import type { Deploy, Features } from './features.js';
 import { dependenciesOf, EXTERNAL_TIERS, hasDependents, onOneChain, type Topology } from './graph.js';
 
 /** Thresholds of the pattern rules (part of the correlator config). */
@@ -120,10 +120,12 @@ function deployEvidencePending(c: RuleContext): string | null {
  * An error_rate alert after a deploy: the release is blamed on the canary's evidence, or on
  * timing alone without one (once no canary can still come: `waiting`).
  */
-function judgeRelease(c: RuleContext, a: AlertFact, deploy: { start: number; canary: Canary | null }, waiting: string | null): Verdict {
+function judgeRelease(c: RuleContext, a: AlertFact, deploy: Deploy, waiting: string | null): Verdict {
   const timing = `${a.service}: error_rate alert ${Math.max(0, Math.round((a.firstTs - deploy.start) / 1000))} s after a deploy_version change`;
   if (!deploy.canary) {
     if (waiting) return { ...fails('deploy-regression', ['no canary comparison yet'], [timing]), pending: waiting };
+    // a return to a version that served within the SLO before (a rollback) is no new release
+    if (deploy.servedWellBefore) return fails('deploy-regression', [`${a.service}: the deploy returned to a version that served within its SLO before`], [timing, 'no canary comparison']);
     // timing alone blames no release whose service's errors a failing dependency explains (errors flow to callers)
     const dependency = c.alerts.find((x) => x.metric === 'error_rate' && x.firstTs <= a.firstTs && dependenciesOf(a.service, c.topology).has(x.service));
     if (dependency) return fails('deploy-regression', [`${dependency.service}, a dependency of ${a.service}, failing since no later: its errors explain ${a.service}'s`], [timing, 'no canary comparison']);

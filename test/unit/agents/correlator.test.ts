@@ -156,6 +156,17 @@ describe('correlator', () => {
     expect(judged?.for.join(' ')).toMatch(/new version failed 20.00 %/);
   });
 
+  it('correlator: timing alone blames no return to a version that served within its SLO (a rollback)', () => {
+    const c = new Correlator();
+    c.window(window('api', 0, { deploy_version: stat(1), error_rate: stat(0.1) }), T0 + 60 * S, chain); // v1 serves well
+    c.window(window('api', 1, { deploy_version: stat(1.5, { min: 1, max: 2, last: 2 }), error_rate: stat(5) }), T0 + 120 * S, chain); // v2 at once, failing
+    c.window(window('api', 2, { deploy_version: stat(1.5, { min: 1, max: 2, last: 1 }), error_rate: stat(3) }), T0 + 180 * S, chain); // rolled back to v1
+    c.window(window('api', 3, { deploy_version: stat(1), error_rate: stat(0.1) }), T0 + 240 * S, chain);
+    const [inc] = c.alert({ ...alert('api', 'error_rate', T0 + 235 * S), rule: 'deploy-check' }, chain); // data goes bad 55 s after the rollback
+    expect(inc.pattern).not.toBe('deploy-regression');
+    expect(inc.hypotheses?.find((h) => h.cause === 'deploy-regression')).toMatchObject({ holds: false, against: [expect.stringMatching(/returned to a version that served within its SLO before/)] });
+  });
+
   it('correlator: only a deploy check waits for its window: other error_rate alerts are diagnosed at once', () => {
     const c = new Correlator();
     c.window(window('api', 0, { error_rate: stat(0.1), latency_ms: stat(50), deploy_version: stat(1) }), T0 + 60 * S, chain);
