@@ -114,6 +114,12 @@ export class Features {
     return this.#services.get(service)?.last?.metrics[metric]?.mean ?? null;
   }
 
+  /** The lowest window mean of `metric` among the windows kept (how it usually is, before a fault), or null. */
+  usualMean(service: string, metric: string): number | null {
+    const h = this.#services.get(service)?.history.get(metric);
+    return h && h.length > 0 ? Math.min(...h) : null;
+  }
+
   /** True while an rps surge detected at most surgeHoldS ago is ongoing at `now`. */
   surging(service: string, now: number): boolean {
     const f = this.#services.get(service);

@@ -143,8 +143,20 @@ function blockingQueries(c: RuleContext): Hypothesis {
   // queries waiting on locks: the pool fills too (connections are held while waiting), but more slots would only queue more waiters
   const s = c.services.find((x) => share(c, x, 'db_lock_wait_ms', 'db_latency_ms') >= c.cfg.lockWaitShare);
   if (s) return holds('blocking-queries', [`${s}: queries wait ${pct(c.features.lastMean(s, 'db_lock_wait_ms'))} ms on locks of ${pct(c.features.lastMean(s, 'db_latency_ms'))} ms`], s);
+  // once the pool is full, the queue for a connection dwarfs the lock waits that filled it: compare them with a whole query as it usually is
+  const held = c.services.find((x) => locksHoldConnections(c, x));
+  if (held) {
+    return holds('blocking-queries', [`${held}: queries wait ${pct(c.features.lastMean(held, 'db_lock_wait_ms'))} ms on locks, longer than a whole query usually takes (${pct(c.features.usualMean(held, 'db_latency_ms'))} ms): each connection is held at least twice as long`], held);
+  }
   const near = closest(c.services, (x) => share(c, x, 'db_lock_wait_ms', 'db_latency_ms'));
   return fails('blocking-queries', [near && near.value > 0 ? `${near.service}: lock waits are ${(100 * near.value).toFixed(0)} % of db latency` : 'no lock waits measured']);
+}
+
+/** Lock waits at least as long as the service's usual db latency: by Little's law the pool's occupancy at least doubles. */
+function locksHoldConnections(c: RuleContext, service: string): boolean {
+  const wait = c.features.lastMean(service, 'db_lock_wait_ms');
+  const usual = c.features.usualMean(service, 'db_latency_ms');
+  return wait !== null && usual !== null && usual > 0 && wait >= usual;
 }
 
 function nodeDegradation(c: RuleContext): Hypothesis {

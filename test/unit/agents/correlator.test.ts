@@ -270,6 +270,21 @@ describe('correlator', () => {
     expect(full.pattern).toBe('pool-saturation');
   });
 
+  it('correlator: a full pool behind lock waits longer than a whole query usually takes is blocking queries, not pool saturation', () => {
+    const c = new Correlator();
+    for (let m = 0; m < 3; m++) c.window(window('db', m, { db_pool_usage: stat(40), db_latency_ms: stat(25), db_lock_wait_ms: stat(0), cpu: stat(10) }), T0 + (m + 1) * 60 * S, chain);
+    // the queue for a connection (5 s) dwarfs the 900 ms lock waits that filled the pool: under 25 % of db latency
+    c.window(window('db', 3, { db_pool_usage: stat(100), db_latency_ms: stat(5000), db_lock_wait_ms: stat(900), cpu: stat(10) }), T0 + 4 * 60 * S, chain);
+    const [inc] = c.alert(alert('db', 'db_latency_ms', T0 + 250 * S), chain);
+    expect(inc).toMatchObject({ pattern: 'blocking-queries', service: 'db' });
+    expect(inc.hypotheses?.[0].for[0]).toContain('longer than a whole query usually takes (25 ms)');
+    // the same full pool without lock waits is a pool saturation
+    const d = new Correlator();
+    for (let m = 0; m < 3; m++) d.window(window('db', m, { db_pool_usage: stat(40), db_latency_ms: stat(25), db_lock_wait_ms: stat(0), cpu: stat(10) }), T0 + (m + 1) * 60 * S, chain);
+    d.window(window('db', 3, { db_pool_usage: stat(100), db_latency_ms: stat(5000), db_lock_wait_ms: stat(0), cpu: stat(10) }), T0 + 4 * 60 * S, chain);
+    expect(d.alert(alert('db', 'db_latency_ms', T0 + 250 * S), chain)[0].pattern).toBe('pool-saturation');
+  });
+
   it('correlator: reset forgets open incidents', () => {
     const c = new Correlator();
     c.alert(alert('api', 'cpu', T0), chain);
