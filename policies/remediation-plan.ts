@@ -2,7 +2,7 @@
  * The pure parts of a remediation: which catalogue entry answers an incident, whether its
  * preconditions hold, what its post-validation says, and how a step is undone.
  */
-import { ActionTypes, type ActionType, type AggWindow, type Incident } from '../runtime/contracts/index.js';
+import { ActionTypes, type ActionType, type AggWindow, type CatalogEntry, type Incident } from '../runtime/contracts/index.js';
 import { bareMetric, compare, conditionHolds, readMetric } from './metric-read.js';
 import type { CatalogueEntry, Check } from './schema.js';
 import { dict } from '../runtime/dict.js';
@@ -34,6 +34,14 @@ export function stateOf(window: AggWindow | undefined): { metrics: Record<string
   const metrics: Record<string, number> = dict();
   for (const [k, m] of Object.entries(window?.metrics ?? {})) metrics[k] = m.mean;
   return { metrics, instances: window?.instances ?? null };
+}
+
+/** The entry with its post-validation judged by the target service's own SLO where it asks for it (`fromSlo`). */
+export function withSloThreshold(entry: CatalogueEntry, service: CatalogEntry | undefined): CatalogueEntry {
+  const check = entry.postValidation;
+  if (!check.fromSlo || !service) return entry;
+  const slo = check.metric === 'latency_ms' ? service.sloLatencyMs : check.metric === 'error_rate' ? service.sloErrorRate : undefined;
+  return slo === undefined ? entry : { ...entry, postValidation: { ...check, threshold: slo } };
 }
 
 /** The check's reading of one window, if the window carries the metric. */

@@ -137,6 +137,9 @@ export const Check = Type.Object({
   threshold: Type.Number(),
   windowS: Type.Integer({ minimum: 0, default: 300 }),
   aggregate: Type.Union([Type.Literal('mean'), Type.Literal('max'), Type.Literal('last'), Type.Literal('all')], { default: 'mean' }),
+  fromSlo: Type.Optional(Type.Boolean({
+    description: 'latency_ms and error_rate checks: the service\'s own SLO (catalogue sloLatencyMs, sloErrorRate) replaces `threshold`, which serves only a service the catalogue does not know. A fix is judged by what the service promises: a deep call chain can be healthy well above a fixed 200 ms',
+  })),
 }, { additionalProperties: false });
 export type Check = Static<typeof Check>;
 

@@ -2,7 +2,7 @@ import type { AggWindow, AuditEvent, CatalogEntry, Impact, Incident } from '../.
 import { emptyLimiter, forgetIncident, tryAcquire, type LimiterState } from '../../../policies/limiter.js';
 import { tokenOf } from '../../../policies/machine-kit.js';
 import type { RemediationOutcome } from '../../../policies/remediation.machine.js';
-import { selectEntry, withMeasuredParams } from '../../../policies/remediation-plan.js';
+import { selectEntry, withMeasuredParams, withSloThreshold } from '../../../policies/remediation-plan.js';
 import type { OrchestratorPolicy } from '../../../policies/schema.js';
 import type { IncidentView, Outbox } from './brain-types.js';
 import { boost, release, type Boosts } from './monitoring-boost.js';
@@ -22,7 +22,11 @@ export interface IncidentRecord {
   level: string;
   nextEscalationAt: number | null;
   acknowledged: boolean;
-  remediations: { runId: string; entry: string; outcome: { status: string; reason: string } | null; service?: string; endedAt?: number }[];
+  remediations: {
+    runId: string; entry: string; outcome: { status: string; reason: string } | null; service?: string; endedAt?: number;
+    /** the diagnosis it answered (causeOf); absent in older snapshots */
+    cause?: string;
+  }[];
   tried: string[];
   impact: IncidentView['impact'];
   note: string | null;
@@ -33,6 +37,9 @@ export interface IncidentRecord {
   /** the highest update revision seen; absent in older snapshots */
   revision?: number;
 }
+
+/** The diagnosis an incident update gives: its pattern and the service it points at. */
+const causeOf = (incident: Incident): string => `${incident.pattern}@${incident.service}`;
 
 /** The part of the brain state the incident desk owns (plain JSON). */
 export interface DeskState { incidents: Record<string, IncidentRecord>; limiter: LimiterState; boosts: Boosts }
@@ -87,10 +94,14 @@ export class IncidentDesk {
     for (const rec of Object.values(this.state.incidents)) {
       const incident = rec.latest;
       if (!incident || rec.status !== 'open' || incident.ts > now || (incident.ts === now && !epochEnded)) continue;
+      // A diagnosis that moves while a fix runs waits for that fix: the newer one is answered once it
+      // ends, unless it succeeded on the same diagnosis (a fix that passed its own validation while
+      // the evidence named another cause did not answer that cause).
+      if (rec.remediations.some((r) => r.outcome === null)) continue;
       rec.latest = null;
-      const running = rec.remediations.some((r) => r.outcome === null);
       const last = rec.remediations.at(-1);
-      if (!running && last?.outcome?.status !== 'done') this.#tryRemediation(rec, incident, now, out);
+      const answered = last?.outcome?.status === 'done' && (last.cause ?? causeOf(incident)) === causeOf(incident);
+      if (!answered) this.#tryRemediation(rec, incident, now, out);
     }
   }
 
@@ -211,13 +222,13 @@ export class IncidentDesk {
     const { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } = policy.remediation;
     const run = PolicyRun.start(
       { kind: 'remediation', runId, service: target, incidentId: rec.id, dryRun: this.deps.dryRun },
-      { runId, incidentId: rec.id, service: target, entry: withMeasuredParams(entry, this.deps.window(target)), dryRun: this.deps.dryRun, now,
+      { runId, incidentId: rec.id, service: target, entry: withSloThreshold(withMeasuredParams(entry, this.deps.window(target)), this.deps.catalog(target)), dryRun: this.deps.dryRun, now,
         settings: { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } }, out, now,
     );
     this.deps.runs.set(runId, run);
     this.#escalateIfRecurring(rec, entry.id, target, now, out);
     rec.tried.push(entry.id);
-    rec.remediations.push({ runId, entry: entry.id, outcome: null });
+    rec.remediations.push({ runId, entry: entry.id, outcome: null, cause: causeOf(incident) });
     rec.note = null;
     this.#send(runId, {
       type: 'START', now, window: this.deps.window(target),

@@ -188,6 +188,24 @@ describe('orchestrator brain: incidents', () => {
     expect(d.brain.state()).toMatchObject({ counters: { staleIncidentUpdates: 1 } });
   });
 
+  it('brain: a fix is judged by its service\'s SLO, and a diagnosis that moved while it ran is answered once it ends', () => {
+    const catalog = (s: string) => ({ service: s, owner: 'o', criticality: 'high' as const, dependsOn: s === 'api' ? ['pay-partner'] : [], users: 0,
+      billable: false, unitPrice: 0, sloLatencyMs: s === 'api' ? 1000 : 300, sloErrorRate: 1, tier: s === 'pay-partner' ? 'partner' : 'app' });
+    const d = drive({ catalog });
+    const cascade = incident('inc-m', 'cascade', { service: 'api', services: ['api', 'pay-partner'], rootCause: { service: 'api', metric: 'latency_ms', reason: 'x' } });
+    d.incidentEpoch(cascade, T0);
+    expect(d.actions()).toEqual([expect.objectContaining({ type: 'circuit-breaker', service: 'api' })]);
+    d.reply(d.actions()[0], 'applied', T0 + 1000);
+    // the partner alerts while the breaker runs: the diagnosis moves to it
+    d.incidentEpoch({ ...cascade, revision: cascade.revision + 1, pattern: 'dependency-timeout', service: 'pay-partner',
+      rootCause: { service: 'pay-partner', metric: 'latency_ms', reason: 'x' } }, T0 + 30_000);
+    expect(d.actions()).toHaveLength(1);
+    // 600 ms is over a fixed 200 ms but within api's 1,000 ms SLO: the breaker passes its validation
+    for (let m = 1; m < 8; m++) d.minute('api', m, 3, { latency_ms: 600, cpu: 30, rps: 100 });
+    expect(d.brain.incidents()[0].remediation[0]).toMatchObject({ entry: 'circuit-breaker', outcome: { status: 'done' } });
+    expect(d.actions()).toContainEqual(expect.objectContaining({ type: 'cache-fallback', service: 'api' }));
+  });
+
   it('brain: post-validation reads the windows after the step took effect (a rollback deploys for a minute)', () => {
     const d = drive();
     d.incidentEpoch(incident('inc-r', 'deploy-regression', { service: 'api', services: ['api'] }), T0);
