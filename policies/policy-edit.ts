@@ -65,3 +65,10 @@ export function setTrigger(policy: OrchestratorPolicy, params: Record<string, un
   }
   return changed ? { status: 'applied', policy: current } : { status: 'unchanged', policy };
 }
+
+/** A `set-trigger` or `set-policy` directive on a copy of `policy` (what the orchestrator and the predictor accept). */
+export function editPolicy(policy: OrchestratorPolicy, type: string, params: Record<string, unknown>, who: string): PolicyEdit {
+  if (type === 'set-trigger') return setTrigger(policy, params);
+  if (type === 'set-policy') return setPolicyPath(policy, params.path, params.value);
+  return { status: 'rejected', detail: `${who} does not handle ${type}`, policy };
+}

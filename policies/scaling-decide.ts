@@ -2,10 +2,10 @@
  * The pure decisions of the scaling machine (scaling.machine.ts): which triggers hold, how big a
  * change should be, and whether a change helped. No state of their own: everything comes in.
  */
-import type { AggWindow, Forecast } from '../runtime/contracts/index.js';
+import type { AggWindow, CapacityPlan, Forecast } from '../runtime/contracts/index.js';
 import { desiredReplicas } from './hpa.js';
 import { compare, conditionHolds, readMetric } from './metric-read.js';
-import { proposeDemand, scaleOutAllowed, type Capacity } from './scaling-demand.js';
+import { proposeDemand, scaleOutAllowed } from './scaling-demand.js';
 import type { Condition, ScalingPolicy, Stat, Trigger } from './schema.js';
 import { dict, own } from '../runtime/dict.js';
 
@@ -36,8 +36,6 @@ export interface Observation {
   recs: { ts: number; replicas: number; rpsMean?: number }[];
   /** the busiest rps of each window of the last horizontal.scaleInMemoryS (absent in older snapshots) */
   peaks?: { ts: number; rps: number }[];
-  /** the rps mean of the last few windows, for a trend that spans more than one window (absent in older snapshots) */
-  means?: { ts: number; rps: number }[];
 }
 
 /** The instance count and size bounds of one service. */
@@ -66,7 +64,6 @@ export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, 
   const breaches: Record<string, number> = dict();
   const memoryMs = (policy.horizontal.scaleInMemoryS ?? 1800) * 1000;
   const peaks = [...(prev.peaks ?? []).filter((p) => p.ts > w.end - memoryMs), ...(w.metrics.rps ? [{ ts: w.end, rps: w.metrics.rps.max }] : [])];
-  const means = [...(prev.means ?? []), ...(w.metrics.rps ? [{ ts: w.end, rps: w.metrics.rps.mean }] : [])].slice(-policy.demand.trendWindows);
   let over = false;
   for (const [name, t] of enabled(policy)) {
     const v = readMetric(w, t.metric, t.stat);
@@ -81,12 +78,12 @@ export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, 
   const { min, max } = limitsFor(policy, service);
   const stabS = policy.horizontal.scaleDownStabilizationS;
   // over a threshold, even one a scale-out would not fix, is no time to remove instances
-  if (cpu === undefined || w.instances <= 0 || over) return { breaches, lowSince: null, recs: [], peaks, means };
+  if (cpu === undefined || w.instances <= 0 || over) return { breaches, lowSince: null, recs: [], peaks };
   const raw = desiredReplicas(w.instances, cpu, policy.horizontal.targetCpu, policy.horizontal.tolerance);
   const rec = Math.min(Math.max(raw, min), max);
   const recs = [...prev.recs.filter((r) => r.ts > w.end - stabS * 1000), { ts: w.end, replicas: rec, rpsMean: w.metrics.rps?.mean }];
   const low = rec < w.instances;
-  return { breaches, lowSince: low ? (prev.lowSince ?? w.start) : null, recs: low ? recs : [], peaks, means };
+  return { breaches, lowSince: low ? (prev.lowSince ?? w.start) : null, recs: low ? recs : [], peaks };
 }
 
 const held = (obs: Observation, name: string, t: Trigger, w: AggWindow): boolean =>
@@ -100,19 +97,19 @@ function capUp(current: number, desired: number, policy: ScalingPolicy, max: num
 }
 
 /**
- * The reactive decision on the latest window: the bigger of the demand scale-out (projected rps,
- * see scaling-demand.ts) and the horizontal trigger's (a trigger held for its duration: HPA
+ * The reactive decision on the latest window: the bigger of the demand scale-out (the predictor's
+ * capacity plan, see scaling-demand.ts) and the horizontal trigger's (a trigger held for its duration: HPA
  * formula on CPU, proportional to the excess for latency and queue, at least +1), both only when
  * the scale-out guards hold; else vertical scale-up on a vertical trigger; else scale-in when
  * every recommendation of the stabilisation window was below the instance count. One change at
  * a time, never both kinds.
  */
 export function proposeReactive(
-  obs: Observation, w: AggWindow, policy: ScalingPolicy, service: string, size: number, capacity: Capacity | null = null,
+  obs: Observation, w: AggWindow, policy: ScalingPolicy, service: string, size: number, plan: CapacityPlan | null = null,
 ): Proposal | null {
   const limits = limitsFor(policy, service);
   const triggered = proposeTriggered(obs, w, policy, limits);
-  const demand = proposeDemand(w, capacity, policy, limits, limits.leadS, true, obs.means);
+  const demand = proposeDemand(w, plan, policy, limits);
   if (triggered || demand) {
     return (demand?.params.instances ?? 0) > (triggered?.params.instances ?? 0) ? demand : triggered;
   }
@@ -130,7 +127,7 @@ export function proposeReactive(
       expect: 'improve', watch: [{ metric: t.metric, stat: t.stat, threshold: t.threshold, before: v }], beforeRps: readMetric(w, 'rps', 'mean') ?? null,
     };
   }
-  return proposeScaleIn(obs, w, policy, limits, readMetric(w, 'rps', 'mean') ?? null, capacity);
+  return proposeScaleIn(obs, w, policy, limits, readMetric(w, 'rps', 'mean') ?? null, plan?.capacity.perInstanceRps ?? null);
 }
 
 /** The scale-out of the horizontal trigger that asks for the most instances, if one held and the guards allow it. */
@@ -166,8 +163,7 @@ function proposeTriggered(obs: Observation, w: AggWindow, policy: ScalingPolicy,
  * scale-in to this count leaves the noise room before it would scale out again (hysteresis sized
  * from the noise, not from a constant).
  */
-function noiseFloor(obs: Observation, policy: ScalingPolicy, capacity: Capacity | null, leadS: number): number {
-  const per = capacity?.perInstanceRps ?? null;
+function noiseFloor(obs: Observation, policy: ScalingPolicy, per: number | null, leadS: number): number {
   if (!per || per <= 0) return 0;
   const peak = Math.max(0, ...(obs.peaks ?? []).map((p) => p.rps));
   // a load still rising over the window (a daily cycle's morning) keeps rising for as long as a new
@@ -179,11 +175,11 @@ function noiseFloor(obs: Observation, policy: ScalingPolicy, capacity: Capacity 
   return Math.ceil(need / (per * (policy.horizontal.targetCpu / 100)));
 }
 
-function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, { min, leadS }: Limits, rps: number | null, capacity: Capacity | null): Proposal | null {
+function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, { min, leadS }: Limits, rps: number | null, per: number | null): Proposal | null {
   const stabS = policy.horizontal.scaleDownStabilizationS;
   if (Object.keys(obs.breaches).length > 0 || obs.lowSince === null || w.end - obs.lowSince < stabS * 1000) return null;
   const current = w.instances;
-  const highest = Math.max(...obs.recs.map((r) => r.replicas), noiseFloor(obs, policy, capacity, leadS));
+  const highest = Math.max(...obs.recs.map((r) => r.replicas), noiseFloor(obs, policy, per, leadS));
   const floor = Math.floor(current * (1 - policy.horizontal.maxDownPercent / 100));
   const target = Math.max(highest, floor, min);
   if (target >= current) return null;

@@ -5,14 +5,16 @@
  *   idle ⇄ breaching → acting (awaiting the result) → validating → cooldown → idle
  *                                     ↑____ demand outgrew ____↙  ↘ rollingBack → cooldown
  *
- * Inputs: `EVALUATE` (latest window, policy in force), `FORECAST` (predictive), `RESULT`, `TICK`.
+ * Inputs: `EVALUATE` (latest window with the predictor's capacity plan of that window, policy in
+ * force), `FORECAST` (predictive), `RESULT`, `TICK`. The machine learns nothing itself: capacity
+ * and demand come in the plan (DESIGN §4: the predictor owns demand and capacity).
  * A change that helped but left its metric over the threshold skips the rest of the cooldown
  * (validation.followUpWhileBreaching); a demand scale-out (scaling-demand.ts) may start from
  * validating or cooldown: a measured surge does not wait. Deadlines are absolute event times in
  * context, checked after every event (machine-kit.ts): a restored snapshot only needs a `TICK`.
  */
 import { and, assign, emit, not, setup } from 'xstate';
-import { ActionTypes, type ActionType, type AggWindow, type Forecast } from '../runtime/contracts/index.js';
+import { ActionTypes, type ActionType, type AggWindow, type CapacityPlan, type Forecast } from '../runtime/contracts/index.js';
 import {
   answers, pendingAction, resent, stepId, succeeded,
   type PendingAction, type PolicyEmitted, type ResultEvent, type ResumeEvent, type TickEvent,
@@ -21,7 +23,7 @@ import {
   freshForecastNote, judge, limitsFor, observe, proposalKey, proposePredictive, proposeReactive, sampleOf,
   type Observation, type Proposal, type Sample,
 } from './scaling-decide.js';
-import { learnCapacity, proposeDemand, type Capacity } from './scaling-demand.js';
+import { proposeDemand } from './scaling-demand.js';
 import type { ScalingPolicy } from './schema.js';
 
 /** The change being validated: the proposal as applied. */
@@ -41,8 +43,8 @@ export interface ScalingContext {
   size: number;
   window: AggWindow | null;
   obs: Observation;
-  /** rps per instance learnt from healthy windows (demand scaling); absent in snapshots of older versions */
-  capacity?: Capacity | null;
+  /** the predictor's latest capacity plan (vigil.plan); absent in snapshots of older versions (which carried a `capacity` of their own, now unused) */
+  plan?: CapacityPlan | null;
   proposal: Proposal | null;
   /** the proposal behind the pending action */
   planned: Proposal | null;
@@ -58,19 +60,21 @@ export interface ScalingContext {
 export interface ScalingInput { runId: string; service: string; policy: ScalingPolicy; forecastOnly?: boolean; size?: number }
 
 /**
- * EVALUATE: the latest window of `policy.windowS`, with the policy in force and `hold` (a remediation
- * is running on the service: observe, do not change capacity). FORECAST: the predictor's view.
+ * EVALUATE: the latest window of `policy.windowS`, with the predictor's plan of that window (null or
+ * absent when none came: the latest plan stays, demand waits for a fresh one), the policy in force
+ * and `hold` (a remediation is running on the service: observe, do not change capacity). FORECAST:
+ * the predictor's view.
  */
 export type ScalingEvent =
   | TickEvent
   | ResultEvent
   | ResumeEvent
-  | { type: 'EVALUATE'; now: number; window: AggWindow; policy: ScalingPolicy; hold?: boolean }
+  | { type: 'EVALUATE'; now: number; window: AggWindow; plan?: CapacityPlan | null; policy: ScalingPolicy; hold?: boolean }
   | { type: 'FORECAST'; now: number; forecast: Forecast; policy: ScalingPolicy };
 
 const emptyObs = (): Observation => ({ breaches: {}, lowSince: null, recs: [], peaks: [] });
 /** A fresh observation after a change: streaks and recommendations start over, the recent peaks stay (the load did not change). */
-const freshObs = (obs: Observation): Observation => ({ ...emptyObs(), peaks: obs.peaks ?? [], means: obs.means ?? [] });
+const freshObs = (obs: Observation): Observation => ({ ...emptyObs(), peaks: obs.peaks ?? [] });
 
 const overdue = ({ context }: { context: ScalingContext }): boolean =>
   context.pending !== null && context.now >= context.pending.deadline;
@@ -106,24 +110,18 @@ export const scalingMachine = setup({
     setPolicy: assign(({ context, event }) => ('policy' in event ? { policy: event.policy } : { policy: context.policy })),
     observe: assign(({ context, event }) => {
       if (event.type !== 'EVALUATE') return {};
-      // capacity is learnt only while no change is in flight or being validated (booting instances skew it)
-      const settled = context.pending === null && context.validateUntil === null;
-      return {
-        window: event.window, obs: observe(context.obs, event.window, context.policy, context.service),
-        capacity: settled ? learnCapacity(context.capacity ?? null, event.window, context.policy) : context.capacity ?? null,
-      };
+      return { window: event.window, obs: observe(context.obs, event.window, context.policy, context.service), plan: event.plan ?? context.plan ?? null };
     }),
     propose: assign(({ context, event }) => {
       if (event.type !== 'EVALUATE') return {};
-      const proposal = proposeReactive(context.obs, event.window, context.policy, context.service, context.size, context.capacity ?? null);
+      const proposal = proposeReactive(context.obs, event.window, context.policy, context.service, context.size, context.plan ?? null);
       // while a remediation runs on the service, capacity may grow (an overload must not fail the fix) but never shrink
       return { proposal: event.hold && proposal?.type !== 'scale-out' ? null : proposal };
     }),
     proposeDemand: assign(({ context, event }) => {
       if (event.type !== 'EVALUATE') return {};
       const settled = context.validateUntil === null; // else a step in flight: measured rps only
-      const leadS = settled ? limitsFor(context.policy, context.service).leadS : 0;
-      return { proposal: proposeDemand(event.window, context.capacity ?? null, context.policy, limitsFor(context.policy, context.service), leadS, settled, context.obs.means) };
+      return { proposal: proposeDemand(event.window, context.plan ?? null, context.policy, limitsFor(context.policy, context.service), settled, settled) };
     }),
     predict: assign(({ context, event }) => {
       if (event.type !== 'FORECAST') return {};
@@ -218,7 +216,7 @@ export const scalingMachine = setup({
   id: 'scaling',
   context: ({ input }) => ({
     runId: input.runId, service: input.service, forecastOnly: input.forecastOnly ?? false, policy: input.policy,
-    now: 0, seq: 0, size: input.size ?? 1, window: null, obs: emptyObs(), capacity: null, proposal: null, planned: null, pending: null, change: null,
+    now: 0, seq: 0, size: input.size ?? 1, window: null, obs: emptyObs(), plan: null, proposal: null, planned: null, pending: null, change: null,
     validateUntil: null, cooldownUntil: null, lastNote: null,
     counters: { changes: 0, kept: 0, rollbacks: 0, failures: 0, forecastOnly: 0 },
   }),

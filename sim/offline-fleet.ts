@@ -6,7 +6,7 @@
  * monitoring directives (sensitivity and interval boosts during an incident), so a figure that
  * matters is measured through the real fleet (`vigil sim suite`, `vigil sim run`).
  */
-import { cleanSamples, rawBatches, type Action, type AggWindow, type Alert, type CatalogEntry, type Forecast, type Impact, type Incident } from '../runtime/contracts/index.js';
+import { cleanSamples, rawBatches, type Action, type AggWindow, type Alert, type CapacityPlan, type CatalogEntry, type Forecast, type Impact, type Incident } from '../runtime/contracts/index.js';
 import { resolveConfig } from '../runtime/host/config.js';
 import { DetectorCore } from '../agents/base/detector/brain.js';
 import { DetectorConfig } from '../agents/base/detector/index.js';
@@ -15,6 +15,9 @@ import { AdaptiveSampler, DEFAULT_SAMPLING } from '../agents/base/filter/sampler
 import { Aggregator } from '../agents/intermediate/aggregator/brain.js';
 import { Correlator, type CatalogSnapshot } from '../agents/intermediate/correlator/brain.js';
 import { Predictor } from '../agents/intermediate/predictor/brain.js';
+import { CapacityPlanner } from '../agents/intermediate/predictor/planner.js';
+import { loadPolicy } from '../policies/load.js';
+import { scalingPolicyFor } from '../policies/scaling-policy.js';
 import { Strategist } from '../agents/top/strategist/brain.js';
 import { createOrchestratorBrain, type OrchestratorOutput } from '../agents/top/orchestrator/brain.js';
 import { runReportFrom, type RunReport } from './report.js';
@@ -40,6 +43,8 @@ export function runOfflineFleet(scenario: Scenario, opts: { seed?: number; sampl
   const aggregator = new Aggregator();
   const correlator = new Correlator();
   const predictor = new Predictor();
+  const scaling = loadPolicy().scaling;
+  const planner = new CapacityPlanner((s) => scalingPolicyFor(scaling, s, entries.get(s)));
   const strategist = new Strategist();
   const orchestrator = createOrchestratorBrain({ catalog: (s) => entries.get(s) });
   const onsetTs = scenario.expect.onsetS === null ? world.startTs : world.startTs + scenario.expect.onsetS * 1000;
@@ -78,7 +83,10 @@ export function runOfflineFleet(scenario: Scenario, opts: { seed?: number; sampl
     for (const w of windows) incs.push(...correlator.window(w, Math.max(ts, w.end), snapshot));
     incs.push(...correlator.advance(ts, snapshot));
     for (const i of incs) { incidents.set(i.id, i); detected(i.ts); }
+    // the predictor hears the actuator's results of the tick before its windows (they rank first)
+    for (const r of results) planner.result(r);
     const forecasts: Forecast[] = windows.flatMap((w) => predictor.window(w));
+    const plans: CapacityPlan[] = windows.flatMap((w) => planner.window(w) ?? []);
     const impacts: Impact[] = [
       ...windows.flatMap((w) => strategist.window(w, catalog)),
       ...incs.flatMap((i) => strategist.incident(i, catalog)),
@@ -89,6 +97,7 @@ export function runOfflineFleet(scenario: Scenario, opts: { seed?: number; sampl
     for (const w of windows) collect(orchestrator.onAgg(w, ts));
     for (const i of incs) collect(orchestrator.onIncident(i, ts));
     for (const f of forecasts) collect(orchestrator.onForecast(f, ts));
+    for (const p of plans) collect(orchestrator.onPlan(p, ts));
     for (const i of impacts) collect(orchestrator.onImpact(i, ts));
     collect(orchestrator.advance(ts));
     // Lock-step (pipeline 1): actions decided up to this tick apply before the next one; the

@@ -114,6 +114,39 @@ export const Forecast = Type.Object({
 }, { additionalProperties: false, $id: 'vigil.forecast.v1' });
 export type Forecast = Static<typeof Forecast>;
 
+/**
+ * vigil.plan.<service>: the predictor's capacity plan of one service for one closed window (DESIGN
+ * §4: the predictor owns demand and capacity; the orchestrator's scaling sizes from it). Capacity is
+ * the rps one instance serves at 100 % cpu, learnt from stable healthy windows; demand is the rps
+ * expected at the boot horizon (now + the service's boot delay + half a window) with an interval.
+ */
+export const CapacityPlan = Type.Object({
+  service: Token,
+  windowS: Type.Integer({ minimum: 1, description: 'size of the window the plan answers' }),
+  windowEnd: EventTime,
+  instances: Type.Integer({ minimum: 0, description: 'instances in the window (booting included)' }),
+  capacity: Type.Object({
+    perInstanceRps: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: 'rps one instance serves at 100 % cpu; null until learnt' }),
+    samples: Type.Integer({ minimum: 0, description: 'stable healthy windows it was learnt from' }),
+    settling: Type.Boolean({ description: 'a capacity change is settling: this window was not learnt from' }),
+  }, { additionalProperties: false }),
+  demand: Type.Union([Type.Object({
+    mean: Type.Number({ minimum: 0, description: "the window's mean rps" }),
+    level: Type.Number({ minimum: 0, description: "rps now: the window's mean, or its last reading when that jumped beyond the noise" }),
+    noise: Type.Number({ minimum: 0, description: "spread of the window's readings (a normal's sigma)" }),
+    slopePerS: Type.Number({ description: 'the trend of the last window means, 0 unless it stands out of its standard error' }),
+    slopeSe: Type.Number({ minimum: 0, description: "the trend's standard error" }),
+    horizonS: Type.Number({ minimum: 0, description: 'boot horizon: how far ahead the forecast is' }),
+    forecast: Type.Number({ minimum: 0, description: 'rps expected at the boot horizon' }),
+    low: Type.Number({ minimum: 0 }),
+    high: Type.Number({ minimum: 0 }),
+  }, { additionalProperties: false }), Type.Null()], { description: 'null when the window has no rps' }),
+  needed: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'instances that keep the high end of the forecast under the target utilisation; null until capacity is learnt' }),
+  timeToSaturationS: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: 'until demand reaches the capacity in place at 100 % cpu; null when not rising or unknown' }),
+  ts: EventTime,
+}, { additionalProperties: false, $id: 'vigil.plan.v1' });
+export type CapacityPlan = Static<typeof CapacityPlan>;
+
 /** vigil.impact.<service>: the strategist's business view of an incident. */
 export const Impact = Type.Object({
   incidentId: Type.String(),

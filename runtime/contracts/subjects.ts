@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
 
 import { CleanBatch, RawBatch, SimTick, Watermark } from './data.js';
-import { AggWindow, Alert, Forecast, Impact, Incident } from './findings.js';
+import { AggWindow, Alert, CapacityPlan, Forecast, Impact, Incident } from './findings.js';
 import { AlertRecord } from './alerts.js';
 import {
   Action, ActionResult, AuditEvent, Directive, DirectiveAck, DlqEntry, Heartbeat,
@@ -62,6 +62,8 @@ export const Subjects = {
   agg: subject('agg', 'vigil.agg', AggWindow, 'service'),
   incident: subject('incident', 'vigil.incident', Incident, 'service'),
   forecast: subject('forecast', 'vigil.forecast', Forecast, 'service'),
+  /** The predictor's capacity plan per service and closed window; the orchestrator's scaling sizes from it. */
+  plan: subject('plan', 'vigil.plan', CapacityPlan, 'service'),
   impact: subject('impact', 'vigil.impact', Impact, 'service'),
   watermark: subject('watermark', 'vigil.watermark', Watermark, 'kind', 'agentId'),
   simTick: subject('simTick', 'vigil.sim.tick', SimTick),

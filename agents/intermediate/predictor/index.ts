@@ -1,17 +1,34 @@
 import { Type } from '@sinclair/typebox';
 import { Subjects } from '../../../runtime/contracts/index.js';
 import { defineAgent } from '../../../runtime/host/define-agent.js';
+import { loadPolicy } from '../../../policies/load.js';
+import { editPolicy } from '../../../policies/policy-edit.js';
+import { scalingPolicyFor } from '../../../policies/scaling-policy.js';
+import type { OrchestratorPolicy } from '../../../policies/schema.js';
 import { DEFAULT_PREDICTOR_CONFIG, Predictor } from './brain.js';
+import { CapacityPlanner } from './planner.js';
 
 const d = DEFAULT_PREDICTOR_CONFIG;
 
-/** Predictor: windows -> per-metric forecasts (linear + Holt), time to saturation, load forecast. */
+const PolicyChange = Type.Object({ type: Type.String(), params: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false });
+
+/** The policy with the set-trigger / set-policy changes replayed (the orchestrator's, see its policyChanges). */
+function policyWith(changes: readonly { type: string; params: Record<string, unknown> }[]): OrchestratorPolicy {
+  let policy = loadPolicy();
+  for (const c of changes) policy = editPolicy(policy, c.type, c.params, 'predictor').policy;
+  return policy;
+}
+
+/**
+ * Predictor: windows -> per-metric forecasts (linear + Holt), time to saturation, load forecast;
+ * and per service the capacity plan the orchestrator's scaling sizes from (capacity.ts).
+ */
 export default defineAgent({
   kind: 'predictor',
   tier: 'intermediate',
-  description: 'trend forecasts per service and metric (least squares + Holt), time to saturation, rps load forecast',
-  consumes: [Subjects.agg],
-  produces: [Subjects.forecast],
+  description: 'trend forecasts per service and metric (least squares + Holt), time to saturation; capacity plans (learnt rps per instance, demand at the boot horizon, instances needed)',
+  consumes: [Subjects.agg, Subjects.actionResult],
+  produces: [Subjects.forecast, Subjects.plan],
   clock: 'upstream',
   config: Type.Object({
     metrics: Type.Array(Type.String(), { default: d.metrics, description: 'metrics forecast per service' }),
@@ -24,19 +41,32 @@ export default defineAgent({
     changeFrac: Type.Number({ minimum: 0, default: d.changeFrac, description: 'relative change of the prediction worth publishing' }),
     republishS: Type.Integer({ minimum: 60, default: d.republishS, description: 'republish a series at least this often' }),
     maxTtsS: Type.Integer({ minimum: 60, default: d.maxTtsS, description: 'longer times to saturation are reported as null' }),
+    policyChanges: Type.Array(PolicyChange, { default: [], description: "set-trigger / set-policy directives applied so far (the orchestrator's), replayed on start: plans use the scaling policy in force" }),
   }, { additionalProperties: false }),
-  start({ bus, counters }, config) {
+  start({ bus, counters, catalog }, initial) {
+    let config = initial;
+    let policy = policyWith(config.policyChanges);
     const brain = new Predictor(config);
+    const planner = new CapacityPlanner((service) => scalingPolicyFor(policy.scaling, service, catalog.get(service)));
+    bus.on(Subjects.actionResult, (result) => planner.result(result));
     bus.on(Subjects.agg, (window) => {
       for (const f of brain.window(window)) {
         bus.emit(Subjects.forecast, [f.service], f);
         if (f.timeToSaturationS !== null && f.timeToSaturationS <= f.horizonS) counters.nearSaturation = (counters.nearSaturation ?? 0) + 1;
       }
+      const plan = planner.window(window);
+      if (plan) bus.emit(Subjects.plan, [plan.service], plan);
     });
     return {
-      inspect: () => brain.state(),
-      reset: () => brain.reset(),
-      reconfigure: (next) => brain.reconfigure(next),
+      inspect: () => ({ ...(brain.state() as object), capacity: planner.state() }),
+      reset: () => { brain.reset(); planner.reset(); },
+      reconfigure: (next) => { config = next; policy = policyWith(next.policyChanges); brain.reconfigure(next); },
+      directive: (dir) => {
+        const edit = editPolicy(policy, dir.type, dir.params, 'predictor');
+        if (edit.status !== 'applied') return edit.detail === undefined ? { status: edit.status } : { status: edit.status, detail: edit.detail };
+        policy = edit.policy;
+        return { status: 'applied', config: { ...config, policyChanges: [...config.policyChanges, { type: dir.type, params: dir.params }] } };
+      },
     };
   },
 });

@@ -1,5 +1,5 @@
 import type {
-  Action, ActionResult, AggWindow, AuditEvent, CatalogEntry, DirectiveType, Forecast, Hypothesis, Impact, Incident,
+  Action, ActionResult, AggWindow, AuditEvent, CapacityPlan, CatalogEntry, DirectiveType, Forecast, Hypothesis, Impact, Incident,
 } from '../../../runtime/contracts/index.js';
 
 /** A directive the orchestrator issues on its own (monitoring resources during an incident). */
@@ -69,6 +69,8 @@ export interface OrchestratorBrain {
   /** status 'open' starts or updates a remediation run and an escalation; 'resolved' ends them */
   onIncident(incident: Incident, now: number): OrchestratorOutput;
   onForecast(f: Forecast, now: number): OrchestratorOutput;
+  /** the predictor's capacity plan of a window: scaling decides on that window with it */
+  onPlan(plan: CapacityPlan, now: number): OrchestratorOutput;
   onImpact(i: Impact, now: number): OrchestratorOutput;
   /** results for unknown or finished steps (a repeat) are ignored */
   onActionResult(r: ActionResult, now: number): OrchestratorOutput;

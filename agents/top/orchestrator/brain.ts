@@ -7,21 +7,27 @@
  * the step (`<runId>_<step>`), so one scenario gives the same decisions every time and a
  * resumed run never mints a second id for a step it already sent.
  *
+ * Scaling decides on a window only with the predictor's capacity plan of that window (DESIGN §4:
+ * the predictor owns demand and capacity): the plan comes after its window in the same epoch (the
+ * predictor ranks after the aggregator), so a window waits for its plan, or for the epoch's end
+ * when none comes (the latest plan's capacity then, no demand); the forecasts of a waiting
+ * window's service wait with it, so the machine sees window, plan, then forecasts, as before.
+ *
  * Persistence: every run's snapshot is returned (key = run id) whenever it changed, and deleted
  * when the run ends; the brain's own state (incidents, limiter, monitoring boosts) under
  * `orchestrator-brain`. Deadlines live in the snapshots as event times, so `resume(now)` only
  * re-publishes in-flight actions (same ids) and fires whatever fell due during the downtime.
  */
-import type { ActionResult, AggWindow, CatalogEntry, Forecast, Impact, Incident } from '../../../runtime/contracts/index.js';
+import type { ActionResult, AggWindow, CapacityPlan, CatalogEntry, Forecast, Impact, Incident } from '../../../runtime/contracts/index.js';
 import { loadPolicy } from '../../../policies/load.js';
 import { tokenOf } from '../../../policies/machine-kit.js';
-import { setPolicyPath, setTrigger } from '../../../policies/policy-edit.js';
+import { editPolicy } from '../../../policies/policy-edit.js';
 import type { OrchestratorPolicy, ScalingPolicy } from '../../../policies/schema.js';
+import { scalingPolicyFor } from '../../../policies/scaling-policy.js';
 import { Outbox, type IncidentView, type OrchestratorBrain, type OrchestratorOptions, type OrchestratorOutput } from './brain-types.js';
 import { IncidentDesk, emptyDesk, type DeskState } from './incident-runs.js';
 import { releaseAll } from './monitoring-boost.js';
 import { PolicyRun } from './policy-run.js';
-import { own } from '../../../runtime/dict.js';
 
 export type { BrainDirective, IncidentView, OrchestratorBrain, OrchestratorOptions, OrchestratorOutput } from './brain-types.js';
 
@@ -46,6 +52,10 @@ class Brain implements OrchestratorBrain {
   readonly #held: (runId: string) => boolean;
   readonly #runs = new Map<string, PolicyRun>();
   readonly #windows = new Map<string, AggWindow>();
+  /** the latest capacity plan per service */
+  readonly #plans = new Map<string, CapacityPlan>();
+  /** per service, the window scaling has not decided on yet (its plan has not come) and the forecasts held behind it */
+  readonly #awaiting = new Map<string, { window: AggWindow; forecasts: Forecast[] }>();
   readonly #counters = { actions: 0, results: 0, resultsIgnored: 0, staleIncidentUpdates: 0, directivesApplied: 0, directivesRejected: 0, restoreErrors: 0 };
   readonly #restoreErrors: string[] = [];
   #desk: IncidentDesk;
@@ -69,10 +79,16 @@ class Brain implements OrchestratorBrain {
       for (const run of [...this.#runs.values()]) {
         if (run.meta.kind === 'remediation' && run.meta.service === agg.service) this.#send(run, { type: 'METRICS', now, window: agg }, out);
       }
-      const policy = this.#scalingPolicyFor(agg.service);
-      if (!policy) return;
-      const evaluate = { type: 'EVALUATE', now, window: agg, policy, hold: this.#desk.holds(agg.service) };
-      this.#send(this.#scalingRun(agg.service, policy, out, now), evaluate, out);
+      if (!this.#scalingPolicyFor(agg.service)) return;
+      if (this.#awaiting.has(agg.service)) this.#evaluate(agg.service, now, out); // its plan never came
+      this.#awaiting.set(agg.service, { window: agg, forecasts: [] });
+    });
+  }
+
+  onPlan(plan: CapacityPlan, now: number): OrchestratorOutput {
+    return this.#call(now, (out) => {
+      this.#plans.set(plan.service, plan);
+      if (this.#awaiting.get(plan.service)?.window.end === plan.windowEnd) this.#evaluate(plan.service, now, out);
     });
   }
 
@@ -87,6 +103,8 @@ class Brain implements OrchestratorBrain {
     return this.#call(now, (out) => {
       const policy = this.#scalingPolicyFor(f.service);
       if (!policy || this.#desk.holds(f.service)) return;
+      const waiting = this.#awaiting.get(f.service);
+      if (waiting) { waiting.forecasts.push(f); return; }
       this.#send(this.#scalingRun(f.service, policy, out, now), { type: 'FORECAST', now, forecast: f, policy }, out);
     });
   }
@@ -110,7 +128,10 @@ class Brain implements OrchestratorBrain {
    * remediated as a whole.
    */
   advance(now: number): OrchestratorOutput {
-    return this.#call(now, (out) => this.#desk.settle(now, out, true));
+    return this.#call(now, (out) => {
+      for (const service of [...this.#awaiting.keys()]) this.#evaluate(service, now, out);
+      this.#desk.settle(now, out, true);
+    });
   }
 
   resume(now: number): OrchestratorOutput {
@@ -132,9 +153,7 @@ class Brain implements OrchestratorBrain {
   }
 
   applyDirective(type: string, params: Record<string, unknown>): { status: 'applied' | 'rejected' | 'unchanged'; detail?: string } {
-    const edit = type === 'set-trigger' ? setTrigger(this.#policy, params)
-      : type === 'set-policy' ? setPolicyPath(this.#policy, params.path, params.value)
-        : { status: 'rejected' as const, detail: `orchestrator does not handle ${type}`, policy: this.#policy };
+    const edit = editPolicy(this.#policy, type, params, 'orchestrator');
     this.#policy = edit.policy;
     if (edit.status === 'applied') this.#counters.directivesApplied++;
     if (edit.status === 'rejected') this.#counters.directivesRejected++;
@@ -243,21 +262,21 @@ class Brain implements OrchestratorBrain {
     return out.take();
   }
 
-  /**
-   * The scaling policy of one service: the catalogue's instance bounds under the policy's own
-   * per-service limits (an operator's set-policy wins); null for a tier we call but do not run.
-   */
+  /** The scaling policy of one service (catalogue bounds and boot delay included); null for a tier we call but do not run. */
   #scalingPolicyFor(service: string): ScalingPolicy | null {
-    const p = this.#policy.scaling;
-    const entry = this.#catalog(service);
-    if (!entry) return p;
-    if (p.unscaledTiers.includes(entry.tier)) return null;
-    const bounds = {
-      ...(entry.minInstances === undefined ? {} : { minInstances: entry.minInstances }),
-      ...(entry.maxInstances === undefined ? {} : { maxInstances: entry.maxInstances }),
-      ...(entry.bootDelayS === undefined ? {} : { bootDelayS: entry.bootDelayS }),
-    };
-    return Object.keys(bounds).length === 0 ? p : { ...p, services: { ...p.services, [service]: { ...bounds, ...own(p.services, service) } } };
+    return scalingPolicyFor(this.#policy.scaling, service, this.#catalog(service));
+  }
+
+  /** Scaling decides on the service's waiting window with the latest plan, then hears the forecasts held behind it. */
+  #evaluate(service: string, now: number, out: Outbox): void {
+    const waiting = this.#awaiting.get(service);
+    this.#awaiting.delete(service);
+    const policy = this.#scalingPolicyFor(service);
+    if (!waiting || !policy) return;
+    const run = this.#scalingRun(service, policy, out, now);
+    const plan = this.#plans.get(service) ?? null;
+    this.#send(run, { type: 'EVALUATE', now, window: waiting.window, plan, policy, hold: this.#desk.holds(service) }, out);
+    for (const forecast of waiting.forecasts) this.#send(run, { type: 'FORECAST', now, forecast, policy }, out);
   }
 
   #scalingRun(service: string, policy: ScalingPolicy, out: Outbox, now: number): PolicyRun {

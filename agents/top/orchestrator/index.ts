@@ -1,6 +1,6 @@
 import { Kvm } from '@nats-io/kv';
 import { Type } from '@sinclair/typebox';
-import { Buckets, DirectiveRequest, LEADER_LEASE_KEY, Subjects, check, describeProblems, endpointSubject } from '../../../runtime/contracts/index.js';
+import { ALL, Buckets, DirectiveRequest, LEADER_LEASE_KEY, Subjects, check, describeProblems, endpointSubject } from '../../../runtime/contracts/index.js';
 import { defineAgent } from '../../../runtime/host/define-agent.js';
 import { Lease } from '../../../runtime/host/lease.js';
 import { readBucket } from '../../../runtime/nats/kv-scan.js';
@@ -33,7 +33,7 @@ export default defineAgent({
   kind: 'orchestrator',
   tier: 'top',
   description: 'scaling, remediation and escalation machines; actions, directives, leader lease',
-  consumes: [Subjects.agg, Subjects.incident, Subjects.forecast, Subjects.impact, Subjects.actionResult],
+  consumes: [Subjects.agg, Subjects.incident, Subjects.forecast, Subjects.plan, Subjects.impact, Subjects.actionResult],
   produces: [Subjects.action, Subjects.directive, Subjects.audit],
   clock: 'upstream',
   config: OrchestratorConfig,
@@ -107,6 +107,7 @@ export default defineAgent({
     bus.on(Subjects.agg, (m) => whenLeader((b) => b.onAgg(m, clock.now())));
     bus.on(Subjects.incident, (m) => whenLeader((b) => b.onIncident(m, clock.now())));
     bus.on(Subjects.forecast, (m) => whenLeader((b) => b.onForecast(m, clock.now())));
+    bus.on(Subjects.plan, (m) => whenLeader((b) => b.onPlan(m, clock.now())));
     bus.on(Subjects.impact, (m) => whenLeader((b) => b.onImpact(m, clock.now())));
     bus.on(Subjects.actionResult, (m) => whenLeader((b) => b.onActionResult(m, clock.now())));
 
@@ -126,6 +127,8 @@ export default defineAgent({
         const outcome = probe.applyDirective(d.type, d.params);
         if (outcome.status !== 'applied') return outcome;
         brain?.applyDirective(d.type, d.params);
+        // the predictor plans capacity with the same scaling policy: it hears the change too
+        publishDirective({ tier: 'intermediate', kind: 'predictor', agentId: ALL }, { ...d, directiveId: `${d.directiveId}-predictor`, issuedBy: agentId });
         return { ...outcome, config: { ...config, policyChanges: [...config.policyChanges, { type: d.type, params: d.params }] } };
       },
       reconfigure: (next) => { config = next; approvals.setPolicy(next.approvals); },

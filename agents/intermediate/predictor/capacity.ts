@@ -1,0 +1,122 @@
+/**
+ * The predictor's capacity model (DESIGN §4: the predictor owns demand and capacity). Per
+ * service it learns how many requests/s one instance serves at 100 % cpu from stable healthy
+ * windows, projects the rps a little ahead (to the boot horizon: what the load will be when an
+ * instance started now serves) with an interval, and says how many instances that needs at the
+ * scaling policy's target utilisation. The orchestrator's scaling sizes its changes from these
+ * plans (policies/scaling-demand.ts); the constants are the scaling policy's
+ * (policies/defaults/triggers.json, `demand` and `horizontal.targetCpu`). Pure functions.
+ */
+import type { AggWindow, CapacityPlan } from '../../../runtime/contracts/index.js';
+import { readMetric } from '../../../policies/metric-read.js';
+import { limitsFor } from '../../../policies/scaling-decide.js';
+import type { ScalingPolicy } from '../../../policies/schema.js';
+
+/** What has been learnt of a service's capacity. */
+export interface Capacity {
+  /** rps one instance serves at 100 % cpu (EWMA over healthy windows); null until learnt */
+  perInstanceRps: number | null;
+  /** the instance count of the last window learnt from, to learn only from windows after a stable count */
+  instances: number;
+  /** healthy windows learnt from */
+  samples: number;
+}
+
+/**
+ * Learns from one window: rps / (instances × cpu) when the instance count did not move (this
+ * window and the previous one), the mean cpu lies in [learnCpuMin, learnCpuMax] (an idle reading
+ * is noise, a saturated one hides the demand) and the service is not failing (error_rate < 1 %).
+ */
+export function learnCapacity(prev: Capacity | null, w: AggWindow, policy: ScalingPolicy): Capacity {
+  const d = policy.demand;
+  const base: Capacity = { perInstanceRps: prev?.perInstanceRps ?? null, instances: w.instances, samples: prev?.samples ?? 0 };
+  const cpu = readMetric(w, 'cpu', 'mean');
+  const rps = readMetric(w, 'rps', 'mean');
+  const count = w.metrics.instances;
+  const stable = prev !== null && prev.instances === w.instances && (!count || count.min === count.max);
+  if (!stable || cpu === undefined || rps === undefined || w.instances <= 0) return base;
+  if (cpu < d.learnCpuMin || cpu > d.learnCpuMax || (readMetric(w, 'error_rate', 'mean') ?? 0) >= 1) return base;
+  const seen = rps / (w.instances * (cpu / 100));
+  const per = base.perInstanceRps === null ? seen : base.perInstanceRps + d.learnWeight * (seen - base.perInstanceRps);
+  return { perInstanceRps: per, instances: w.instances, samples: base.samples + 1 };
+}
+
+/** A least-squares trend: slope per second and its standard error. */
+export interface Trend { slope: number; se: number }
+
+/** Least-squares slope (per second) of the points with its standard error; slope 0, se 0 with fewer than 3 points. */
+export function fitTrend(points: readonly { ts: number; rps: number }[]): Trend {
+  const n = points.length;
+  if (n < 3) return { slope: 0, se: 0 };
+  const t0 = points[0].ts;
+  const xs = points.map((p) => (p.ts - t0) / 1000);
+  const mx = xs.reduce((a, x) => a + x, 0) / n;
+  const my = points.reduce((a, p) => a + p.rps, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) { sxx += (xs[i] - mx) ** 2; sxy += (xs[i] - mx) * (points[i].rps - my); }
+  if (sxx <= 0) return { slope: 0, se: 0 };
+  const slope = sxy / sxx;
+  let sse = 0;
+  for (let i = 0; i < n; i++) sse += (points[i].rps - (my + slope * (xs[i] - mx))) ** 2;
+  return { slope, se: Math.sqrt(sse / (n - 2) / sxx) };
+}
+
+/** The slope of the points, or 0 when within `significance` standard errors of 0 (or fewer than 3 points). */
+export function significantSlope(points: readonly { ts: number; rps: number }[], significance: number): number {
+  const { slope, se } = fitTrend(points);
+  return Math.abs(slope) > significance * se ? slope : 0;
+}
+
+/**
+ * The demand part of a plan: the rps now and at `horizonS`. The level is the window's mean, or
+ * its last reading when that jumped beyond the window's noise (a surge of a minute or two shows
+ * there first). The trend is the least-squares slope of the last window means (`history`, oldest
+ * first, the current window last), counted only where it stands out of its own standard error
+ * `significance` times (demand.trendSignificance), and only upwards. The noise is the spread of
+ * the window's readings ((p90 - p50) / 1.28, a normal's sigma). The interval spans `significance`
+ * standard deviations of the forecast (noise and the trend's error over the horizon) each side.
+ */
+export function projectDemand(
+  w: AggWindow, horizonS: number, history: readonly { ts: number; rps: number }[], significance: number,
+): CapacityPlan['demand'] {
+  const rps = w.metrics.rps;
+  if (!rps) return null;
+  const noise = Math.max(0, (rps.p90 - rps.p50) / 1.28);
+  const level = rps.last - rps.mean > significance * noise ? rps.last : rps.mean;
+  const trend = fitTrend(history);
+  const slope = Math.abs(trend.slope) > significance * trend.se ? trend.slope : 0;
+  const forecast = level + Math.max(0, slope) * horizonS;
+  const sd = Math.sqrt(noise ** 2 + (trend.se * horizonS) ** 2);
+  return {
+    mean: Math.max(0, rps.mean), level: Math.max(0, level), noise, slopePerS: slope, slopeSe: trend.se, horizonS,
+    forecast: Math.max(0, forecast), low: Math.max(0, forecast - significance * sd), high: Math.max(0, forecast + significance * sd),
+  };
+}
+
+/**
+ * A whole plan for one window: `capacity` as learnt (this window included), `history` the recent
+ * window means (this one last). The horizon is the service's boot delay plus half a window (the
+ * decision's own delay), else demand.leadS (scaling-decide.ts `limitsFor`).
+ */
+export function planFor(
+  w: AggWindow, capacity: Capacity | null, settling: boolean, history: readonly { ts: number; rps: number }[], policy: ScalingPolicy,
+): CapacityPlan {
+  const per = capacity?.perInstanceRps ?? null;
+  const demand = projectDemand(w, limitsFor(policy, w.service).leadS, history, policy.demand.trendSignificance);
+  const perAtTarget = per === null ? 0 : per * (policy.horizontal.targetCpu / 100);
+  const inPlace = per === null ? 0 : per * w.instances;
+  let tts: number | null = null;
+  if (demand && inPlace > 0) {
+    if (demand.level >= inPlace) tts = 0;
+    else if (demand.slopePerS > 0) tts = (inPlace - demand.level) / demand.slopePerS;
+  }
+  return {
+    service: w.service, windowS: w.windowS, windowEnd: w.end, instances: w.instances,
+    capacity: { perInstanceRps: per, samples: capacity?.samples ?? 0, settling },
+    demand,
+    needed: demand && perAtTarget > 0 ? Math.ceil(demand.high / perAtTarget) : null,
+    timeToSaturationS: tts,
+    ts: w.end,
+  };
+}
