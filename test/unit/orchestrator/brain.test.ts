@@ -46,6 +46,9 @@ describe('orchestrator brain: scaling', () => {
       service: 'api', metric: 'rps', method: 'holt', current: 400, horizonS: 600, predicted: 760, slopePerS: 0.6,
       saturation: 720, timeToSaturationS: 480, confidence: 0.9, ts: T0 + MIN,
     }, T0 + MIN));
+    // the forecast waits behind its service's window until that window is decided on (no plan came: at the epoch's end)
+    expect(f.audit().find((e) => e.event === 'forecast-only')).toBeUndefined();
+    f.take(f.brain.advance(T0 + MIN));
     expect(f.actions()).toHaveLength(0);
     expect(f.audit().find((e) => e.event === 'forecast-only')?.detail).toMatchObject({ would: { type: 'scale-out', params: { instances: 6, from: 4 } } });
   });

@@ -1,6 +1,9 @@
 import { expect } from 'vitest';
 import { Action, AuditEvent, check, type ActionResult, type Incident } from '../../../runtime/contracts/index.js';
 import { createOrchestratorBrain, type OrchestratorBrain, type OrchestratorOptions, type OrchestratorOutput } from '../../../agents/top/orchestrator/brain.js';
+import { CapacityPlanner } from '../../../agents/intermediate/predictor/planner.js';
+import { loadPolicy } from '../../../policies/load.js';
+import { scalingPolicyFor } from '../../../policies/scaling-policy.js';
 import { MIN, T0, result, win } from '../policies/fixtures.js';
 
 /** Incident updates count up, as the correlator numbers them (a consumer keeps the highest). */
@@ -8,9 +11,14 @@ let incidentRevisions = 0;
 
 export { MIN, T0, result, win };
 
-/** A brain with a fake KV and a log of everything it output; every action and audit line is schema-checked. */
+/**
+ * A brain with a fake KV and a log of everything it output; every action and audit line is
+ * schema-checked. A real capacity planner (the predictor's) answers each window with its plan.
+ */
 export function drive(options: OrchestratorOptions = {}) {
   const kv = new Map<string, unknown>();
+  const scaling = loadPolicy().scaling;
+  const planner = new CapacityPlanner((s) => scalingPolicyFor(scaling, s, options.catalog?.(s)));
   const log: OrchestratorOutput[] = [];
   let brain: OrchestratorBrain = createOrchestratorBrain(options);
   const take = (out: OrchestratorOutput): OrchestratorOutput => {
@@ -36,13 +44,19 @@ export function drive(options: OrchestratorOptions = {}) {
       const b = take(brain.advance(now));
       return { actions: [...a.actions, ...b.actions], audit: [...a.audit, ...b.audit], directives: [...a.directives, ...b.directives], snapshots: [...a.snapshots, ...b.snapshots] };
     },
-    /** minute m's window for a service arrives at its end */
+    /** minute m's window for a service arrives at its end, then the predictor's plan of it */
     minute(service: string, m: number, instances: number, values: Record<string, number>) {
       const w = win(service, m, instances, values);
-      return take(brain.onAgg(w, w.end));
+      const a = take(brain.onAgg(w, w.end));
+      const plan = planner.window(w);
+      if (!plan) return a;
+      const b = take(brain.onPlan(plan, w.end));
+      return { actions: [...a.actions, ...b.actions], audit: [...a.audit, ...b.audit], directives: [...a.directives, ...b.directives], snapshots: [...a.snapshots, ...b.snapshots] };
     },
     reply(a: Action, status: ActionResult['status'], now: number, before = {}, after = {}) {
-      return take(brain.onActionResult(result(a.actionId, a.service, a.type, status, now, before, after), now));
+      const r = result(a.actionId, a.service, a.type, status, now, before, after);
+      planner.result(r);
+      return take(brain.onActionResult(r, now));
     },
     /** a new process: a brain restored from the KV content */
     restart(extra: OrchestratorOptions = {}) {

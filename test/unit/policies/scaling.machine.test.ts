@@ -4,6 +4,7 @@ import type { Forecast } from '../../../runtime/contracts/index.js';
 import { loadPolicy } from '../../../policies/load.js';
 import type { PolicyEmitted } from '../../../policies/machine-kit.js';
 import { scalingMachine } from '../../../policies/scaling.machine.js';
+import { CapacityPlanner } from '../../../agents/intermediate/predictor/planner.js';
 import type { ScalingPolicy } from '../../../policies/schema.js';
 import { MIN, T0, result, win } from './fixtures.js';
 
@@ -13,8 +14,11 @@ function harness(opts: { forecastOnly?: boolean; policy?: ScalingPolicy } = {}) 
   const emitted: PolicyEmitted[] = [];
   actor.on('*', (e) => emitted.push(e as PolicyEmitted));
   actor.start();
+  // the predictor's planner answers each window with its capacity plan, as in the fleet
+  const planner = new CapacityPlanner(() => policy);
   const h = {
     actor,
+    planner,
     emitted,
     acts: () => emitted.filter((e) => e.type === 'act').map((e) => (e as Extract<PolicyEmitted, { type: 'act' }>).action),
     notes: () => emitted.filter((e) => e.type === 'note').map((e) => (e as Extract<PolicyEmitted, { type: 'note' }>).event),
@@ -23,12 +27,18 @@ function harness(opts: { forecastOnly?: boolean; policy?: ScalingPolicy } = {}) 
     /** minute m's window arrives at its end */
     minute(m: number, instances: number, values: Record<string, number>) {
       const w = win('api', m, instances, values);
+      h.evaluate(w);
+    },
+    /** a window and its plan */
+    evaluate(w: ReturnType<typeof win>) {
       actor.send({ type: 'TICK', now: w.end });
-      actor.send({ type: 'EVALUATE', now: w.end, window: w, policy });
+      actor.send({ type: 'EVALUATE', now: w.end, window: w, plan: planner.window(w), policy });
     },
     reply(status: 'applied' | 'failed' | 'dry-run', now: number) {
       const a = h.acts().at(-1)!;
-      actor.send({ type: 'RESULT', now, result: result(a.actionId, 'api', a.type, status, now) });
+      const r = result(a.actionId, 'api', a.type, status, now);
+      planner.result(r);
+      actor.send({ type: 'RESULT', now, result: r });
     },
   };
   return h;
@@ -303,8 +313,7 @@ describe('scaling machine: demand', () => {
   const ramp = (h: ReturnType<typeof harness>, m: number, instances: number, v: { cpu: number; mean: number; last: number; rate: number }) => {
     const w = win('api', m, instances, { cpu: v.cpu, rps: v.mean });
     w.metrics.rps = { ...w.metrics.rps, last: v.last, max: v.last, rate: v.rate };
-    h.actor.send({ type: 'TICK', now: w.end });
-    h.actor.send({ type: 'EVALUATE', now: w.end, window: w, policy: loadPolicy().scaling });
+    h.evaluate(w);
   };
 
   it('scaling: a surge is met on its first window, sized on the rps projected ahead at the CPU target', () => {
@@ -354,7 +363,7 @@ describe('scaling machine: demand', () => {
     const h = harness();
     for (let m = 0; m < 20; m++) h.minute(m, 5, { cpu: 67, rps: 500 });
     expect(h.acts()).toHaveLength(0);
-    const cap = h.actor.getSnapshot().context.capacity;
-    expect(cap?.perInstanceRps).toBeCloseTo(149.25, 1);
+    const plan = h.actor.getSnapshot().context.plan;
+    expect(plan?.capacity.perInstanceRps).toBeCloseTo(149.25, 1);
   });
 });
