@@ -79,6 +79,18 @@ describe('e2e: issue 5 targets through the fleet', () => {
     expect(forbidden(r)).toEqual([]);
   }, 60_000);
 
+  it("scenarios: flash-crowd's first scale-out of api is sized from the predictor's capacity plan (demand at the boot horizon)", async () => {
+    const r = await report('flash-crowd');
+    const first = r.actionLog.find((a) => a.type === 'scale-out' && a.service === 'api');
+    expect(first, JSON.stringify(r.actionLog)).toBeDefined();
+    const runId = first!.actionId.slice(0, first!.actionId.lastIndexOf('_'));
+    const res = await runCli(env, ['audit', runId, '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const reasons = (JSON.parse(res.stdout) as { detail?: { reason?: string } }[]).map((e) => e.detail?.reason).filter(Boolean);
+    // the orchestrator learns nothing itself: a demand step exists only with a plan of the window (vigil.plan)
+    expect(reasons[0], JSON.stringify(reasons)).toMatch(/^demand: rps [\d.]+ expected in \d+ s = \d+ % of \d+ x [\d.]+ rps$/);
+  }, 60_000);
+
   it('scenarios: bad-deploy is rolled back on the service that deployed within 5 minutes of the error-rate rise', async () => {
     const r = await report('bad-deploy');
     const onsetS = loadScenario('bad-deploy').expect.onsetS as number;

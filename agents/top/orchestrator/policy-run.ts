@@ -145,7 +145,9 @@ export class PolicyRun {
   #describe(): Record<string, unknown> {
     const c = this.context;
     if (this.meta.kind === 'scaling') {
-      return { pending: c.pending?.actionId ?? null, change: c.change?.actionId ?? null, cooldownUntil: c.cooldownUntil, size: c.size };
+      // the change decided and why (a demand step names the plan's rps at the boot horizon and the learnt capacity)
+      const planned = c.planned ? { reason: `${c.planned.trigger}: ${c.planned.reason}` } : {};
+      return { pending: c.pending?.actionId ?? null, change: c.change?.actionId ?? null, cooldownUntil: c.cooldownUntil, size: c.size, ...planned };
     }
     if (this.meta.kind === 'remediation') {
       return { entry: c.entry.id, phase: c.phase, reason: c.reason, outcome: c.outcome, pending: c.pending?.actionId ?? null };

@@ -284,3 +284,51 @@ describe('orchestrator brain: incidents', () => {
     expect(d.brain.incidents().find((i) => i.id === 'inc-2')?.level).toBe('N1');
   });
 });
+
+describe('orchestrator brain: capacity plans (the predictor owns demand and capacity)', () => {
+  /** three calm minutes (the planner learns 100 rps per instance), then a surge window whose last reading jumped to 750 rps */
+  const surge = (d: ReturnType<typeof drive>) => {
+    for (let m = 0; m < 3; m++) d.minute('api', m, 3, { cpu: 50, rps: 150 });
+    const w = win('api', 3, 3, { cpu: 90, rps: 450 });
+    w.metrics.rps = { ...w.metrics.rps, last: 750, max: 750, rate: 5 };
+    return w;
+  };
+
+  it('brain: a window waits for its plan, and the surge is sized from the plan at the boot horizon', () => {
+    const d = drive();
+    const w = surge(d);
+    expect(d.take(d.brain.onAgg(w, w.end)).actions).toHaveLength(0);
+    const plan = d.planner.window(w)!;
+    expect(plan.capacity.perInstanceRps).toBeCloseTo(100, 6);
+    const out = d.take(d.brain.onPlan(plan, w.end));
+    expect(out.actions).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 11, from: 3 } })]); // ceil(750 / 70)
+    expect(out.actions[0].reason).toMatch(/^demand: rps 750 expected in 60 s = 250 % of 3 x 100 rps$/);
+  });
+
+  it('brain: a window whose plan never came is decided at the epoch end without a demand step (a stale plan is no forecast)', () => {
+    const d = drive();
+    const w = surge(d);
+    d.take(d.brain.onAgg(w, w.end));
+    expect(d.take(d.brain.advance(w.end)).actions).toHaveLength(0);
+    // the next window's plan decides the next window
+    const next = { ...w, start: w.end, end: w.end + MIN };
+    d.take(d.brain.onAgg(next, next.end));
+    d.planner.window(w);
+    expect(d.take(d.brain.onPlan(d.planner.window(next)!, next.end)).actions).toEqual([expect.objectContaining({ type: 'scale-out' })]);
+  });
+
+  it('brain: a snapshot of an older version (capacity learnt in the machine, no plan) restores and decides from the next plan', () => {
+    const d = drive();
+    for (let m = 0; m < 3; m++) d.minute('api', m, 3, { cpu: 50, rps: 150 });
+    const snap = d.kv.get('scaling-api') as { snapshot: { context: Record<string, unknown> } };
+    delete snap.snapshot.context.plan;
+    snap.snapshot.context.capacity = { perInstanceRps: 100, instances: 3, samples: 2 };
+    (snap.snapshot.context.obs as Record<string, unknown>).means = [{ ts: T0, rps: 150 }];
+    d.restart();
+    expect(d.brain.state()).toMatchObject({ counters: { restoreErrors: 0 } });
+    const w = win('api', 3, 3, { cpu: 90, rps: 450 });
+    w.metrics.rps = { ...w.metrics.rps, last: 750, max: 750, rate: 5 };
+    d.take(d.brain.onAgg(w, w.end));
+    expect(d.take(d.brain.onPlan(d.planner.window(w)!, w.end)).actions).toEqual([expect.objectContaining({ params: { instances: 11, from: 3 } })]);
+  });
+});

@@ -32,6 +32,7 @@ export function drive(options: OrchestratorOptions = {}) {
   };
   const d = {
     get brain() { return brain; },
+    planner,
     kv,
     log,
     actions: () => log.flatMap((o) => o.actions),
