@@ -89,6 +89,18 @@ describe('fleet: nine agent processes on a real nats-server', () => {
     expect(res.stdout).toMatch(/rejected/);
   });
 
+  it('vigil directive set-policy on the scaling policy: the orchestrator applies it and passes it on to the predictor, which plans with it', async () => {
+    const demandOf = async (): Promise<{ learnWeight: number }> =>
+      (JSON.parse((await fleet.cli('inspect', 'predictor', '--json')).stdout) as { state: { scalingDemand: { learnWeight: number } } }[])[0].state.scalingDemand;
+    const before = (await demandOf()).learnWeight;
+    const set = (v: number) => fleet.cli('directive', 'set-policy', '--to', 'orchestrator', '--path', 'scaling.demand.learnWeight', '--value', String(v), '--json');
+    const res = await set(0.55);
+    expect(res.code, res.stdout + res.stderr).toBe(0);
+    await waitFor('the predictor planning with learnWeight 0.55', async () => (await demandOf()).learnWeight === 0.55, 20_000);
+    expect((await set(before)).code).toBe(0);
+    await waitFor(`the predictor back at learnWeight ${before}`, async () => (await demandOf()).learnWeight === before, 20_000);
+  });
+
   it('DLQ: a malformed message on any agent input lands in its DLQ with the reason; the next valid one is processed', async () => {
     const dlq: DlqEntry[] = [];
     const sub = nc.subscribe(Subjects.dlq.filter, { callback: (_e, m) => { dlq.push(m.json<DlqEntry>()); } });

@@ -58,7 +58,7 @@ export default defineAgent({
       if (plan) bus.emit(Subjects.plan, [plan.service], plan);
     });
     return {
-      inspect: () => ({ ...(brain.state() as object), capacity: planner.state() }),
+      inspect: () => ({ ...(brain.state() as object), capacity: planner.state(), scalingDemand: policy.scaling.demand }),
       reset: () => { brain.reset(); planner.reset(); },
       reconfigure: (next) => { config = next; policy = policyWith(next.policyChanges); brain.reconfigure(next); },
       directive: (dir) => {
