@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Subjects } from '../../../runtime/contracts/index.js';
+import { errorMessage } from '../../../runtime/errors.js';
 import { defineAgent } from '../../../runtime/host/define-agent.js';
 import { loadPolicy } from '../../../policies/load.js';
 import { editPolicy } from '../../../policies/policy-edit.js';
@@ -9,6 +10,9 @@ import { DEFAULT_PREDICTOR_CONFIG, Predictor } from './brain.js';
 import { CapacityPlanner } from './planner.js';
 
 const d = DEFAULT_PREDICTOR_CONFIG;
+
+/** Key (under the agent's own prefix in the state bucket) of what the capacity planner learnt. */
+const CAPACITY_STATE_KEY = 'capacity';
 
 const PolicyChange = Type.Object({ type: Type.String(), params: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false });
 
@@ -43,23 +47,35 @@ export default defineAgent({
     maxTtsS: Type.Integer({ minimum: 60, default: d.maxTtsS, description: 'longer times to saturation are reported as null' }),
     policyChanges: Type.Array(PolicyChange, { default: [], description: "set-trigger / set-policy directives applied so far (the orchestrator's), replayed on start: plans use the scaling policy in force" }),
   }, { additionalProperties: false }),
-  start({ bus, counters, catalog }, initial) {
+  async start({ bus, counters, catalog, log, saveState, loadState }, initial) {
     let config = initial;
     let policy = policyWith(config.policyChanges);
     const brain = new Predictor(config);
     const planner = new CapacityPlanner((service) => scalingPolicyFor(policy.scaling, service, catalog.get(service)));
-    bus.on(Subjects.actionResult, (result) => planner.result(result));
+    // What was learnt survives a restart (it took windows of stable load to learn); unreadable state is dropped, with the reason.
+    const saved = await loadState<unknown>(CAPACITY_STATE_KEY).catch((err: unknown) => { log.warn({ err: errorMessage(err) }, 'capacity state unreadable'); return undefined; });
+    if (saved !== undefined) {
+      try { planner.restore(saved); } catch (err) { counters.restoreErrors = (counters.restoreErrors ?? 0) + 1; log.warn({ err: errorMessage(err) }, 'capacity state dropped'); }
+    }
+    let dirty = false;
+    const persist = (): void => {
+      if (!dirty) return;
+      dirty = false;
+      saveState(CAPACITY_STATE_KEY, planner.saved()).catch((err: unknown) => { counters.errors++; log.warn({ err: errorMessage(err) }, 'capacity state not saved'); });
+    };
+    bus.on(Subjects.actionResult, (result) => { planner.result(result); dirty = true; });
     bus.on(Subjects.agg, (window) => {
       for (const f of brain.window(window)) {
         bus.emit(Subjects.forecast, [f.service], f);
         if (f.timeToSaturationS !== null && f.timeToSaturationS <= f.horizonS) counters.nearSaturation = (counters.nearSaturation ?? 0) + 1;
       }
       const plan = planner.window(window);
-      if (plan) bus.emit(Subjects.plan, [plan.service], plan);
+      if (plan) { bus.emit(Subjects.plan, [plan.service], plan); dirty = true; }
     });
     return {
       inspect: () => ({ ...(brain.state() as object), capacity: planner.state(), scalingDemand: policy.scaling.demand }),
-      reset: () => { brain.reset(); planner.reset(); },
+      onWatermark: persist, // once per epoch, not per window
+      reset: () => { brain.reset(); planner.reset(); dirty = true; persist(); },
       reconfigure: (next) => { config = next; policy = policyWith(next.policyChanges); brain.reconfigure(next); },
       directive: (dir) => {
         const edit = editPolicy(policy, dir.type, dir.params, 'predictor');

@@ -1,15 +1,23 @@
-import type { ActionResult, AggWindow, CapacityPlan } from '../../../runtime/contracts/index.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { Token, check, describeProblems, type ActionResult, type AggWindow, type CapacityPlan } from '../../../runtime/contracts/index.js';
 import type { ScalingPolicy } from '../../../policies/schema.js';
-import { learnCapacity, planFor, type Capacity } from './capacity.js';
+import { learnCapacity, planFor } from './capacity.js';
 
-/** What the planner keeps per service. */
-interface ServicePlanState {
-  capacity: Capacity | null;
+const Finite = Type.Number({ minimum: 0 });
+/** What the planner keeps per service, as persisted in the agent's state (validated when read back). */
+const ServicePlanState = Type.Object({
+  capacity: Type.Union([Type.Null(), Type.Object({
+    perInstanceRps: Type.Union([Finite, Type.Null()]), instances: Type.Integer({ minimum: 0 }), samples: Type.Integer({ minimum: 0 }),
+  }, { additionalProperties: false })]),
   /** the rps mean of the last demand.trendWindows windows, oldest first */
-  means: { ts: number; rps: number }[];
+  means: Type.Array(Type.Object({ ts: Finite, rps: Finite }, { additionalProperties: false })),
   /** event time until which a capacity change settles (booting instances, transients): no learning before */
-  settleUntil: number;
-}
+  settleUntil: Finite,
+}, { additionalProperties: false });
+type ServicePlanState = Static<typeof ServicePlanState>;
+
+/** The planner's learnt state (`saved` / `restore`): per service. */
+export const PlannerState = Type.Record(Token, ServicePlanState);
 
 /** Capacity-changing actions: while one settles, windows say nothing of an instance's capacity. */
 const CAPACITY_CHANGES = new Set(['scale-out', 'scale-in', 'scale-up', 'scale-down']);
@@ -54,6 +62,19 @@ export class CapacityPlanner {
     const v = policy.validation;
     const s = this.#get(r.service);
     s.settleUntil = Math.max(s.settleUntil, r.ts + (r.type === 'scale-in' ? v.scaleInWindowS : v.windowS) * 1000);
+  }
+
+  /** What was learnt, to persist (a restarted predictor goes on from it rather than learning again). */
+  saved(): Static<typeof PlannerState> {
+    return Object.fromEntries([...this.#services.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  /** Takes back a saved state; throws, naming the bad path, when it is not one (then nothing is taken). */
+  restore(value: unknown): void {
+    const r = check(PlannerState, value);
+    if (!r.ok) throw new Error(describeProblems('predictor capacity state', r.problems));
+    this.#services.clear();
+    for (const [service, state] of Object.entries(r.value)) this.#services.set(service, structuredClone(state));
   }
 
   /** Forgets everything (a new simulated run). */

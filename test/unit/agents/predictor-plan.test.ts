@@ -103,6 +103,20 @@ describe('predictor: capacity plans', () => {
     expect(p.window(win('partner', 0, 2, { rps: 100 }))).toBeNull();
   });
 
+  it('plan: what was learnt is saved and taken back as JSON (a restarted predictor goes on); a bad state is refused naming its path', () => {
+    const p = planner();
+    steady(p, 0, 4, 4, 50, 200);
+    p.result(result('scaling-api_a1', 'api', 'scale-out', 'applied', T0 + 4 * MIN));
+    const again = planner();
+    again.restore(JSON.parse(JSON.stringify(p.saved())));
+    const w = win('api', 4, 6, { cpu: 40, rps: 260 });
+    expect(again.window(w)).toEqual(p.window(w));
+    const bad = JSON.parse(JSON.stringify(p.saved())) as Record<string, { means: unknown[] }>;
+    bad.api.means.push({ ts: 'soon', rps: 3 });
+    expect(() => again.restore(bad)).toThrow(/predictor capacity state\.api\.means\.\d+\.ts/);
+    expect(again.window({ ...w, start: w.end, end: w.end + MIN })?.capacity.samples).toBe(p.saved().api.capacity?.samples); // the good state stayed
+  });
+
   it('plan: every plan passes its own contract', () => {
     const p = planner();
     for (let m = 0; m < 6; m++) {
