@@ -83,7 +83,8 @@ describe('remediation: runs', () => {
     expect(r.acts()[1]).toMatchObject({ actionId: 'rem-inc-1-1_p1', type: 'block-ips' });
     r.reply('applied', T0 + 2000);
     expect(r.state()).toBe('postValidation');
-    for (let m = 1; m <= 5; m++) r.metrics(m, { latency_ms: 120 });
+    // judged on the attack's own signal: the heavy sources are gone, the overload left is the scaling machine's
+    for (let m = 1; m <= 5; m++) r.metrics(m, { heavy_sources_share: 3, latency_ms: 900 });
     r.actor.send({ type: 'TICK', now: T0 + 2000 + 300_000 });
     expect(r.state()).toBe('done');
     expect(r.actor.getSnapshot().output).toMatchObject({ status: 'done', reason: 'post-validation passed' });
@@ -94,7 +95,7 @@ describe('remediation: runs', () => {
     r.actor.send({ type: 'START', now: T0 });
     r.reply('applied', T0 + 1000, { rps: null }, { rps: 50 });
     r.reply('applied', T0 + 2000, {}, { blocked: 10 });
-    for (let m = 1; m <= 5; m++) r.metrics(m, { latency_ms: 800 });
+    for (let m = 1; m <= 5; m++) r.metrics(m, { heavy_sources_share: 60, latency_ms: 120 });
     r.actor.send({ type: 'TICK', now: T0 + 2000 + 300_000 });
     expect(r.state()).toBe('rollingBack');
     expect(r.acts().slice(2).map((a) => [a.actionId, a.type, a.compensates])).toEqual([
