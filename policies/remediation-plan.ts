@@ -46,7 +46,10 @@ export function withSloThreshold(entry: CatalogueEntry, service: CatalogEntry | 
 
 /** The check's reading of one window, if the window carries the metric. */
 export function checkSample(check: Check, window: AggWindow): number | undefined {
-  return readMetric(window, check.metric, check.stat);
+  const value = readMetric(window, check.metric, check.stat);
+  if (check.ofMetric === undefined || value === undefined) return value;
+  const whole = readMetric(window, check.ofMetric, check.stat);
+  return whole === undefined || whole <= 0 ? undefined : value / whole;
 }
 
 /** Whether the post-validation passes on the samples gathered over its window. */

@@ -137,6 +137,10 @@ export const Check = Type.Object({
   threshold: Type.Number(),
   windowS: Type.Integer({ minimum: 0, default: 300 }),
   aggregate: Type.Union([Type.Literal('mean'), Type.Literal('max'), Type.Literal('last'), Type.Literal('all')], { default: 'mean' }),
+  ofMetric: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'the check reads `metric` as a share of this metric (same stat): a fault named by a share (the network\'s part of latency) is judged by that share, whatever load comes on top',
+  })),
   fromSlo: Type.Optional(Type.Boolean({
     description: 'latency_ms and error_rate checks: the service\'s own SLO (catalogue sloLatencyMs, sloErrorRate) replaces `threshold`, which serves only a service the catalogue does not know. A fix is judged by what the service promises: a deep call chain can be healthy well above a fixed 200 ms',
   })),

@@ -4,7 +4,7 @@ import type { ActionResult, Incident } from '../../../runtime/contracts/index.js
 import { loadPolicy } from '../../../policies/load.js';
 import type { PolicyEmitted } from '../../../policies/machine-kit.js';
 import { remediationMachine } from '../../../policies/remediation.machine.js';
-import { compensation, selectEntry } from '../../../policies/remediation-plan.js';
+import { checkSample, compensation, selectEntry, withSloThreshold } from '../../../policies/remediation-plan.js';
 import type { CatalogueEntry } from '../../../policies/schema.js';
 import { MIN, T0, result, win } from './fixtures.js';
 
@@ -88,6 +88,17 @@ describe('remediation: runs', () => {
     r.actor.send({ type: 'TICK', now: T0 + 2000 + 300_000 });
     expect(r.state()).toBe('done');
     expect(r.actor.getSnapshot().output).toMatchObject({ status: 'done', reason: 'post-validation passed' });
+  });
+
+  it('remediation: a reroute is judged by the network\'s share of latency, a cache fallback by its service\'s SLO', () => {
+    const reroute = entry('reroute').postValidation;
+    // a surge on top keeps latency high: the network's part of it is what a reroute answers
+    expect(checkSample(reroute, win('api', 0, 3, { net_latency_ms: 5, latency_ms: 900 }))).toBeCloseTo(5 / 900);
+    expect(checkSample(reroute, win('api', 0, 3, { net_latency_ms: 5 }))).toBeUndefined();
+    const service = { service: 'api', owner: 'o', criticality: 'high' as const, dependsOn: [], users: 0, billable: false, unitPrice: 0, sloLatencyMs: 1000, sloErrorRate: 2 };
+    expect(withSloThreshold(entry('cache-fallback'), service).postValidation.threshold).toBe(1000);
+    expect(withSloThreshold(entry('rollback-deploy'), service).postValidation.threshold).toBe(2);
+    expect(withSloThreshold(entry('cache-fallback'), undefined).postValidation.threshold).toBe(200);
   });
 
   it('remediation: a failed post-validation rolls the executed phases back in reverse order', () => {
