@@ -1,20 +1,21 @@
 /**
  * Sliding-window statistics over the last `size` observations, O(1) or O(size) per
- * update, with no allocation in the steady state.
+ * update, with no allocation in the steady state. Memory follows what a series has
+ * seen: buffers are plain arrays of numbers that grow up to their window (a detector
+ * holds one set per series, and most series of a big fleet are young or quiet).
  */
 
 /** Mean and standard deviation of the last `size` values (Welford add/remove). */
 export class RollingStats {
-  private readonly buf: Float64Array;
+  /** Ring of the last `size` values; grows by appending until it is full. */
+  private readonly buf: number[] = [];
   private head = 0;
   private n = 0;
   private mu = 0;
   private m2 = 0;
   private sinceRecompute = 0;
 
-  constructor(readonly size: number) {
-    this.buf = new Float64Array(size);
-  }
+  constructor(readonly size: number) {}
 
   /** Number of values held (at most `size`). */
   get count(): number {
@@ -64,11 +65,15 @@ export class RollingStats {
   }
 }
 
-/** Minimum and maximum of the last `size` values (monotone deques, amortised O(1)). */
+/**
+ * Minimum and maximum of the last `size` values (monotone deques, amortised O(1)). Each
+ * deque is one flat array of (time, value) pairs, the live part from `head` on; the dead
+ * prefix is cut once it is half the array, so a deque holds little more than it needs.
+ */
 export class SlidingExtremes {
   private t = 0;
-  private readonly maxQ: { t: number; v: number }[] = [];
-  private readonly minQ: { t: number; v: number }[] = [];
+  private readonly maxQ: number[] = [];
+  private readonly minQ: number[] = [];
   private maxHead = 0;
   private minHead = 0;
 
@@ -80,27 +85,31 @@ export class SlidingExtremes {
   }
 
   get max(): number {
-    return this.maxHead < this.maxQ.length ? this.maxQ[this.maxHead].v : Number.NaN;
+    return this.maxHead < this.maxQ.length ? this.maxQ[this.maxHead + 1] : Number.NaN;
   }
 
   get min(): number {
-    return this.minHead < this.minQ.length ? this.minQ[this.minHead].v : Number.NaN;
+    return this.minHead < this.minQ.length ? this.minQ[this.minHead + 1] : Number.NaN;
   }
 
   push(v: number): void {
     const t = this.t++;
-    this.maxHead = SlidingExtremes.add(this.maxQ, this.maxHead, t, v, this.size, (a, b) => a <= b);
-    this.minHead = SlidingExtremes.add(this.minQ, this.minHead, t, v, this.size, (a, b) => a >= b);
+    this.maxHead = SlidingExtremes.add(this.maxQ, this.maxHead, t, v, this.size, 1);
+    this.minHead = SlidingExtremes.add(this.minQ, this.minHead, t, v, this.size, -1);
   }
 
-  private static add(
-    q: { t: number; v: number }[], head: number, t: number, v: number, size: number,
-    dominated: (old: number, v: number) => boolean,
-  ): number {
-    while (q.length > head && dominated(q[q.length - 1].v, v)) q.pop();
-    q.push({ t, v });
-    while (q[head].t <= t - size) head++;
-    if (head > 1024 && head * 2 > q.length) {
+  /**
+   * Appends (t, v) to the deque of maxima (sign 1) or minima (sign -1) after dropping the
+   * values it dominates (they can never be the extreme again); returns the new head.
+   */
+  private static add(q: number[], head: number, t: number, v: number, size: number, sign: 1 | -1): number {
+    while (q.length > head && sign * q[q.length - 1] <= sign * v) {
+      q.pop();
+      q.pop();
+    }
+    q.push(t, v);
+    while (q[head] <= t - size) head += 2;
+    if (head >= 32 && head * 2 > q.length) {
       q.splice(0, head);
       head = 0;
     }
