@@ -31,7 +31,7 @@ export interface Problem { path: string; message: string }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
 
-function validatorFor(schema: TSchema, defaults: boolean): ValidateFunction {
+function validatorFor(schema: TSchema, defaults: boolean, keep = true): ValidateFunction {
   const cache = defaults ? compiledWithDefaults : compiled;
   let fn = cache.get(schema);
   if (!fn) {
@@ -41,7 +41,7 @@ function validatorFor(schema: TSchema, defaults: boolean): ValidateFunction {
     // One ajv instance per top-level schema: schemas embed others that carry the same $id
     // (a Directive inside a DirectiveRequest), which a shared instance refuses to register twice.
     fn = new Ajv({ allErrors: true, strict: false, strictNumbers: defaults, useDefaults: defaults }).compile(schema);
-    cache.set(schema, fn);
+    if (keep) cache.set(schema, fn);
   }
   return fn;
 }
@@ -65,10 +65,12 @@ export function check<S extends TSchema>(schema: S, value: unknown): Checked<Sta
 
 /**
  * Validates a value and fills in the schema's defaults (mutates `value`).
- * Used for configuration and policy data, never for messages.
+ * Used for configuration and policy data, never for messages. `keep: false` does not keep the
+ * compiled validator (an agent's configuration is checked at start and on the rare set-config:
+ * a big schema's validator held ~1 MB for nothing in between).
  */
-export function checkWithDefaults<S extends TSchema>(schema: S, value: unknown): Checked<Static<S>> {
-  const fn = validatorFor(schema, true);
+export function checkWithDefaults<S extends TSchema>(schema: S, value: unknown, options: { keep?: boolean } = {}): Checked<Static<S>> {
+  const fn = validatorFor(schema, true, options.keep ?? true);
   return fn(value) ? { ok: true, value: value as Static<S> } : { ok: false, problems: toProblems(fn.errors) };
 }
 

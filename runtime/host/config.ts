@@ -9,7 +9,7 @@ import { ConfigError } from '../errors.js';
  */
 export function resolveConfig<C extends TObject>(kind: string, schema: C, ...layers: unknown[]): Static<C> {
   const merged = structuredClone(layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer), {}));
-  const result = checkWithDefaults(schema, merged);
+  const result = checkWithDefaults(schema, merged, { keep: false });
   if (!result.ok) throw new ConfigError(describeProblems(`${kind}: config`, result.problems));
   return result.value;
 }
