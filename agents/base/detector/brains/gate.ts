@@ -19,7 +19,9 @@ export class GatedBrain implements DetectorBrain {
   private lastAlertAt = -1;
   private sensitivity: number;
   private threshold: number;
-  private last: Verdict | undefined;
+  /** The last verdict's score and model, for inspection (not the whole verdict: a big fleet holds one brain per series). */
+  private lastScore = Number.NaN;
+  private lastDetector = '';
   private readonly warmup: number;
   private readonly refractory: number;
 
@@ -54,8 +56,9 @@ export class GatedBrain implements DetectorBrain {
       this.alerts++;
       this.lastAlertAt = index;
     }
-    this.last = { score, detector, feature: a.feature, expected: a.expected, observed: value, explanation, evidence: this.evidence(a, value) };
-    return this.last;
+    this.lastScore = score;
+    this.lastDetector = detector;
+    return { score, detector, feature: a.feature, expected: a.expected, observed: value, explanation, evidence: this.evidence(a, value) };
   }
 
   /** The models at or above the threshold, strongest first; else the strongest one. */
@@ -81,7 +84,7 @@ export class GatedBrain implements DetectorBrain {
       threshold: this.threshold,
       alerts: this.alerts,
       lastAlertAt: this.lastAlertAt,
-      last: this.last ?? null,
+      last: this.seen > 0 ? { score: this.lastScore, detector: this.lastDetector } : null,
       model: this.model.state(),
     };
   }

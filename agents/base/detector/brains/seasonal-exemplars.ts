@@ -3,7 +3,7 @@
  * ring of the last `periods` exemplars, each the period number, sum and count of the values
  * seen in that bucket during that period. A profile costs memory for what it has seen only:
  * - during its first period nothing can be compared with an earlier one, and the exemplars
- *   are a short log, one (bucket, sum, count) entry per bucket touched;
+ *   are a short log, one (bucket, sum, count) triple per bucket touched;
  * - once a second period begins (or the log holds a quarter of the buckets), flat typed
  *   arrays where layer k holds every bucket's k-th slot, grown a layer at a time up to
  *   `periods`: 16 bytes a slot, 288 buckets x 7 days = 32 KiB when full.
@@ -16,11 +16,9 @@ const NO_FLOAT64 = new Float64Array(0);
 
 /** Exemplar rings of one profile; see the module comment. */
 export class SeasonalExemplars {
-  /** First-period log: its period (NaN while empty) and one entry per bucket touched. */
+  /** First-period log: its period (NaN while empty) and one (bucket, sum, count) triple per bucket touched. */
   private logPeriod = Number.NaN;
-  private logBucket: number[] = [];
-  private logSum: number[] = [];
-  private logCount: number[] = [];
+  private log: number[] = [];
   private readonly logLimit: number;
   /** Rings, once promoted: slot `layer * buckets + bucket`. */
   private layers = 0;
@@ -82,7 +80,7 @@ export class SeasonalExemplars {
    */
   private rings(period: number): boolean {
     if (this.held) return true;
-    if (this.logBucket.length === 0 || period === this.logPeriod) return false;
+    if (this.log.length === 0 || period === this.logPeriod) return false;
     this.promote();
     return true;
   }
@@ -92,18 +90,17 @@ export class SeasonalExemplars {
    * undefined when the value belongs to the rings (the log is promoted first).
    */
   private logLearn(value: number, period: number, bucket: number): boolean | undefined {
-    if (this.logBucket.length === 0) this.logPeriod = period;
+    const log = this.log;
+    if (log.length === 0) this.logPeriod = period;
     if (period === this.logPeriod) {
-      for (let i = this.logBucket.length - 1; i >= 0; i--) {
-        if (this.logBucket[i] !== bucket) continue;
-        this.logSum[i] += value;
-        this.logCount[i]++;
+      for (let i = log.length - 3; i >= 0; i -= 3) {
+        if (log[i] !== bucket) continue;
+        log[i + 1] += value;
+        log[i + 2]++;
         return false;
       }
-      if (this.logBucket.length < this.logLimit) {
-        this.logBucket.push(bucket);
-        this.logSum.push(value);
-        this.logCount.push(1);
+      if (log.length < 3 * this.logLimit) {
+        log.push(bucket, value, 1);
         return true;
       }
     }
@@ -116,16 +113,14 @@ export class SeasonalExemplars {
     this.held = new Uint16Array(this.buckets);
     this.oldest = new Uint16Array(this.buckets);
     this.grow(1);
-    for (let i = 0; i < this.logBucket.length; i++) {
-      const s = this.logBucket[i];
+    for (let i = 0; i < this.log.length; i += 3) {
+      const s = this.log[i];
       this.periodOf[s] = this.logPeriod;
-      this.sum[s] = this.logSum[i];
-      this.count[s] = this.logCount[i];
+      this.sum[s] = this.log[i + 1];
+      this.count[s] = this.log[i + 2];
       this.held[s] = 1;
     }
-    this.logBucket = [];
-    this.logSum = [];
-    this.logCount = [];
+    this.log = [];
   }
 
   private ringLearn(value: number, period: number, bucket: number): boolean {
