@@ -31,7 +31,7 @@ export function edgeMode(caller: ServiceState, dep: ServiceState): EdgeMode {
  * requests (calls < 1, e.g. a gateway routing to one backend) form a mixture: the slowest one
  * used by at least ~10 % of requests sets the tail.
  */
-function addDepLatency(acc: { seq: number; mix: number }, latencyMs: number, calls: number): void {
+export function addDepLatency(acc: { seq: number; mix: number }, latencyMs: number, calls: number): void {
   if (calls >= 1) acc.seq += latencyMs * (1 + (calls - 1) * 0.5);
   else acc.mix = Math.max(acc.mix, latencyMs * Math.min(1, 10 * calls));
 }

@@ -3,6 +3,7 @@
  * (entry -> app -> ... -> database) or a fan (entry routing to several backends that share a
  * database), sized from the base load so that every service runs at a drawn utilisation.
  */
+import { addDepLatency } from '../model/respond.js';
 import type { Rng } from '../prng.js';
 
 /** A service as the suite writes it into a scenario file (the schema fills the rest). */
@@ -120,13 +121,22 @@ export function drawTopology(rng: Rng, count: number, opts: { withPartner: boole
   return { services, entry: entryName, apps, db: dbName, partner: partnerName, shape, baseRps };
 }
 
-/** Latency SLOs with headroom over the base path (own time plus what the service calls). */
+/**
+ * Latency SLOs with headroom over the base path: own time plus what the service's calls add, by
+ * the simulator's own rule (sim/model/respond.ts: calls on every request add up, a dependency
+ * called by a share of them sets the tail). A partner called by 30 % of requests adds its whole
+ * latency to the p95; weighted by its share, an SLO could be drawn under the healthy latency.
+ */
 function setSlos(services: SuiteService[], rng: Rng): void {
   const byName = new Map(services.map((s) => [s.service, s]));
-  const path = (s: SuiteService): number => s.baseLatencyMs + Math.max(0, ...s.dependsOn.map((d) => {
-    const dep = byName.get(d)!;
-    return dep.kind === 'partner' ? dep.baseLatencyMs * (s.calls?.[d] ?? 1) : path(dep);
-  }));
+  const path = (s: SuiteService): number => {
+    const acc = { seq: 0, mix: 0 };
+    for (const d of s.dependsOn) {
+      const dep = byName.get(d)!;
+      addDepLatency(acc, dep.kind === 'partner' ? dep.baseLatencyMs : path(dep), s.calls?.[d] ?? 1);
+    }
+    return s.baseLatencyMs + acc.seq + acc.mix;
+  };
   for (const s of services) {
     if (s.kind === 'partner') continue;
     s.sloLatencyMs = Math.max(150, Math.round((path(s) * rng.between(2.5, 5)) / 10) * 10);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Families } from '../../../sim/suite/families.js';
+import { Families, drawScenario } from '../../../sim/suite/families.js';
+import { createRng, deriveSeed } from '../../../sim/prng.js';
+import { runOffline } from '../../../sim/baselines/run-offline.js';
+import { parseScenario } from '../../../sim/world.js';
 import { drawSuite, runSuite } from '../../../sim/suite/run-suite.js';
 import { harmfulActions, reversals } from '../../../sim/suite/truth.js';
 import { runOfflineFleet } from '../../../sim/offline-fleet.js';
@@ -25,6 +28,19 @@ describe('scenario suite', () => {
       expect(own.length).toBeGreaterThanOrEqual(2);
       expect(own.length).toBeLessThanOrEqual(12);
     }
+  });
+
+  it('suite: with no fault and no load event, no drawn service breaks its SLO (an SLO is drawn over the healthy latency)', () => {
+    const broken: string[] = [];
+    for (let i = 0; i < 2 * Families.length; i++) {
+      const family = Families[i % Families.length];
+      if (family === 'replay') continue; // a replayed trace is its own load
+      const drawn = drawScenario(family, createRng(deriveSeed(2, `suite:${i}`)), i, '.', () => { throw new Error('no trace outside replay'); });
+      const calm = { ...drawn.doc, faults: [], load: { ...(drawn.doc.load as Record<string, unknown>), events: [] } };
+      const minutes = runOffline(parseScenario(calm, `calm #${i}`, drawn.traces), { controller: 'none' }).report.sloViolationMinutes;
+      if (minutes > 0) broken.push(`#${i} ${family}: ${minutes} SLO-minutes`);
+    }
+    expect(broken).toEqual([]);
   });
 
   it('truth: a rollback without a bad deploy, a block without an attack and a scale-out of an untouched service are harmful; a scale-in is not', () => {
