@@ -95,7 +95,7 @@ describe('remediation: runs', () => {
     // a surge on top keeps latency high: the network's part of it is what a reroute answers
     expect(checkSample(reroute, win('api', 0, 3, { net_latency_ms: 5, latency_ms: 900 }))).toBeCloseTo(5 / 900);
     expect(checkSample(reroute, win('api', 0, 3, { net_latency_ms: 5 }))).toBeUndefined();
-    const service = { service: 'api', owner: 'o', criticality: 'high' as const, dependsOn: [], users: 0, billable: false, unitPrice: 0, sloLatencyMs: 1000, sloErrorRate: 2 };
+    const service = { service: 'api', tier: 'app', owner: 'o', criticality: 'high' as const, dependsOn: [], users: 0, billable: false, unitPrice: 0, sloLatencyMs: 1000, sloErrorRate: 2 };
     expect(withSloThreshold(entry('cache-fallback'), service).postValidation.threshold).toBe(1000);
     expect(withSloThreshold(entry('rollback-deploy'), service).postValidation.threshold).toBe(2);
     expect(withSloThreshold(entry('cache-fallback'), undefined).postValidation.threshold).toBe(200);
