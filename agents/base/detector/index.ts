@@ -23,10 +23,10 @@ export const DetectorConfig = Type.Object({
   seed: Type.Integer({ default: 1, description: 'seed of the isolation forest' }),
   clearAfter: Type.Integer({ minimum: 1, default: 6 }),
   deployCheck: Type.Object({
-    windowS: Type.Number({ minimum: 0, description: 'an error rate over the SLO this long after a deploy_version change raises red at once; 0 = off' }),
-    meanS: Type.Number({ minimum: 0, description: 'the error rate checked is the mean of the samples of the last meanS seconds (one aggregator window)' }),
-    sloErrorRate: Type.Number({ minimum: 0, description: 'SLO error rate (%) of a service the catalogue does not know (a catalogued service: its sloErrorRate)' }),
-  }, { additionalProperties: false, default: { ...DEFAULT_DEPLOY_CHECK }, description: 'deploy verification: a failing release cannot wait for the error_rate rule\'s 5-minute hold' }),
+    windowS: Type.Number({ minimum: 0, maximum: 86_400, default: DEFAULT_DEPLOY_CHECK.windowS, description: 'an error rate over the SLO this long after a deploy_version change raises red at once; 0 = off' }),
+    meanS: Type.Number({ minimum: 0, maximum: 3600, default: DEFAULT_DEPLOY_CHECK.meanS, description: 'the error rate checked is the mean of the samples of the last meanS seconds (one aggregator window; 0 = each sample alone)' }),
+    sloErrorRate: Type.Number({ minimum: 0, maximum: 100, default: DEFAULT_DEPLOY_CHECK.sloErrorRate, description: 'SLO error rate (%) of a service the catalogue does not know (a catalogued service: its sloErrorRate)' }),
+  }, { additionalProperties: false, default: {}, description: 'deploy verification: a failing release cannot wait for the error_rate rule\'s 5-minute hold' }),
 }, { additionalProperties: false });
 type DetectorConfig = Static<typeof DetectorConfig>;
 

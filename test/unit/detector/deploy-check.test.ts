@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DetectorCore } from '../../../agents/base/detector/brain.js';
 import { DEFAULT_RULES } from '../../../agents/base/detector/default-rules.js';
-import { DeployCheck } from '../../../agents/base/detector/brains/deploy-check.js';
+import { DEFAULT_DEPLOY_CHECK, DeployCheck } from '../../../agents/base/detector/brains/deploy-check.js';
+import { DetectorConfig } from '../../../agents/base/detector/index.js';
+import { resolveConfig } from '../../../runtime/host/config.js';
 import { Alert, check, type CleanSample } from '../../../runtime/contracts/index.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -78,5 +80,14 @@ describe('detector deploy check (error rate over the SLO soon after a deploy)', 
     off.observe(sample('deploy_version', 2, 10), () => 1);
     expect(off.observe(sample('error_rate', 50, 20), () => 1)).toEqual([]);
     expect(() => new DeployCheck({ windowS: Number.NaN, meanS: 60, sloErrorRate: 1 })).toThrow(/deployCheck/);
+  });
+});
+
+describe('detector config: deployCheck', () => {
+  it('defaults to the documented rule; a partial override keeps the other fields; a non-finite or out-of-range value is refused with its path', () => {
+    expect(resolveConfig('detector', DetectorConfig).deployCheck).toEqual(DEFAULT_DEPLOY_CHECK);
+    expect(resolveConfig('detector', DetectorConfig, { deployCheck: { windowS: 300 } }).deployCheck).toEqual({ ...DEFAULT_DEPLOY_CHECK, windowS: 300 });
+    expect(() => resolveConfig('detector', DetectorConfig, JSON.parse('{"deployCheck": {"windowS": 1e999}}'))).toThrow(/deployCheck\/windowS|deployCheck\.windowS/);
+    expect(() => resolveConfig('detector', DetectorConfig, { deployCheck: { sloErrorRate: -1 } })).toThrow(/sloErrorRate/);
   });
 });
