@@ -52,7 +52,7 @@ export class DetectorCore {
           explanation: `${s.metric} ${e.level === 'clear' ? 'back within' : 'beyond'} ${e.threshold} since ${new Date(e.since).toISOString()}`,
         });
       }
-      for (const e of this.#deployCheck.observe(s, () => this.#sloErrorRate(s.service))) out.push(deployCheckAlert(e, this.#deployRule()));
+      for (const e of this.#deployCheck.observe(s, this.#sloErrorRate)) out.push(deployCheckAlert(e, this.#deployRule()));
       if (this.settings.statMetrics.includes(s.metric)) {
         const alert = this.observeStat(s);
         if (alert) out.push(alert);
@@ -91,10 +91,8 @@ export class DetectorCore {
     return this.settings.deployCheck ?? DEFAULT_DEPLOY_CHECK;
   }
 
-  /** The catalogue's SLO error rate of the service, else the deploy check's default. */
-  #sloErrorRate(service: string): number {
-    return this.sloErrorRateOf(service) ?? this.#deployRule().sloErrorRate;
-  }
+  /** The catalogue's SLO error rate of the service, else the deploy check's default (bound once: asked per sample). */
+  readonly #sloErrorRate = (service: string): number => this.sloErrorRateOf(service) ?? this.#deployRule().sloErrorRate;
 
   private sensitivityOf(service: string): number {
     return own(this.settings.serviceSensitivity, service) ?? this.settings.sensitivity;

@@ -189,6 +189,7 @@ export class AlertDesk {
   #apply(change: (b: AlertBook) => AlertBook, event: string, now: number, by?: string): void {
     const before = this.#book;
     this.#book = change(before);
+    if (this.#book === before) return; // nothing changed (a tick with no close due): no alert to look at
     for (const [id, e] of Object.entries(this.#book.alerts)) {
       const prev = before.alerts[id];
       if (prev === e || (prev && signature(prev) === signature(e))) continue; // the book replaces only what an event touched

@@ -46,6 +46,9 @@ export interface DeployCheckEvent {
 
 interface ErrorSeries { service: string; instance: string; points: Array<{ ts: number; value: number }>; active: { deployTs: number } | null }
 
+/** What a sample that changes nothing gives (shared: no allocation on the hot path). */
+const NONE: readonly DeployCheckEvent[] = Object.freeze([]);
+
 export class DeployCheck {
   readonly #versions = new Map<string, number>();
   readonly #deployTs = new Map<string, number>();
@@ -63,14 +66,15 @@ export class DeployCheck {
   /**
    * Feeds one sample: `error_rate` moves its series' mean, `deploy_version` may mark a deploy
    * (then the service's error series are checked again at once: the deploy and its first errors
-   * can come in one collection). `sloOf` gives the service's SLO error rate, percent (asked
-   * only for those two metrics). Other metrics and non-finite values give nothing.
+   * can come in one collection). `sloOf` gives a service's SLO error rate, percent (asked
+   * only for those two metrics). Other metrics and non-finite values give nothing (and allocate
+   * nothing: every sample of the detector comes through here).
    */
-  observe(s: CheckSample, sloOf: () => number): DeployCheckEvent[] {
-    if (!Number.isFinite(s.value) || this.rule.windowS <= 0) return [];
-    if (s.metric === 'deploy_version') return this.#version(s, sloOf());
-    if (s.metric !== 'error_rate') return [];
-    const slo = sloOf();
+  observe(s: CheckSample, sloOf: (service: string) => number): readonly DeployCheckEvent[] {
+    if (!Number.isFinite(s.value) || this.rule.windowS <= 0) return NONE;
+    if (s.metric === 'deploy_version') return this.#version(s, sloOf(s.service));
+    if (s.metric !== 'error_rate') return NONE;
+    const slo = sloOf(s.service);
     const key = `${s.service}/${s.instance}`;
     let series = this.#errors.get(key);
     if (!series) this.#errors.set(key, (series = { service: s.service, instance: s.instance, points: [], active: null }));
@@ -78,7 +82,7 @@ export class DeployCheck {
     const from = s.ts - this.rule.meanS * 1000;
     while (series.points.length > 1 && series.points[0].ts <= from) series.points.shift();
     const event = this.#evaluate(series, s.ts, slo);
-    return event ? [event] : [];
+    return event ? [event] : NONE;
   }
 
   /** Deploys seen and series raised, for `vigil inspect`. */
@@ -90,11 +94,11 @@ export class DeployCheck {
     };
   }
 
-  #version(s: CheckSample, slo: number): DeployCheckEvent[] {
+  #version(s: CheckSample, slo: number): readonly DeployCheckEvent[] {
     const key = `${s.service}/${s.instance}`;
     const previous = this.#versions.get(key);
     this.#versions.set(key, s.value);
-    if (previous === undefined || previous === s.value) return [];
+    if (previous === undefined || previous === s.value) return NONE;
     this.#deployTs.set(s.service, s.ts);
     const out: DeployCheckEvent[] = [];
     for (const series of this.#errors.values()) {
