@@ -44,7 +44,7 @@ export function runOfflineFleet(scenario: Scenario, opts: { seed?: number; sampl
   const correlator = new Correlator();
   const predictor = new Predictor();
   const scaling = loadPolicy().scaling;
-  const planner = new CapacityPlanner((s) => scalingPolicyFor(scaling, s, entries.get(s)));
+  const planner = new CapacityPlanner((s) => scalingPolicyFor(scaling, s, entries.get(s)), () => catalog.all());
   const strategist = new Strategist();
   const orchestrator = createOrchestratorBrain({ catalog: (s) => entries.get(s) });
   const onsetTs = scenario.expect.onsetS === null ? world.startTs : world.startTs + scenario.expect.onsetS * 1000;

@@ -140,6 +140,7 @@ export const CapacityPlan = Type.Object({
     forecast: Type.Number({ minimum: 0, description: 'rps expected at the boot horizon' }),
     low: Type.Number({ minimum: 0 }),
     high: Type.Number({ minimum: 0 }),
+    fromEntries: Type.Optional(Type.Number({ minimum: 0, description: "rps the entry services' forecast sends this service at the horizon (its learnt share of their traffic); forecast and high are at least this" })),
   }, { additionalProperties: false }), Type.Null()], { description: 'null when the window has no rps' }),
   needed: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'instances that keep the high end of the forecast under the target utilisation; null until capacity is learnt' }),
   timeToSaturationS: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: 'until demand reaches the capacity in place at 100 % cpu; null when not rising or unknown' }),

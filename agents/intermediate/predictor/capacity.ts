@@ -94,16 +94,24 @@ export function projectDemand(
   };
 }
 
+/** The service's own demand, raised to what its entries are about to send it (callers.ts) when that is more. */
+function withEntries(own: CapacityPlan['demand'], inherited: { forecast: number; high: number } | null): CapacityPlan['demand'] {
+  if (!own || !inherited || inherited.forecast <= own.forecast) return own;
+  return { ...own, forecast: inherited.forecast, high: Math.max(own.high, inherited.high), fromEntries: inherited.forecast };
+}
+
 /**
  * A whole plan for one window: `capacity` as learnt (this window included), `history` the recent
  * window means (this one last). The horizon is the service's boot delay plus half a window (the
- * decision's own delay), else demand.leadS (scaling-decide.ts `limitsFor`).
+ * decision's own delay), else demand.leadS (scaling-decide.ts `limitsFor`). `fromEntries`: the
+ * demand the entry services are about to send (callers.ts), when known.
  */
 export function planFor(
   w: AggWindow, capacity: Capacity | null, settling: boolean, history: readonly { ts: number; rps: number }[], policy: ScalingPolicy,
+  fromEntries: { forecast: number; high: number } | null = null,
 ): CapacityPlan {
   const per = capacity?.perInstanceRps ?? null;
-  const demand = projectDemand(w, limitsFor(policy, w.service).leadS, history, policy.demand.trendSignificance);
+  const demand = withEntries(projectDemand(w, limitsFor(policy, w.service).leadS, history, policy.demand.trendSignificance), fromEntries);
   const perAtTarget = per === null ? 0 : per * (policy.horizontal.targetCpu / 100);
   const inPlace = per === null ? 0 : per * w.instances;
   let tts: number | null = null;

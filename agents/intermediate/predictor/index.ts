@@ -51,7 +51,7 @@ export default defineAgent({
     let config = initial;
     let policy = policyWith(config.policyChanges);
     const brain = new Predictor(config);
-    const planner = new CapacityPlanner((service) => scalingPolicyFor(policy.scaling, service, catalog.get(service)));
+    const planner = new CapacityPlanner((service) => scalingPolicyFor(policy.scaling, service, catalog.get(service)), () => catalog.all());
     // What was learnt survives a restart (it took windows of stable load to learn); unreadable state is dropped, with the reason.
     const saved = await loadState<unknown>(CAPACITY_STATE_KEY).catch((err: unknown) => { log.warn({ err: errorMessage(err) }, 'capacity state unreadable'); return undefined; });
     if (saved !== undefined) {
