@@ -109,7 +109,8 @@ export function proposeReactive(
 ): Proposal | null {
   const limits = limitsFor(policy, service);
   const triggered = proposeTriggered(obs, w, policy, limits);
-  const demand = proposeDemand(w, plan, policy, limits);
+  const demand = proposeDemand(w, plan, policy, limits, true, size);
+  if (demand?.type === 'scale-up') return demand;
   if (triggered || demand) {
     return (demand?.params.instances ?? 0) > (triggered?.params.instances ?? 0) ? demand : triggered;
   }
@@ -127,7 +128,7 @@ export function proposeReactive(
       expect: 'improve', watch: [{ metric: t.metric, stat: t.stat, threshold: t.threshold, before: v }], beforeRps: readMetric(w, 'rps', 'mean') ?? null,
     };
   }
-  return proposeScaleIn(obs, w, policy, limits, readMetric(w, 'rps', 'mean') ?? null, plan?.capacity.perInstanceRps ?? null);
+  return proposeScaleIn(obs, w, policy, limits, readMetric(w, 'rps', 'mean') ?? null, plan?.capacity.perInstanceRps ?? null, size);
 }
 
 /** The scale-out of the horizontal trigger that asks for the most instances, if one held and the guards allow it. */
@@ -175,7 +176,13 @@ function noiseFloor(obs: Observation, policy: ScalingPolicy, per: number | null,
   return Math.ceil(need / (per * (policy.horizontal.targetCpu / 100)));
 }
 
-function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, { min, leadS }: Limits, rps: number | null, per: number | null): Proposal | null {
+/**
+ * The scale-in once every recommendation of the stabilisation window stayed below the instance
+ * count. A service grown vertically for a surge its maximum count could not serve (scaling-demand.ts)
+ * shrinks back first: the same capacity in instances of a smaller size, down to vertical.minSize,
+ * then instances as usual.
+ */
+function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, { min, leadS }: Limits, rps: number | null, per: number | null, size: number): Proposal | null {
   const stabS = policy.horizontal.scaleDownStabilizationS;
   if (Object.keys(obs.breaches).length > 0 || obs.lowSince === null || w.end - obs.lowSince < stabS * 1000) return null;
   const current = w.instances;
@@ -185,10 +192,17 @@ function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, {
   if (target >= current) return null;
   const watch = enabled(policy).filter(([, t]) => t.kind === 'horizontal')
     .map(([, t]) => ({ metric: t.metric, stat: t.stat, threshold: t.threshold, before: readMetric(w, t.metric, t.stat) ?? null, onlyIf: t.onlyIf }));
+  const common = { trigger: 'scale-in', cooldownS: policy.horizontal.scaleInCooldownS, expect: 'hold' as const, watch, beforeRps: rps };
+  const smaller = Math.max(policy.vertical.minSize, Math.ceil(size * target / current * 100) / 100);
+  // a smaller instance must not cross a vertical trigger (memory held per instance grows as it shrinks)
+  const fits = enabled(policy).filter(([, t]) => t.kind === 'vertical')
+    .every(([, t]) => (readMetric(w, t.metric, t.stat) ?? 0) * size / smaller <= t.threshold);
+  if (smaller < size && fits) {
+    return { ...common, type: 'scale-down', params: { size: smaller, from: size }, reason: `every recommendation of the last ${stabS} s was <= ${highest} < ${current} instances: size ${size} -> ${smaller} first` };
+  }
   return {
-    type: 'scale-in', params: { instances: target, from: current }, trigger: 'scale-in', cooldownS: policy.horizontal.scaleInCooldownS,
+    ...common, type: 'scale-in', params: { instances: target, from: current },
     reason: `every recommendation of the last ${stabS} s was <= ${highest} < ${current} instances`,
-    expect: 'hold', watch, beforeRps: rps,
   };
 }
 

@@ -120,8 +120,8 @@ export const scalingMachine = setup({
     }),
     proposeDemand: assign(({ context, event }) => {
       if (event.type !== 'EVALUATE') return {};
-      const settled = context.validateUntil === null; // else a step in flight: measured rps only
-      return { proposal: proposeDemand(event.window, context.plan ?? null, context.policy, limitsFor(context.policy, context.service), settled, settled) };
+      const settled = context.validateUntil === null; // else a step in flight: its booting instances read no CPU yet
+      return { proposal: proposeDemand(event.window, context.plan ?? null, context.policy, limitsFor(context.policy, context.service), settled, context.size) };
     }),
     predict: assign(({ context, event }) => {
       if (event.type !== 'FORECAST') return {};
@@ -151,9 +151,10 @@ export const scalingMachine = setup({
       const pending = context.pending as PendingAction;
       const change: AppliedChange = { ...(context.planned as Proposal), actionId: pending.actionId, appliedAt: context.now, samples: [] };
       const scaleIn = change.type === 'scale-in';
+      const shrink = scaleIn || change.type === 'scale-down';
       return { // recommendations are absolute replica counts: still valid after a scale-in, so scale-ins chain down a decay
         pending: null, planned: null, change, obs: scaleIn ? { ...context.obs, breaches: {} } : freshObs(context.obs), size: change.params.size ?? context.size,
-        validateUntil: context.now + (scaleIn ? context.policy.validation.scaleInWindowS : context.policy.validation.windowS) * 1000,
+        validateUntil: context.now + (shrink ? context.policy.validation.scaleInWindowS : context.policy.validation.windowS) * 1000,
         cooldownUntil: context.now + change.cooldownS * 1000,
         counters: { ...context.counters, changes: context.counters.changes + 1 },
       };

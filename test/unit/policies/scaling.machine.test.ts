@@ -344,11 +344,12 @@ describe('scaling machine: demand', () => {
     ramp(h, 3, 3, { cpu: 90, mean: 200, last: 400, rate: 1 }); // the last reading jumped: 400 rps → ceil(400 / 70) = 6
     h.reply('applied', T0 + 4 * MIN + 100);
     expect(h.state()).toBe('validating');
-    ramp(h, 4, 6, { cpu: 99, mean: 500, last: 530, rate: 5 }); // measured 530 < 90 % of 6 × 100: the step in flight suffices
+    ramp(h, 4, 6, { cpu: 99, mean: 400, last: 400, rate: 1 }); // 400 rps and its trend ahead stay under 90 % of 6 × 100 (booting included): the step in flight suffices
     expect(h.acts()).toHaveLength(1);
-    ramp(h, 5, 6, { cpu: 99, mean: 900, last: 1000, rate: 7 }); // measured 1000 (no projection while validating) → 15
+    ramp(h, 5, 6, { cpu: 99, mean: 900, last: 1000, rate: 7 }); // 1000 now and still rising at the boot horizon: the next step at once, above the 15 the reading alone asks
     expect(h.notes()).toContain('validation-outgrown');
-    expect(h.acts().map((a) => a.params)).toEqual([{ instances: 6, from: 3 }, { instances: 15, from: 6 }]);
+    expect(h.acts().map((a) => a.params)).toEqual([{ instances: 6, from: 3 }, { instances: 17, from: 6 }]);
+    expect(h.acts()[1].reason).toMatch(/^demand: rps 1\d{3}(\.\d+)? expected in 60 s/);
   });
 
   it('scaling: a saturated CPU (>= 95 %) with unchanged traffic scales out at once by the HPA formula', () => {
