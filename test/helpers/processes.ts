@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './nats-server.js';
 import { waitFor } from './wait.js';
 
-export { freePort } from '../../runtime/free-port.js';
+import { freePort } from '../../runtime/free-port.js';
+
+export { freePort };
 
 /** A real program on loopback, stopped by `stop()`; its stderr kept for failure messages. */
 export interface RunningProgram { child: ChildProcess; url: string; output(): string; stop(): Promise<void> }
@@ -23,6 +25,21 @@ export async function startProgram(bin: string, args: string[], url: string, rea
     return r?.ok;
   }, timeoutMs, 200);
   return { child, url, output: () => out, stop: () => stopChild(child) };
+}
+
+/**
+ * `startProgram` on a port picked just before: another process may take a probed port before the
+ * program binds it (parallel suites, a server on port 0), so a bind refused is retried on a new one.
+ */
+export async function startOnFreePort(bin: string, argsFor: (port: number) => string[], readyPath = '/'): Promise<RunningProgram & { port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { ...await startProgram(bin, argsFor(port), `http://127.0.0.1:${port}`, readyPath), port };
+    } catch (err) {
+      if (attempt === 3 || !/address already in use/.test(String(err))) throw err;
+    }
+  }
 }
 
 /** The billable API of seed 000 as its own process on `port` (0: any free one). */

@@ -11,7 +11,7 @@ import { runLoad, type LoadResult } from '../../sim/live/load.js';
 import { runCli } from '../helpers/fleet.js';
 import { startHttpReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { REPO_ROOT } from '../helpers/nats-server.js';
-import { freePort, promQuery, startBillableApi, startProgram, type RunningProgram } from '../helpers/processes.js';
+import { freePort, promQuery, startBillableApi, startOnFreePort, type RunningProgram } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
 /**
@@ -41,26 +41,27 @@ const since = (service: string, metric: string, from: number) => seen.filter((s)
 const mean = (xs: Seen[]) => xs.reduce((a, s) => a + s.value, 0) / xs.length;
 
 beforeAll(async () => {
-  const [natsPort, nodePort, promPort, amPort, vigilAmPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [natsPort, vigilAmPort] = await Promise.all([freePort(), freePort()]);
   flakyPort = await freePort();
   env.url = `nats://127.0.0.1:${natsPort}`;
-  const node = await startProgram('/usr/bin/prometheus-node-exporter', [
-    `--web.listen-address=127.0.0.1:${nodePort}`, '--collector.disable-defaults',
-    '--collector.cpu', '--collector.meminfo', '--collector.filesystem', '--collector.loadavg',
-  ], `http://127.0.0.1:${nodePort}`, '/metrics');
-  programs.push(node);
   pay = await startBillableApi();
   flaky = await startBillableApi(flakyPort);
   programs.push(pay);
+  const node = await startOnFreePort('/usr/bin/prometheus-node-exporter', (port) => [
+    `--web.listen-address=127.0.0.1:${port}`, '--collector.disable-defaults',
+    '--collector.cpu', '--collector.meminfo', '--collector.filesystem', '--collector.loadavg',
+  ], '/metrics');
+  programs.push(node);
 
   writeFileSync(join(dir, 'am.yml'), [
     'route: { receiver: vigil, group_by: [alertname, service], group_wait: 1s, group_interval: 1s, repeat_interval: 1h }',
     `receivers: [{ name: vigil, webhook_configs: [{ url: "http://127.0.0.1:${vigilAmPort}/alerts", send_resolved: true }] }]`,
   ].join('\n'));
-  programs.push(await startProgram('/usr/bin/prometheus-alertmanager', [
+  const am = await startOnFreePort('/usr/bin/prometheus-alertmanager', (port) => [
     `--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'am')}`,
-    `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=',
-  ], `http://127.0.0.1:${amPort}`, '/-/ready'));
+    `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=',
+  ], '/-/ready');
+  programs.push(am);
   writeFileSync(join(dir, 'rules.yml'), [
     'groups:',
     '  - name: vigil-test',
@@ -75,16 +76,16 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'prometheus.yml'), [
     'global: { scrape_interval: 1s, evaluation_interval: 1s }',
     `rule_files: ["${join(dir, 'rules.yml')}"]`,
-    `alerting: { alertmanagers: [{ static_configs: [{ targets: ["127.0.0.1:${amPort}"] }] }] }`,
+    `alerting: { alertmanagers: [{ static_configs: [{ targets: ["127.0.0.1:${am.port}"] }] }] }`,
     'scrape_configs:',
-    `  - { job_name: node, static_configs: [{ targets: ["127.0.0.1:${nodePort}"] }] }`,
+    `  - { job_name: node, static_configs: [{ targets: ["127.0.0.1:${node.port}"] }] }`,
     `  - { job_name: pay, static_configs: [{ targets: ["${hostOf(pay.url)}"] }] }`,
     `  - { job_name: flaky, static_configs: [{ targets: ["127.0.0.1:${flakyPort}"] }] }`,
   ].join('\n'));
-  prom = await startProgram('/usr/bin/prometheus', [
+  prom = await startOnFreePort('/usr/bin/prometheus', (port) => [
     `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'prom')}`,
-    `--web.listen-address=127.0.0.1:${promPort}`, '--rules.alert.resend-delay=1s',
-  ], `http://127.0.0.1:${promPort}`, '/-/ready');
+    `--web.listen-address=127.0.0.1:${port}`, '--rules.alert.resend-delay=1s',
+  ], '/-/ready');
   programs.push(prom);
 
   hook = await startHttpReceiver();
@@ -101,7 +102,7 @@ beforeAll(async () => {
     '',
   ].join('\n'));
   Object.assign(process.env, {
-    NODE_EXPORTER_URL: `http://127.0.0.1:${nodePort}/metrics`, PAY_API_URL: pay.url,
+    NODE_EXPORTER_URL: `http://127.0.0.1:${node.port}/metrics`, PAY_API_URL: pay.url,
     VIGIL_INTERVAL_S: '1', VIGIL_ALERTMANAGER_PORT: String(vigilAmPort), VIGIL_ARCHIVE_DIR: join(dir, 'archive'),
     // VIGIL_AGENT_CONFIG under vigil up: each kind gets its own part (it used to reach every agent, which exited 78)
     VIGIL_AGENT_CONFIG: JSON.stringify({ correlator: { quietS: 3 } }),
