@@ -156,7 +156,7 @@ export class AgentBus {
       this.reject(msg, 'invalid JSON', [{ path: '/', message: errorMessage(err) }]);
       return;
     }
-    const infinite = mayOverflow(text) && !toleratesNonFinite(def.schema) ? findNonFinite(data) : null;
+    const infinite = !toleratesNonFinite(def.schema) && mayOverflow(text) ? findNonFinite(data) : null;
     if (infinite !== null) { this.reject(msg, 'non-finite number', [{ path: infinite, message: 'must be a finite number' }]); return; }
     const result = check(def.schema, data);
     if (!result.ok) { this.reject(msg, `does not match ${def.name} schema`, result.problems); return; }
