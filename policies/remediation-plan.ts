@@ -2,7 +2,7 @@
  * The pure parts of a remediation: which catalogue entry answers an incident, whether its
  * preconditions hold, what its post-validation says, and how a step is undone.
  */
-import { ActionTypes, type ActionType, type AggWindow, type CatalogEntry, type Incident } from '../runtime/contracts/index.js';
+import { ActionTypes, type ActionType, type AggWindow, type CapacityPlan, type CatalogEntry, type Incident } from '../runtime/contracts/index.js';
 import { bareMetric, compare, conditionHolds, readMetric } from './metric-read.js';
 import type { CatalogueEntry, Check } from './schema.js';
 import { dict } from '../runtime/dict.js';
@@ -86,14 +86,39 @@ function isMeasured(v: unknown): v is MeasuredParam {
 }
 
 /**
- * The entry with its measured parameters resolved on `window`: `{fromMetric, stat, times,
- * otherwise}` becomes `times` x the metric's statistic (mean by default), or `otherwise` when the
- * window lacks it. A rate limit is sized from the measured per-source rate of the users this way,
- * not from a constant that fits one traffic mix.
+ * A pool resize factor sized for the demand: the pool as full as the forecast will make it (the
+ * predictor's pool load per request times its demand at the boot horizon, or the usage measured
+ * now when that is more) over `poolForUsage` (the usage to bring it to), at least `otherwise`
+ * and at most `atMost` (one step's bound).
  */
-export function withMeasuredParams(entry: CatalogueEntry, window: AggWindow | undefined): CatalogueEntry {
-  if (!entry.phases.some((p) => Object.values(p.params).some(isMeasured))) return entry;
+interface PoolParam { poolForUsage: number; otherwise: number; atMost: number }
+
+function isPoolParam(v: unknown): v is PoolParam {
+  const p = v as PoolParam;
+  return typeof v === 'object' && v !== null && [p.poolForUsage, p.otherwise, p.atMost].every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0);
+}
+
+/** The factor a PoolParam asks for on this window and plan. */
+function poolFactor(p: PoolParam, window: AggWindow | undefined, plan: CapacityPlan | undefined): number {
+  const perRps = plan?.capacity.poolUsagePerRps;
+  const forecast = plan?.demand?.forecast;
+  const expected = perRps !== undefined && forecast !== undefined ? perRps * forecast : 0;
+  const need = Math.max(expected, readMetric(window, 'db_pool_usage', 'mean') ?? 0) / p.poolForUsage;
+  return Math.round(Math.min(p.atMost, Math.max(p.otherwise, need)) * 100) / 100;
+}
+
+/**
+ * The entry with its measured parameters resolved on `window` and `plan` (the predictor's latest
+ * for the service): `{fromMetric, stat, times, otherwise}` becomes `times` x the metric's
+ * statistic (mean by default), or `otherwise` when the window lacks it; `{poolForUsage, otherwise,
+ * atMost}` a pool factor for the forecast demand (poolFactor). A rate limit is sized from the
+ * measured per-source rate of the users this way, and a pool from the demand it must carry, not
+ * from a constant that fits one traffic mix.
+ */
+export function withMeasuredParams(entry: CatalogueEntry, window: AggWindow | undefined, plan?: CapacityPlan): CatalogueEntry {
+  if (!entry.phases.some((p) => Object.values(p.params).some((v) => isMeasured(v) || isPoolParam(v)))) return entry;
   const resolve = (v: unknown): unknown => {
+    if (isPoolParam(v)) return poolFactor(v, window, plan);
     if (!isMeasured(v)) return v;
     const x = readMetric(window, v.fromMetric, v.stat ?? 'mean');
     return x === undefined || !Number.isFinite(x) ? v.otherwise : Math.round(x * (v.times ?? 1) * 100) / 100;

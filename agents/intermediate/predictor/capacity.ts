@@ -41,6 +41,29 @@ export function learnCapacity(prev: Capacity | null, w: AggWindow, policy: Scali
   return { perInstanceRps: per, instances: w.instances, samples: base.samples + 1 };
 }
 
+/** What has been learnt of a service's connection pool: how full one request per second keeps it. */
+export interface PoolLoad {
+  /** db_pool_usage (%) per rps received, from windows below saturation (EWMA) */
+  usagePerRps: number;
+  samples: number;
+}
+
+/**
+ * Learns the pool's load per request from one window: db_pool_usage / rps, where the usage lies in
+ * [learnCpuMin, learnCpuMax] (the same range as cpu, a percent of a resource too: an idle reading
+ * is noise, a full pool reads 100 % whatever the demand behind it). Usage grows with the rps
+ * received at a fixed pool size, so this ratio times a forecast says how full the pool will be.
+ */
+export function learnPool(prev: PoolLoad | null, w: AggWindow, policy: ScalingPolicy): PoolLoad | null {
+  const d = policy.demand;
+  const usage = readMetric(w, 'db_pool_usage', 'mean');
+  const rps = readMetric(w, 'rps', 'mean');
+  if (usage === undefined || rps === undefined || rps <= 0 || usage < d.learnCpuMin || usage > d.learnCpuMax) return prev;
+  const seen = usage / rps;
+  if (!prev) return { usagePerRps: seen, samples: 1 };
+  return { usagePerRps: prev.usagePerRps + d.learnWeight * (seen - prev.usagePerRps), samples: prev.samples + 1 };
+}
+
 /** A least-squares trend: slope per second and its standard error. */
 export interface Trend { slope: number; se: number }
 
@@ -108,7 +131,7 @@ function withEntries(own: CapacityPlan['demand'], inherited: { forecast: number;
  */
 export function planFor(
   w: AggWindow, capacity: Capacity | null, settling: boolean, history: readonly { ts: number; rps: number }[], policy: ScalingPolicy,
-  fromEntries: { forecast: number; high: number } | null = null,
+  fromEntries: { forecast: number; high: number } | null = null, pool: PoolLoad | null = null,
 ): CapacityPlan {
   const per = capacity?.perInstanceRps ?? null;
   const demand = withEntries(projectDemand(w, limitsFor(policy, w.service).leadS, history, policy.demand.trendSignificance), fromEntries);
@@ -121,7 +144,7 @@ export function planFor(
   }
   return {
     service: w.service, windowS: w.windowS, windowEnd: w.end, instances: w.instances,
-    capacity: { perInstanceRps: per, samples: capacity?.samples ?? 0, settling },
+    capacity: { perInstanceRps: per, samples: capacity?.samples ?? 0, settling, ...(pool ? { poolUsagePerRps: pool.usagePerRps } : {}) },
     demand,
     needed: demand && perAtTarget > 0 ? Math.ceil(demand.high / perAtTarget) : null,
     timeToSaturationS: tts,

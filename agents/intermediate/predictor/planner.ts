@@ -4,7 +4,7 @@ import type { ScalingPolicy } from '../../../policies/schema.js';
 import { limitsFor } from '../../../policies/scaling-decide.js';
 import { readMetric } from '../../../policies/metric-read.js';
 import { scaleOutAllowed } from '../../../policies/scaling-demand.js';
-import { learnCapacity, planFor } from './capacity.js';
+import { learnCapacity, learnPool, planFor } from './capacity.js';
 import { entriesOf, inheritedDemand, learnShare, type Edge } from './callers.js';
 
 const Finite = Type.Number({ minimum: 0 });
@@ -21,6 +21,10 @@ const ServicePlanState = Type.Object({
   share: Type.Optional(Type.Union([Finite, Type.Null()])),
   /** the last two windows as the services behind see them, and the last two forecasts they inherit */
   seen: Type.Optional(Type.Array(Type.Object({ end: Finite, rps: Finite, healthy: Type.Boolean() }, { additionalProperties: false }), { maxItems: 2 })),
+  /** the pool's load per request (capacity.ts learnPool) and until when a pool resize settles; absent in older states */
+  pool: Type.Optional(Type.Union([Type.Null(), Type.Object({
+    usagePerRps: Finite, samples: Type.Integer({ minimum: 0 }), settleUntil: Finite,
+  }, { additionalProperties: false })])),
   forecasts: Type.Optional(Type.Array(Type.Object({
     end: Finite, horizonS: Finite, forecast: Finite, high: Finite, slopePerS: Type.Number(), scalable: Type.Boolean(),
   }, { additionalProperties: false }), { maxItems: 2 })),
@@ -30,8 +34,8 @@ type ServicePlanState = Static<typeof ServicePlanState>;
 /** The planner's learnt state (`saved` / `restore`): per service. */
 export const PlannerState = Type.Record(Token, ServicePlanState);
 
-/** Capacity-changing actions: while one settles, windows say nothing of an instance's capacity. */
-const CAPACITY_CHANGES = new Set(['scale-out', 'scale-in', 'scale-up', 'scale-down']);
+/** Capacity-changing actions: while one settles, windows say nothing of an instance's (or the pool's) capacity. */
+const CAPACITY_CHANGES = new Set(['scale-out', 'scale-in', 'scale-up', 'scale-down', 'pool-resize']);
 
 /** Action ids remembered to count a re-sent result once (a resend comes within minutes). */
 const SEEN_ACTIONS_KEPT = 1000;
@@ -65,13 +69,17 @@ export class CapacityPlanner {
     const s = this.#get(w.service);
     const settling = w.end < s.settleUntil;
     if (!settling) s.capacity = learnCapacity(s.capacity, w, policy);
+    if (w.start >= (s.pool?.settleUntil ?? 0)) {
+      const learnt = learnPool(s.pool ?? null, w, policy);
+      s.pool = learnt && { ...learnt, settleUntil: s.pool?.settleUntil ?? 0 };
+    }
     if (w.metrics.rps) s.means = [...s.means, { ts: w.end, rps: w.metrics.rps.mean }].slice(-policy.demand.trendWindows);
     const prevEnd = w.end - w.windowS * 1000;
     const entries = entriesOf(w.service, this.graph()).map((e) => this.#services.get(e));
     s.share = learnShare(s.share ?? null, at(s.seen, prevEnd), entries.map((e) => at(e?.seen, prevEnd)), prevEnd, policy.demand.learnWeight);
     const horizonS = limitsFor(policy, w.service).leadS;
     const inherited = inheritedDemand(s.share, entries.map((e) => at(e?.forecasts, prevEnd)), prevEnd, w.windowS, horizonS);
-    const plan = planFor(w, s.capacity, settling, s.means, policy, inherited);
+    const plan = planFor(w, s.capacity, settling, s.means, policy, inherited, s.pool ?? null);
     this.#remember(s, w, plan, policy);
     this.#plans++;
     return plan;
@@ -90,7 +98,11 @@ export class CapacityPlanner {
     }
   }
 
-  /** An actuator's result: an applied capacity change starts its settling period (once per action). */
+  /**
+   * An actuator's result: an applied capacity change starts its settling period (once per action);
+   * a pool resize divides the pool's load per request by the ratio of the sizes, and the window
+   * it lands in is not learnt from.
+   */
   result(r: ActionResult): void {
     if (!CAPACITY_CHANGES.has(r.type) || (r.status !== 'applied' && r.status !== 'duplicate') || this.#seenActions.has(r.actionId)) return;
     const policy = this.policyFor(r.service);
@@ -99,6 +111,11 @@ export class CapacityPlanner {
     if (this.#seenActions.size > SEEN_ACTIONS_KEPT) this.#seenActions.delete(this.#seenActions.values().next().value as string);
     const v = policy.validation;
     const s = this.#get(r.service);
+    if (r.type === 'pool-resize') {
+      const ratio = sizeRatio(r);
+      if (s.pool && ratio !== null) s.pool = { ...s.pool, usagePerRps: s.pool.usagePerRps / ratio, settleUntil: r.ts + policy.windowS * 1000 };
+      return;
+    }
     s.settleUntil = Math.max(s.settleUntil, r.ts + (r.type === 'scale-in' ? v.scaleInWindowS : v.windowS) * 1000);
     const resized = sizeRatio(r);
     if (resized !== null && s.capacity?.perInstanceRps != null) s.capacity = { ...s.capacity, perInstanceRps: s.capacity.perInstanceRps * resized };
@@ -143,9 +160,9 @@ function at<T extends { end: number }>(list: readonly T[] | undefined, end: numb
   return list?.find((x) => x.end === end) ?? null;
 }
 
-/** after.size / before.size of an applied vertical change, or null (another change, or sizes not reported). */
+/** after.size / before.size of an applied vertical change or pool resize, or null (another change, or sizes not reported). */
 function sizeRatio(r: ActionResult): number | null {
-  if (r.type !== 'scale-up' && r.type !== 'scale-down') return null;
+  if (r.type !== 'scale-up' && r.type !== 'scale-down' && r.type !== 'pool-resize') return null;
   const before = r.before.size;
   const after = r.after.size;
   return typeof before === 'number' && typeof after === 'number' && before > 0 && after > 0 && Number.isFinite(after / before) ? after / before : null;

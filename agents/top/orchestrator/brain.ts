@@ -203,7 +203,7 @@ class Brain implements OrchestratorBrain {
 
   #newDesk(state: DeskState): IncidentDesk {
     return new IncidentDesk(state, {
-      runs: this.#runs, policy: () => this.#policy, window: (s) => this.#windows.get(s), catalog: this.#catalog, dryRun: this.#dryRun,
+      runs: this.#runs, policy: () => this.#policy, window: (s) => this.#windows.get(s), plan: (s) => this.#plans.get(s), catalog: this.#catalog, dryRun: this.#dryRun,
     });
   }
 

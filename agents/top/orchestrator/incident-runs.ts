@@ -1,4 +1,4 @@
-import type { AggWindow, AuditEvent, CatalogEntry, Impact, Incident } from '../../../runtime/contracts/index.js';
+import type { AggWindow, AuditEvent, CapacityPlan, CatalogEntry, Impact, Incident } from '../../../runtime/contracts/index.js';
 import { emptyLimiter, forgetIncident, tryAcquire, type LimiterState } from '../../../policies/limiter.js';
 import { tokenOf } from '../../../policies/machine-kit.js';
 import type { RemediationOutcome } from '../../../policies/remediation.machine.js';
@@ -54,6 +54,8 @@ export interface DeskDeps {
   runs: Map<string, PolicyRun>;
   policy(): OrchestratorPolicy;
   window(service: string): AggWindow | undefined;
+  /** the predictor's latest capacity plan of the service (a pool sized for its demand) */
+  plan(service: string): CapacityPlan | undefined;
   catalog(service: string): CatalogEntry | undefined;
   dryRun: boolean;
 }
@@ -222,7 +224,7 @@ export class IncidentDesk {
     const { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } = policy.remediation;
     const run = PolicyRun.start(
       { kind: 'remediation', runId, service: target, incidentId: rec.id, dryRun: this.deps.dryRun },
-      { runId, incidentId: rec.id, service: target, entry: withSloThreshold(withMeasuredParams(entry, this.deps.window(target)), this.deps.catalog(target)), dryRun: this.deps.dryRun, now,
+      { runId, incidentId: rec.id, service: target, entry: withSloThreshold(withMeasuredParams(entry, this.deps.window(target), this.deps.plan(target)), this.deps.catalog(target)), dryRun: this.deps.dryRun, now,
         settings: { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } }, out, now,
     );
     this.deps.runs.set(runId, run);

@@ -58,8 +58,8 @@ describe('remediation: catalogue selection', () => {
     expect(selectEntry(policy.catalogue, incident('ddos'), ['anti-ddos'])).toBeNull();
   });
 
-  it('remediation: pool saturation resizes the pool by +50 % and never scales out; DDoS rate-limits then blocks', () => {
-    expect(entry('pool-resize').phases.map((p) => [p.type, p.params])).toEqual([['pool-resize', { factor: 1.5 }]]);
+  it('remediation: pool saturation resizes the pool (+50 %, more for the forecast demand) and never scales out; DDoS rate-limits then blocks', () => {
+    expect(entry('pool-resize').phases.map((p) => [p.type, p.params])).toEqual([['pool-resize', { factor: { poolForUsage: 70, otherwise: 1.5, atMost: 10 } }]]);
     expect(entry('anti-ddos').phases.map((p) => p.type)).toEqual(['rate-limit', 'block-ips']);
     const covered = new Set(policy.catalogue.flatMap((e) => e.phases.map((p) => p.type)));
     for (const t of ['restart', 'cache-flush', 'reroute', 'scale-workers', 'circuit-breaker', 'rollback-deploy', 'block-ips',
