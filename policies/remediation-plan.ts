@@ -103,7 +103,10 @@ function poolFactor(p: PoolParam, window: AggWindow | undefined, plan: CapacityP
   const perRps = plan?.capacity.poolUsagePerRps;
   const forecast = plan?.demand?.forecast;
   const expected = perRps !== undefined && forecast !== undefined ? perRps * forecast : 0;
-  const need = Math.max(expected, readMetric(window, 'db_pool_usage', 'mean') ?? 0) / p.poolForUsage;
+  const latency = readMetric(window, 'db_latency_ms', 'mean');
+  const learnt = plan?.capacity.poolLatencyMs;
+  const slower = latency !== undefined && learnt !== undefined && learnt > 0 ? Math.max(1, latency / learnt) : 1;
+  const need = Math.max(expected, readMetric(window, 'db_pool_usage', 'mean') ?? 0) * slower / p.poolForUsage;
   return Math.round(Math.min(p.atMost, Math.max(p.otherwise, need)) * 100) / 100;
 }
 

@@ -130,6 +130,7 @@ export const CapacityPlan = Type.Object({
     samples: Type.Integer({ minimum: 0, description: 'stable healthy windows it was learnt from' }),
     settling: Type.Boolean({ description: 'a capacity change is settling: this window was not learnt from' }),
     poolUsagePerRps: Type.Optional(Type.Number({ minimum: 0, description: 'db_pool_usage (%) per rps received at the pool size in force, learnt below saturation; absent without a pool' })),
+    poolLatencyMs: Type.Optional(Type.Number({ minimum: 0, description: 'db_latency_ms while poolUsagePerRps was learnt: slower queries hold a connection longer' })),
   }, { additionalProperties: false }),
   demand: Type.Union([Type.Object({
     mean: Type.Number({ minimum: 0, description: "the window's mean rps" }),

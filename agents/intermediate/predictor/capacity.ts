@@ -45,6 +45,8 @@ export function learnCapacity(prev: Capacity | null, w: AggWindow, policy: Scali
 export interface PoolLoad {
   /** db_pool_usage (%) per rps received, from windows below saturation (EWMA) */
   usagePerRps: number;
+  /** db_latency_ms in those windows (EWMA): a connection is held as long as a query takes, slower queries fill the pool at the same rps */
+  latencyMs?: number;
   samples: number;
 }
 
@@ -60,8 +62,12 @@ export function learnPool(prev: PoolLoad | null, w: AggWindow, policy: ScalingPo
   const rps = readMetric(w, 'rps', 'mean');
   if (usage === undefined || rps === undefined || rps <= 0 || usage < d.learnCpuMin || usage > d.learnCpuMax) return prev;
   const seen = usage / rps;
-  if (!prev) return { usagePerRps: seen, samples: 1 };
-  return { usagePerRps: prev.usagePerRps + d.learnWeight * (seen - prev.usagePerRps), samples: prev.samples + 1 };
+  const latency = readMetric(w, 'db_latency_ms', 'mean');
+  const ewma = (was: number | undefined, now: number | undefined): number | undefined =>
+    now === undefined ? was : was === undefined ? now : was + d.learnWeight * (now - was);
+  if (!prev) return { usagePerRps: seen, ...(latency !== undefined ? { latencyMs: latency } : {}), samples: 1 };
+  const latencyMs = ewma(prev.latencyMs, latency);
+  return { usagePerRps: prev.usagePerRps + d.learnWeight * (seen - prev.usagePerRps), ...(latencyMs !== undefined ? { latencyMs } : {}), samples: prev.samples + 1 };
 }
 
 /** A least-squares trend: slope per second and its standard error. */
@@ -144,7 +150,7 @@ export function planFor(
   }
   return {
     service: w.service, windowS: w.windowS, windowEnd: w.end, instances: w.instances,
-    capacity: { perInstanceRps: per, samples: capacity?.samples ?? 0, settling, ...(pool ? { poolUsagePerRps: pool.usagePerRps } : {}) },
+    capacity: { perInstanceRps: per, samples: capacity?.samples ?? 0, settling, ...(pool ? { poolUsagePerRps: pool.usagePerRps, ...(pool.latencyMs !== undefined ? { poolLatencyMs: pool.latencyMs } : {}) } : {}) },
     demand,
     needed: demand && perAtTarget > 0 ? Math.ceil(demand.high / perAtTarget) : null,
     timeToSaturationS: tts,

@@ -23,7 +23,7 @@ const ServicePlanState = Type.Object({
   seen: Type.Optional(Type.Array(Type.Object({ end: Finite, rps: Finite, healthy: Type.Boolean() }, { additionalProperties: false }), { maxItems: 2 })),
   /** the pool's load per request (capacity.ts learnPool) and until when a pool resize settles; absent in older states */
   pool: Type.Optional(Type.Union([Type.Null(), Type.Object({
-    usagePerRps: Finite, samples: Type.Integer({ minimum: 0 }), settleUntil: Finite,
+    usagePerRps: Finite, latencyMs: Type.Optional(Finite), samples: Type.Integer({ minimum: 0 }), settleUntil: Finite,
   }, { additionalProperties: false })])),
   forecasts: Type.Optional(Type.Array(Type.Object({
     end: Finite, horizonS: Finite, forecast: Finite, high: Finite, slopePerS: Type.Number(), scalable: Type.Boolean(),

@@ -54,4 +54,15 @@ describe('predictor and remediation: the pool as capacity', () => {
     // a demand beyond ten times the pool: one step of x10, the next incident goes on from there
     expect(factorOf(undefined, { ...surge, demand: { ...surge.demand!, forecast: 100_000 } })).toBe(10);
   });
+
+  it('queries slower than when the load was learnt hold connections longer: the factor grows with the latency ratio', () => {
+    const p = planner();
+    const calm = p.window(win('db', 0, 2, { cpu: 40, rps: 100, db_pool_usage: 40, db_latency_ms: 20 }))!;
+    expect(calm.capacity.poolLatencyMs).toBeCloseTo(20, 6);
+    // the same rps, queries three times slower: the full pool reads 100 %, the latency says how much more it needs
+    const slow = win('db', 1, 2, { cpu: 40, rps: 100, db_pool_usage: 100, db_latency_ms: 60 });
+    expect(factorOf(slow, calm)).toBeCloseTo(Math.round((100 * 3 / 70) * 100) / 100, 2);
+    // faster than learnt never shrinks the need below what the usage says
+    expect(factorOf(win('db', 1, 2, { cpu: 40, rps: 100, db_pool_usage: 100, db_latency_ms: 5 }), calm)).toBe(1.5);
+  });
 });
