@@ -152,7 +152,7 @@ describe('orchestrator brain: incidents', () => {
     const d = drive();
     d.incidentEpoch(incident('inc-1', 'pool-saturation'), T0);
     d.reply(d.actions()[0], 'applied', T0 + 1000, { size: 20 }, { size: 30 });
-    for (let m = 0; m < 6; m++) d.minute('db', m, 4, { latency_ms: 700, rps: 300 });
+    for (let m = 0; m < 6; m++) d.minute('db', m, 4, { latency_ms: 700, rps: 300, db_pool_usage: 100 }); // the pool still full: the resize did not help
     expect(d.actions().at(-1)).toMatchObject({ actionId: 'rem-inc-1-1_u0', type: 'pool-resize', params: { size: 20, from: 30 }, compensates: 'rem-inc-1-1_p0' });
     d.reply(d.actions().at(-1)!, 'applied', T0 + 6 * MIN + 10);
     expect(d.audit().filter((e) => e.event === 'escalated').map((e) => e.detail?.level)).toEqual(['N1']);

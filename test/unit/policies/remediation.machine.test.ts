@@ -134,6 +134,15 @@ describe('remediation: runs', () => {
     expect(r.actor.getSnapshot().output?.reason).toMatch(/circuit breaker open after 3/);
   });
 
+  it('remediation: a pool resize is judged on the pool, not on a latency an overload beside it keeps high', () => {
+    const r = run(entry('pool-resize'));
+    r.actor.send({ type: 'START', now: T0 });
+    r.reply('applied', T0 + 1000, { size: 20 }, { size: 200 });
+    for (let m = 1; m <= 5; m++) r.metrics(m, { db_pool_usage: 45, latency_ms: 900 });
+    r.actor.send({ type: 'TICK', now: T0 + 1000 + 300_000 });
+    expect(r.actor.getSnapshot().output).toMatchObject({ status: 'done', reason: 'post-validation passed' });
+  });
+
   it('remediation: an undo that keeps failing ends escalated; an irreversible step is noted, not undone', () => {
     const r = run(entry('restart'));
     r.actor.send({ type: 'START', now: T0, window: win('db', 0, 3, { memory: 95 }) });
@@ -144,7 +153,7 @@ describe('remediation: runs', () => {
     const p = run(entry('pool-resize'));
     p.actor.send({ type: 'START', now: T0 });
     p.reply('applied', T0 + 1000, { size: 20 }, { size: 30 });
-    p.metrics(1, { latency_ms: 600 });
+    p.metrics(1, { latency_ms: 600, db_pool_usage: 100 });
     p.actor.send({ type: 'TICK', now: T0 + 1000 + 300_000 });
     expect(p.acts().at(-1)).toMatchObject({ type: 'pool-resize', params: { size: 20, from: 30 } });
     p.reply('failed', T0 + 302_000);
