@@ -43,6 +43,8 @@ export interface Limits {
   min: number; max: number; maxSize: number;
   /** how far ahead demand is planned: the service's boot delay plus half a window (the decision's own delay), else demand.leadS */
   leadS: number;
+  /** the latency the service promises, if the catalogue says: a scale-in keeps latency under it */
+  sloLatencyMs?: number;
 }
 
 /** Instance and size limits of a service (per-service overrides over the horizontal/vertical ones). */
@@ -53,6 +55,7 @@ export function limitsFor(policy: ScalingPolicy, service: string): Limits {
     max: o.maxInstances ?? policy.horizontal.maxInstances,
     maxSize: o.maxSize ?? policy.vertical.maxSize,
     leadS: o.bootDelayS === undefined ? policy.demand.leadS : o.bootDelayS + policy.windowS / 2,
+    ...(o.sloLatencyMs ? { sloLatencyMs: o.sloLatencyMs } : {}),
   };
 }
 
@@ -67,23 +70,34 @@ export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, 
   let over = false;
   for (const [name, t] of enabled(policy)) {
     const v = readMetric(w, t.metric, t.stat);
-    if (v === undefined || v <= t.threshold) continue;
+    if (v === undefined || v <= t.threshold || !t.onlyIf.every((c) => conditionHolds(w, c))) continue;
     over ||= t.kind === 'horizontal';
-    if (t.onlyIf.every((c) => conditionHolds(w, c))) breaches[name] = own(prev.breaches, name) ?? w.start;
+    breaches[name] = own(prev.breaches, name) ?? w.start;
   }
   const mean = readMetric(w, 'cpu', 'mean');
   // the busiest moment of the window, not its mean: a scale-in sized on the mean flaps with the noise
   const rps = w.metrics.rps;
   const cpu = mean === undefined ? undefined : rps && rps.mean > 0 ? mean * Math.max(1, rps.max / rps.mean) : mean;
-  const { min, max } = limitsFor(policy, service);
+  const { min, max, sloLatencyMs } = limitsFor(policy, service);
   const stabS = policy.horizontal.scaleDownStabilizationS;
-  // over a threshold, even one a scale-out would not fix, is no time to remove instances
+  // a trigger that would scale out blocks a scale-in; one whose `onlyIf` fails (a slow partner's latency with an idle CPU) does not
   if (cpu === undefined || w.instances <= 0 || over) return { breaches, lowSince: null, recs: [], peaks };
   const raw = desiredReplicas(w.instances, cpu, policy.horizontal.targetCpu, policy.horizontal.tolerance);
-  const rec = Math.min(Math.max(raw, min), max);
+  const rec = Math.min(Math.max(raw, min, latencyFloor(w, sloLatencyMs)), max);
   const recs = [...prev.recs.filter((r) => r.ts > w.end - stabS * 1000), { ts: w.end, replicas: rec, rpsMean: w.metrics.rps?.mean }];
   const low = rec < w.instances;
   return { breaches, lowSince: low ? (prev.lowSince ?? w.start) : null, recs: low ? recs : [], peaks };
+}
+
+/**
+ * The fewest instances that keep latency under the SLO if it grew with the load per instance:
+ * latency p90 × current / m <= SLO. An upper bound (a dependency's share does not grow), so a
+ * service whose callees already spend most of its budget is not scaled in to where its own
+ * queueing would break the promise; 0 when the SLO or the latency is unknown.
+ */
+function latencyFloor(w: AggWindow, sloLatencyMs: number | undefined): number {
+  const p90 = readMetric(w, 'latency_ms', 'p90');
+  return sloLatencyMs === undefined || p90 === undefined ? 0 : Math.ceil((w.instances * p90) / sloLatencyMs);
 }
 
 const held = (obs: Observation, name: string, t: Trigger, w: AggWindow): boolean =>

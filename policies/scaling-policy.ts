@@ -14,6 +14,7 @@ export function scalingPolicyFor(p: ScalingPolicy, service: string, entry: Catal
     ...(entry.minInstances === undefined ? {} : { minInstances: entry.minInstances }),
     ...(entry.maxInstances === undefined ? {} : { maxInstances: entry.maxInstances }),
     ...(entry.bootDelayS === undefined ? {} : { bootDelayS: entry.bootDelayS }),
+    ...(entry.sloLatencyMs === undefined ? {} : { sloLatencyMs: entry.sloLatencyMs }),
   };
   return Object.keys(bounds).length === 0 ? p : { ...p, services: { ...p.services, [service]: { ...bounds, ...own(p.services, service) } } };
 }

@@ -51,6 +51,7 @@ const Limits = Type.Object({
   maxInstances: Type.Optional(Type.Integer({ minimum: 1 })),
   maxSize: Type.Optional(Type.Number({ minimum: 0.1 })),
   bootDelayS: Type.Optional(Type.Number({ minimum: 0, description: 'seconds a new instance takes to serve: demand is planned this far ahead' })),
+  sloLatencyMs: Type.Optional(Type.Number({ minimum: 0, description: 'the latency the service promises (catalogue sloLatencyMs): a scale-in keeps latency under it' })),
 }, { additionalProperties: false });
 
 /** Scaling policy of every service (policies/defaults/triggers.json). */

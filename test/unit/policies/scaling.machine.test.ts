@@ -84,11 +84,24 @@ describe('scaling machine: horizontal triggers', () => {
     expect(flood.acts()[0].params).toEqual({ instances: 6, from: 2 }); // capped at max(+100 %, +4)
   });
 
-  it('scaling: latency or a queue with an idle CPU comes from a dependency: no scale-out', () => {
+  it('scaling: latency or a queue with an idle CPU comes from a dependency: no scale-out, and the idle CPU may still scale in', () => {
     const h = harness();
     for (let m = 0; m < 10; m++) h.minute(m, 4, { latency_ms: 2000, queue_depth: 3000, cpu: 40, rps: 400 });
-    expect(h.acts()).toHaveLength(0); // nor a scale-in: the service is breaching, whatever the cause
-    expect(h.state()).toBe('idle');
+    // instances would not fix a slow partner, so its latency neither adds nor keeps them: 4 × 40 % fits in 3 under 70 %
+    expect(h.acts().some((a) => a.type === 'scale-out')).toBe(false);
+    expect(h.acts()[0]).toMatchObject({ type: 'scale-in', params: { instances: 3, from: 4 } });
+  });
+
+  it('scaling: a scale-in stops where latency growing with the load per instance would break the SLO', () => {
+    const base = loadPolicy().scaling;
+    const policy = { ...base, services: { api: { sloLatencyMs: 400 } } };
+    // callees already spend 250 ms of a 400 ms promise: 2 × 30 % of CPU fits in 1 instance, the latency does not
+    const slow = harness({ policy });
+    for (let m = 0; m < 10; m++) slow.minute(m, 2, { latency_ms: 250, cpu: 30, rps: 100 });
+    expect(slow.acts()).toHaveLength(0);
+    const fast = harness({ policy });
+    for (let m = 0; m < 10; m++) fast.minute(m, 2, { latency_ms: 150, cpu: 30, rps: 100 });
+    expect(fast.acts()[0]).toMatchObject({ type: 'scale-in', params: { instances: 1, from: 2 } });
   });
 
   it('scaling: traffic from a few sources (an attack) is never scaled for', () => {
