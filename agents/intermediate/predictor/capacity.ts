@@ -97,22 +97,39 @@ export function significantSlope(points: readonly { ts: number; rps: number }[],
   return Math.abs(slope) > significance * se ? slope : 0;
 }
 
+/** The spread of a window's readings as a normal's sigma: (p90 - p50) / 1.28. */
+export function spread(m: { p50: number; p90: number }): number {
+  return Math.max(0, (m.p90 - m.p50) / 1.28);
+}
+
+/**
+ * The noise of the service's rps when no ramp widens it: the median of the earlier windows'
+ * spreads relative to their means, at the current mean; the current window's spread while there
+ * is no earlier one. A ramp inside a window spreads its readings as much as noise does, so the
+ * current window alone would hide the very surge its last reading shows.
+ */
+function quietNoise(current: { mean: number; p50: number; p90: number }, history: readonly { rps: number; noise?: number }[]): number {
+  const rel = history.slice(0, -1).filter((h) => h.noise !== undefined && h.rps > 0).map((h) => h.noise! / h.rps).sort((a, b) => a - b);
+  if (rel.length === 0) return spread(current);
+  return Math.min(spread(current), rel[Math.floor((rel.length - 1) / 2)] * Math.max(0, current.mean));
+}
+
 /**
  * The demand part of a plan: the rps now and at `horizonS`. The level is the window's mean, or
- * its last reading when that jumped beyond the window's noise (a surge of a minute or two shows
- * there first). The trend is the least-squares slope of the last window means (`history`, oldest
+ * its last reading when that jumped beyond the service's quiet noise (a surge of a minute or two
+ * shows there first). The trend is the least-squares slope of the last window means (`history`, oldest
  * first, the current window last), counted only where it stands out of its own standard error
  * `significance` times (demand.trendSignificance), and only upwards. The noise is the spread of
  * the window's readings ((p90 - p50) / 1.28, a normal's sigma). The interval spans `significance`
  * standard deviations of the forecast (noise and the trend's error over the horizon) each side.
  */
 export function projectDemand(
-  w: AggWindow, horizonS: number, history: readonly { ts: number; rps: number }[], significance: number,
+  w: AggWindow, horizonS: number, history: readonly { ts: number; rps: number; noise?: number }[], significance: number,
 ): CapacityPlan['demand'] {
   const rps = w.metrics.rps;
   if (!rps) return null;
-  const noise = Math.max(0, (rps.p90 - rps.p50) / 1.28);
-  const level = rps.last - rps.mean > significance * noise ? rps.last : rps.mean;
+  const noise = spread(rps);
+  const level = rps.last - rps.mean > significance * quietNoise(rps, history) ? rps.last : rps.mean;
   const trend = fitTrend(history);
   const slope = Math.abs(trend.slope) > significance * trend.se ? trend.slope : 0;
   const forecast = level + Math.max(0, slope) * horizonS;
@@ -136,7 +153,7 @@ function withEntries(own: CapacityPlan['demand'], inherited: { forecast: number;
  * demand the entry services are about to send (callers.ts), when known.
  */
 export function planFor(
-  w: AggWindow, capacity: Capacity | null, settling: boolean, history: readonly { ts: number; rps: number }[], policy: ScalingPolicy,
+  w: AggWindow, capacity: Capacity | null, settling: boolean, history: readonly { ts: number; rps: number; noise?: number }[], policy: ScalingPolicy,
   fromEntries: { forecast: number; high: number } | null = null, pool: PoolLoad | null = null,
 ): CapacityPlan {
   const per = capacity?.perInstanceRps ?? null;

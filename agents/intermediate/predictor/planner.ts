@@ -4,7 +4,7 @@ import type { ScalingPolicy } from '../../../policies/schema.js';
 import { limitsFor } from '../../../policies/scaling-decide.js';
 import { readMetric } from '../../../policies/metric-read.js';
 import { scaleOutAllowed } from '../../../policies/scaling-demand.js';
-import { learnCapacity, learnPool, planFor } from './capacity.js';
+import { learnCapacity, learnPool, planFor, spread } from './capacity.js';
 import { entriesOf, inheritedDemand, learnShare, type Edge } from './callers.js';
 
 const Finite = Type.Number({ minimum: 0 });
@@ -14,7 +14,11 @@ const ServicePlanState = Type.Object({
     perInstanceRps: Type.Union([Finite, Type.Null()]), instances: Type.Integer({ minimum: 0 }), samples: Type.Integer({ minimum: 0 }),
   }, { additionalProperties: false })]),
   /** the rps mean of the last demand.trendWindows windows, oldest first */
-  means: Type.Array(Type.Object({ ts: Finite, rps: Finite }, { additionalProperties: false })),
+  means: Type.Array(Type.Object({
+    ts: Finite, rps: Finite,
+    /** the window's spread of rps readings ((p90 - p50) / 1.28); absent in older states */
+    noise: Type.Optional(Finite),
+  }, { additionalProperties: false })),
   /** event time until which a capacity change settles (booting instances, transients): no learning before */
   settleUntil: Finite,
   /** the learnt share of the entry services' rps that reaches this service (callers.ts); absent in older states */
@@ -73,7 +77,8 @@ export class CapacityPlanner {
       const learnt = learnPool(s.pool ?? null, w, policy);
       s.pool = learnt && { ...learnt, settleUntil: s.pool?.settleUntil ?? 0 };
     }
-    if (w.metrics.rps) s.means = [...s.means, { ts: w.end, rps: w.metrics.rps.mean }].slice(-policy.demand.trendWindows);
+    const rps = w.metrics.rps;
+    if (rps) s.means = [...s.means, { ts: w.end, rps: rps.mean, noise: spread(rps) }].slice(-policy.demand.trendWindows);
     const prevEnd = w.end - w.windowS * 1000;
     const entries = entriesOf(w.service, this.graph()).map((e) => this.#services.get(e));
     s.share = learnShare(s.share ?? null, at(s.seen, prevEnd), entries.map((e) => at(e?.seen, prevEnd)), prevEnd, policy.demand.learnWeight);

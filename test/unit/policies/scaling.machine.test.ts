@@ -338,6 +338,21 @@ describe('scaling machine: demand', () => {
     expect(h.acts()[0].reason).toMatch(/^demand: rps 750 expected in 60 s/);
   });
 
+  it('scaling: a ramp inside the window is not taken for noise: the last reading counts against the quiet windows\' spread', () => {
+    const h = harness();
+    for (let m = 0; m < 3; m++) {
+      const w = win('api', m, 3, { cpu: 50, rps: 150 });
+      w.metrics.rps = { ...w.metrics.rps, p50: 150, p90: 156, max: 158 }; // 3 % noise
+      h.evaluate(w);
+    }
+    // 150 -> 750 rps within the minute: readings spread evenly (p90 - p50 = 0.4 x 600), as wide as the jump itself
+    const w = win('api', 3, 3, { cpu: 90, rps: 450 });
+    w.metrics.rps = { ...w.metrics.rps, p50: 450, p90: 690, max: 750, last: 750, rate: 5 };
+    h.evaluate(w);
+    // 750 is far beyond 2 x 3 % of 450: the level is 750 → ceil(750 / 70) = 11, not the mean's ceil(450 / 70) = 7
+    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 11, from: 3 } })]);
+  });
+
   it('scaling: a ramp over several windows is projected to the boot horizon by its least-squares slope', () => {
     const h = harness();
     for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 });
