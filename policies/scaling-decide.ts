@@ -27,6 +27,8 @@ export interface Proposal {
   expect: 'improve' | 'hold';
   watch: Watch[];
   beforeRps: number | null;
+  /** the CPU mean when proposed, where no watched metric is the CPU's own (a scale-out on latency or a queue) */
+  beforeCpu?: number | null;
 }
 
 /** What the machine tracks between windows. */
@@ -167,6 +169,7 @@ function proposeTriggered(obs: Observation, w: AggWindow, policy: ScalingPolicy,
       type: 'scale-out', params: { instances: target, from: current }, trigger: b.name, cooldownS: b.t.cooldownS,
       reason: `${b.t.metric} ${b.t.stat} ${round(b.v)} > ${b.t.threshold} for ${b.t.durationS} s`,
       expect: 'improve', watch: [{ metric: b.t.metric, stat: b.t.stat, threshold: b.t.threshold, before: b.v }], beforeRps: rps,
+      beforeCpu: readMetric(w, 'cpu', 'mean') ?? null,
     };
   }
   return null;
@@ -255,16 +258,38 @@ export function proposePredictive(f: Forecast, w: AggWindow | null, policy: Scal
 /** One post-change window as the validation keeps it. */
 export interface Sample { values: Record<string, number>; rps: number | null }
 
-/** What a post-change window says about the watched metrics (and the load, rps). */
+/** What a post-change window says about the watched metrics (their onlyIf metrics, the CPU mean) and the load, rps. */
 export function sampleOf(w: AggWindow, watch: Watch[]): Sample {
   const values: Record<string, number> = dict();
-  for (const m of watch) {
-    for (const [metric, stat] of [[m.metric, m.stat] as const, ...(m.onlyIf ?? []).map((c) => [c.metric, c.stat] as const)]) {
-      const v = readMetric(w, metric, stat);
-      if (v !== undefined && !Object.hasOwn(values, metric)) values[metric] = v;
-    }
+  const read = [...watch.flatMap((m) => [[m.metric, m.stat] as const, ...(m.onlyIf ?? []).map((c) => [c.metric, c.stat] as const)]), ['cpu', 'mean'] as const];
+  for (const [metric, stat] of read) {
+    const v = readMetric(w, metric, stat);
+    if (v !== undefined && !Object.hasOwn(values, metric)) values[metric] = v;
   }
   return { values, rps: readMetric(w, 'rps', 'mean') ?? null };
+}
+
+type Judged = Pick<Proposal, 'type' | 'params' | 'expect' | 'watch' | 'beforeRps' | 'beforeCpu'>;
+
+/**
+ * The CPU the instances before a scale-out would run at under the load measured after it, or
+ * null: not a scale-out, the CPU or load unknown, or a CPU that does not follow the load (CPU
+ * time per request grew by more than the HPA's tolerance after the change: a burn of its own that
+ * instances neither cause nor relieve). Over the target, the added instances carry load the old
+ * count could not: undoing them cannot help, whatever the watched metric says (a queue or a
+ * latency held up by a saturated callee).
+ */
+function cpuWithoutTheScaleOut(p: Judged, settled: Sample[], rpsAfter: number | null, policy: ScalingPolicy): number | null {
+  const before = p.beforeCpu ?? p.watch.find((m) => m.metric === 'cpu' && m.stat === 'mean')?.before ?? null;
+  const cpu = settled.map((s) => s.values.cpu).filter((v): v is number => v !== undefined);
+  const to = p.params.instances;
+  if (p.type !== 'scale-out' || !to || p.params.from <= 0 || cpu.length === 0 || before === null || !p.beforeRps || !rpsAfter) return null;
+  const after = cpu.reduce((a, b) => a + b, 0) / cpu.length;
+  const perRequestBefore = (before * p.params.from) / p.beforeRps;
+  const perRequestAfter = (after * to) / rpsAfter;
+  // a saturated CPU before understates its time per request (the load over capacity queued): no test then
+  const burn = before < policy.demand.saturationCpu && perRequestAfter > perRequestBefore * (1 + policy.horizontal.tolerance);
+  return burn ? null : after * (to / p.params.from);
 }
 
 /** The validation's conclusion, with the numbers behind it for the audit trail. */
@@ -281,7 +306,7 @@ export type Verdict = {
  * watched metric is under its threshold, or improved by `minImprovement` (per request when
  * normaliseBy = rps, so a load that kept growing is not mistaken for a failure).
  */
-export function judge(p: Pick<Proposal, 'expect' | 'watch' | 'beforeRps'>, samples: Sample[], policy: ScalingPolicy): Verdict {
+export function judge(p: Judged, samples: Sample[], policy: ScalingPolicy): Verdict {
   const settled = samples.slice(Math.floor(samples.length / 2));
   if (settled.length === 0) return { verdict: 'inconclusive', detail: { reason: 'no window after the change' } };
   const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -308,9 +333,13 @@ export function judge(p: Pick<Proposal, 'expect' | 'watch' | 'beforeRps'>, sampl
     const a = perLoad ? after / (rpsAfter as number) : after;
     const gain = b > 0 ? (b - a) / b : 0;
     detail.improvement = round(gain);
-    if (gain < policy.validation.minImprovement) {
-      return { verdict: 'rollback', detail: { ...detail, reason: `${m.metric} did not improve (${round(gain * 100)} %${perLoad ? ' per request' : ''})` } };
+    if (gain >= policy.validation.minImprovement) continue;
+    const without = cpuWithoutTheScaleOut(p, settled, rpsAfter, policy);
+    if (without !== null && without > policy.horizontal.targetCpu) {
+      detail.needed = `${m.metric} did not improve, but the ${p.params.from} instances before would run at ${round(without)} % CPU`;
+      continue;
     }
+    return { verdict: 'rollback', detail: { ...detail, reason: `${m.metric} did not improve (${round(gain * 100)} %${perLoad ? ' per request' : ''})` } };
   }
   return { verdict: 'kept', stillBreaching, detail: { ...detail, stillBreaching } };
 }

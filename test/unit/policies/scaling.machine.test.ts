@@ -159,6 +159,18 @@ describe('scaling machine: horizontal triggers', () => {
     expect(h.actor.getSnapshot().context.counters).toMatchObject({ changes: 1, rollbacks: 1 });
   });
 
+  it('scaling: a scale-out whose queue did not drain is kept while the instances before could not carry the load', () => {
+    const h = harness();
+    h.minute(0, 4, { queue_depth: 3000, cpu: 90, rps: 400 });
+    expect(h.acts()[0]).toMatchObject({ type: 'scale-out', params: { instances: 8, from: 4 } });
+    h.reply('applied', T0 + MIN + 1000);
+    // a saturated callee holds the queue up, but the 8 instances serve 700 rps at 85 %: the 4 before would run at 170 %
+    for (let m = 1; m < 8; m++) h.minute(m, 8, { queue_depth: 6000, cpu: 85, rps: 700 });
+    expect(h.notes()).toContain('validation-kept');
+    expect(h.notes()).not.toContain('validation-rollback');
+    expect(h.acts().map((a) => a.type)).not.toContain('scale-in');
+  });
+
   it('scaling: a load that kept growing is judged per request, not rolled back', () => {
     const h = harness();
     for (let m = 0; m < 5; m++) h.minute(m, 4, busy);
