@@ -37,8 +37,12 @@ export function learnCapacity(prev: Capacity | null, w: AggWindow, policy: Scali
   if (!stable || cpu === undefined || rps === undefined || w.instances <= 0) return base;
   if (cpu < d.learnCpuMin || cpu > d.learnCpuMax || (readMetric(w, 'error_rate', 'mean') ?? 0) >= 1) return base;
   const seen = rps / (w.instances * (cpu / 100));
-  const per = base.perInstanceRps === null ? seen : base.perInstanceRps + d.learnWeight * (seen - base.perInstanceRps);
-  return { perInstanceRps: per, instances: w.instances, samples: base.samples + 1 };
+  return { perInstanceRps: ewma(base.perInstanceRps, seen, d.learnWeight), instances: w.instances, samples: base.samples + 1 };
+}
+
+/** An exponentially weighted mean moved `weight` of the way to `now`; `now` itself when nothing was learnt yet. */
+function ewma(was: number | null | undefined, now: number, weight: number): number {
+  return was === null || was === undefined ? now : was + weight * (now - was);
 }
 
 /** What has been learnt of a service's connection pool: how full one request per second keeps it. */
@@ -61,13 +65,9 @@ export function learnPool(prev: PoolLoad | null, w: AggWindow, policy: ScalingPo
   const usage = readMetric(w, 'db_pool_usage', 'mean');
   const rps = readMetric(w, 'rps', 'mean');
   if (usage === undefined || rps === undefined || rps <= 0 || usage < d.learnCpuMin || usage > d.learnCpuMax) return prev;
-  const seen = usage / rps;
   const latency = readMetric(w, 'db_latency_ms', 'mean');
-  const ewma = (was: number | undefined, now: number | undefined): number | undefined =>
-    now === undefined ? was : was === undefined ? now : was + d.learnWeight * (now - was);
-  if (!prev) return { usagePerRps: seen, ...(latency !== undefined ? { latencyMs: latency } : {}), samples: 1 };
-  const latencyMs = ewma(prev.latencyMs, latency);
-  return { usagePerRps: prev.usagePerRps + d.learnWeight * (seen - prev.usagePerRps), ...(latencyMs !== undefined ? { latencyMs } : {}), samples: prev.samples + 1 };
+  const latencyMs = latency === undefined ? prev?.latencyMs : ewma(prev?.latencyMs, latency, d.learnWeight);
+  return { usagePerRps: ewma(prev?.usagePerRps, usage / rps, d.learnWeight), ...(latencyMs !== undefined ? { latencyMs } : {}), samples: (prev?.samples ?? 0) + 1 };
 }
 
 /** A least-squares trend: slope per second and its standard error. */

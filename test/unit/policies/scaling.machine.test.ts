@@ -1,50 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
 import type { Forecast } from '../../../runtime/contracts/index.js';
 import { loadPolicy } from '../../../policies/load.js';
-import type { PolicyEmitted } from '../../../policies/machine-kit.js';
-import { scalingMachine } from '../../../policies/scaling.machine.js';
-import { CapacityPlanner } from '../../../agents/intermediate/predictor/planner.js';
-import type { ScalingPolicy } from '../../../policies/schema.js';
 import { MIN, T0, result, win } from './fixtures.js';
-
-function harness(opts: { forecastOnly?: boolean; policy?: ScalingPolicy } = {}) {
-  let policy = opts.policy ?? loadPolicy().scaling;
-  const actor = createActor(scalingMachine, { input: { runId: 'scaling-api', service: 'api', policy, forecastOnly: opts.forecastOnly } });
-  const emitted: PolicyEmitted[] = [];
-  actor.on('*', (e) => emitted.push(e as PolicyEmitted));
-  actor.start();
-  // the predictor's planner answers each window with its capacity plan, as in the fleet
-  const planner = new CapacityPlanner(() => policy);
-  const h = {
-    actor,
-    planner,
-    emitted,
-    acts: () => emitted.filter((e) => e.type === 'act').map((e) => (e as Extract<PolicyEmitted, { type: 'act' }>).action),
-    notes: () => emitted.filter((e) => e.type === 'note').map((e) => (e as Extract<PolicyEmitted, { type: 'note' }>).event),
-    state: () => actor.getSnapshot().value as string,
-    setPolicy: (p: ScalingPolicy) => { policy = p; },
-    /** minute m's window arrives at its end */
-    minute(m: number, instances: number, values: Record<string, number>) {
-      const w = win('api', m, instances, values);
-      h.evaluate(w);
-    },
-    /** a window and its plan */
-    evaluate(w: ReturnType<typeof win>) {
-      actor.send({ type: 'TICK', now: w.end });
-      actor.send({ type: 'EVALUATE', now: w.end, window: w, plan: planner.window(w), policy });
-    },
-    reply(status: 'applied' | 'failed' | 'dry-run', now: number) {
-      const a = h.acts().at(-1)!;
-      const r = result(a.actionId, 'api', a.type, status, now);
-      planner.result(r);
-      actor.send({ type: 'RESULT', now, result: r });
-    },
-  };
-  return h;
-}
-
-const busy = { cpu: 90, rps: 400 };
+import { busy, harness } from './scaling-harness.js';
 
 describe('scaling machine: horizontal triggers', () => {
   it('scaling: CPU > 70 % for 5 min scales out with the HPA formula, not before 5 min', () => {
@@ -330,81 +288,5 @@ describe('scaling machine: vertical, predictive, policy changes', () => {
       ['scaling-api_a1', T0 + 5 * MIN + 120_000], ['scaling-api_a1', later + 120_000],
     ]);
     expect(h.state()).toBe('acting');
-  });
-});
-
-describe('scaling machine: demand', () => {
-  /** a window whose rps ramps: mean, last and rate as given */
-  const ramp = (h: ReturnType<typeof harness>, m: number, instances: number, v: { cpu: number; mean: number; last: number; rate: number }) => {
-    const w = win('api', m, instances, { cpu: v.cpu, rps: v.mean });
-    w.metrics.rps = { ...w.metrics.rps, last: v.last, max: v.last, rate: v.rate };
-    h.evaluate(w);
-  };
-
-  it('scaling: a surge is met on its first window, sized on the rps projected ahead at the CPU target', () => {
-    const h = harness();
-    for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 }); // 100 rps per instance at 100 % cpu
-    ramp(h, 3, 3, { cpu: 90, mean: 450, last: 750, rate: 5 });
-    // the last reading jumped beyond the window's noise: 750 rps now; one rising window is no trend yet → ceil(750 / 70) = 11
-    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 11, from: 3 } })]);
-    expect(h.acts()[0].reason).toMatch(/^demand: rps 750 expected in 60 s/);
-  });
-
-  it('scaling: a ramp inside the window is not taken for noise: the last reading counts against the quiet windows\' spread', () => {
-    const h = harness();
-    for (let m = 0; m < 3; m++) {
-      const w = win('api', m, 3, { cpu: 50, rps: 150 });
-      w.metrics.rps = { ...w.metrics.rps, p50: 150, p90: 156, max: 158 }; // 3 % noise
-      h.evaluate(w);
-    }
-    // 150 -> 750 rps within the minute: readings spread evenly (p90 - p50 = 0.4 x 600), as wide as the jump itself
-    const w = win('api', 3, 3, { cpu: 90, rps: 450 });
-    w.metrics.rps = { ...w.metrics.rps, p50: 450, p90: 690, max: 750, last: 750, rate: 5 };
-    h.evaluate(w);
-    // 750 is far beyond 2 x 3 % of 450: the level is 750 → ceil(750 / 70) = 11, not the mean's ceil(450 / 70) = 7
-    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 11, from: 3 } })]);
-  });
-
-  it('scaling: a ramp over several windows is projected to the boot horizon by its least-squares slope', () => {
-    const h = harness();
-    for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 });
-    for (let m = 3; m < 7; m++) ramp(h, m, 3, { cpu: 50 * (1 + (m - 2) / 7.5), mean: 150 + 20 * (m - 2), last: 150 + 20 * (m - 2), rate: 0.33 });
-    // means 170 .. 230 rise 20 a minute: 230 now is 77 % of 3 x 100, under the 90 % trigger; 60 s
-    // ahead at the fitted slope (0.33 rps/s) it is 250 (83 %): still nothing
-    expect(h.acts()).toEqual([]);
-    ramp(h, 7, 3, { cpu: 50 * (1 + 5 / 7.5), mean: 250, last: 250, rate: 0.33 });
-    // 250 + 0.33 x 60 = 270 rps = 90 % of 300: the projection, not the reading, crosses the trigger
-    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 4, from: 3 } })]);
-    expect(h.acts()[0].reason).toMatch(/^demand: rps 270 expected in 60 s/);
-  });
-
-  it('scaling: a step in flight that the load outgrows is followed by the next one at once', () => {
-    const h = harness();
-    for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 });
-    ramp(h, 3, 3, { cpu: 90, mean: 200, last: 400, rate: 1 }); // the last reading jumped: 400 rps → ceil(400 / 70) = 6
-    h.reply('applied', T0 + 4 * MIN + 100);
-    expect(h.state()).toBe('validating');
-    ramp(h, 4, 6, { cpu: 99, mean: 400, last: 400, rate: 1 }); // 400 rps and its trend ahead stay under 90 % of 6 × 100 (booting included): the step in flight suffices
-    expect(h.acts()).toHaveLength(1);
-    ramp(h, 5, 6, { cpu: 99, mean: 900, last: 1000, rate: 7 }); // 1000 now and still rising at the boot horizon: the next step at once, above the 15 the reading alone asks
-    expect(h.notes()).toContain('validation-outgrown');
-    expect(h.acts().map((a) => a.params)).toEqual([{ instances: 6, from: 3 }, { instances: 17, from: 6 }]);
-    expect(h.acts()[1].reason).toMatch(/^demand: rps 1\d{3}(\.\d+)? expected in 60 s/);
-  });
-
-  it('scaling: a saturated CPU (>= 95 %) with unchanged traffic scales out at once by the HPA formula', () => {
-    const h = harness();
-    for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 60, rps: 180 });
-    h.minute(3, 3, { cpu: 96, rps: 180 });
-    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 5, from: 3 } })]); // ceil(3 × 96/70)
-    expect(h.acts()[0].reason).toMatch(/^demand: cpu 96 % saturates 3 instances/);
-  });
-
-  it('scaling: steady load well within the learnt capacity never triggers demand scaling', () => {
-    const h = harness();
-    for (let m = 0; m < 20; m++) h.minute(m, 5, { cpu: 67, rps: 500 });
-    expect(h.acts()).toHaveLength(0);
-    const plan = h.actor.getSnapshot().context.plan;
-    expect(plan?.capacity.perInstanceRps).toBeCloseTo(149.25, 1);
   });
 });
