@@ -1,6 +1,6 @@
 import type { ActionTypeName } from '../runtime/contracts/actions.js';
 import type { JsonObject } from '../runtime/contracts/primitives.js';
-import { addInstances, isReady, removeInstances, type ServiceState } from './model/service-state.js';
+import { addInstances, isReady, removeInstances, type Instance, type ServiceState } from './model/service-state.js';
 
 /** What the actuator needs from the world to apply an effect now or later. */
 export interface EffectContext {
@@ -80,6 +80,24 @@ function resize(s: ServiceState, p: JsonObject, now: number, ctx: EffectContext)
   return { changes: { size }, detail: `size ${s.size} -> ${size} by rolling replacement`, effectiveInS: s.spec.bootDelayS };
 }
 
+/**
+ * A rolling restart of a single serving instance, as Kubernetes runs one for one replica
+ * (maxUnavailable rounds down to 0, maxSurge up to 1): a fresh instance boots beside it and the
+ * old one leaves once the new one serves. Taking the only instance down instead would be an
+ * outage of restartS. Should the replacement be gone by then (scaled in), the old instance
+ * restarts in place.
+ */
+function restartBehindReplacement(s: ServiceState, old: Instance, now: number, ctx: EffectContext): Effect {
+  const boot = s.spec.bootDelayS;
+  addInstances(s, 1, now + boot * 1000);
+  later(ctx, now, boot, () => {
+    const at = now + boot * 1000;
+    if (s.instances.some((i) => i !== old && isReady(i, at))) s.instances = s.instances.filter((i) => i !== old);
+    else Object.assign(old, { downUntil: at + s.spec.restartS * 1000, leakPct: 0, cacheRelief: 0 });
+  });
+  return { changes: {}, detail: `restart of the only instance behind a replacement, ready in ${boot} s`, effectiveInS: boot };
+}
+
 function deploy(s: ServiceState, target: string | null | undefined, now: number, ctx: EffectContext, what: string): Effect | Refusal {
   if (!target) return { error: `${what}: no version to deploy (params.version)` };
   if (target === s.version) return { changes: {}, detail: `already on ${target}: nothing to do`, effectiveInS: 0 };
@@ -99,6 +117,7 @@ const handlers: Record<ActionTypeName, Handler> = {
   'scale-down': resize,
   restart: (s, _p, now, ctx) => {
     const serving = s.instances.filter((i) => isReady(i, now));
+    if (serving.length === 1) return restartBehindReplacement(s, serving[0], now, ctx);
     const step = s.spec.restartS * 1000;
     serving.forEach((inst, k) => later(ctx, now, (k * step) / 1000, () => {
       inst.downUntil = now + (k + 1) * step;

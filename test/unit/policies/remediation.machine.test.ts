@@ -171,10 +171,10 @@ describe('remediation: runs', () => {
   });
 
   it('remediation: failed preconditions or a silent owner end escalated', () => {
-    const r = run(entry('restart'));
-    r.actor.send({ type: 'START', now: T0, window: win('db', 0, 1, { memory: 95 }) });
+    const r = run(entry('pool-resize'));
+    r.actor.send({ type: 'START', now: T0, window: win('db', 0, 1, { db_pool_usage: 40 }) });
     expect(r.actor.getSnapshot().output).toMatchObject({ status: 'escalated' });
-    expect(r.actor.getSnapshot().output?.reason).toMatch(/instances mean >= 2 \(is 1\)/);
+    expect(r.actor.getSnapshot().output?.reason).toMatch(/db_pool_usage mean >= 80 \(is 40\)/);
     expect(r.acts()).toHaveLength(0);
     const silent = run(entry('restart'));
     silent.actor.send({ type: 'TICK', now: T0 + 60_000 });

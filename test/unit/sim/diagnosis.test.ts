@@ -82,3 +82,14 @@ describe('diagnosis by evidence, on drawn scenarios', () => {
     });
   }
 });
+
+describe('a leak on a service scaled down to one instance', () => {
+  it('is restarted behind a replacement (seed 9, scenario 41 of 60): no SLO breach, where refusing a one-instance restart let it run out of memory', () => {
+    const { scenario } = drawSuite({ seed: 9, n: 60 })[41];
+    const leaking = scenario.faults[0].service;
+    const run = runOfflineFleet(scenario);
+    expect(run.actions.some((a) => a.type === 'scale-in' && a.service === leaking && a.params.instances === 1)).toBe(true);
+    expect(fixes(run)).toContain(`restart ${leaking}`);
+    expect(run.report.sloViolationMinutes).toBe(0);
+  });
+});

@@ -129,6 +129,24 @@ describe('service model', () => {
     expect(runScenario('memory-leak').metrics().sloViolationMinutes).toBeGreaterThan(3);
   });
 
+  it('model: a restart of the only instance starts its replacement first, as a rolling restart of one replica does', () => {
+    const scenario = loadScenario('memory-leak');
+    for (const s of scenario.services) if (s.service === 'api') Object.assign(s, { instances: 1, minInstances: 1, externalRps: 40 });
+    const w = createWorld(scenario);
+    stepUntil(w, 2100);
+    expect(view(w, 'api').memory).toBeGreaterThan(75);
+    expect(act(w, 'restart', 'api').status).toBe('applied');
+    let worst = 0;
+    for (let t = 2110; t <= 2100 + 120; t += 10) {
+      stepUntil(w, t);
+      expect(view(w, 'api').ready).toBeGreaterThanOrEqual(1); // never without a serving instance
+      worst = Math.max(worst, view(w, 'api').total);
+    }
+    expect(worst).toBe(2); // the replacement ran beside the old instance while it booted
+    expect(view(w, 'api').total).toBe(1); // then the old one left
+    expect(view(w, 'api').memory).toBeLessThan(55);
+  });
+
   it('model: cascade: database slowness raises api and gateway latency', () => {
     const w = createWorld(loadScenario('cascade'));
     stepUntil(w, 590);
