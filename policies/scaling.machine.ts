@@ -9,7 +9,8 @@
  * force), `FORECAST` (predictive), `RESULT`, `TICK`. The machine learns nothing itself: capacity
  * and demand come in the plan (DESIGN §4: the predictor owns demand and capacity).
  * A change that helped but left its metric over the threshold skips the rest of the cooldown
- * (validation.followUpWhileBreaching); a demand scale-out (scaling-demand.ts) may start from
+ * (validation.followUpWhileBreaching), and so does a scale-out the demand did not grow into
+ * (`overshot`: the scale-in's stabilisation and peak memory guard that surplus); a demand scale-out (scaling-demand.ts) may start from
  * validating or cooldown: a measured surge does not wait. Deadlines are absolute event times in
  * context, checked after every event (machine-kit.ts): a restored snapshot only needs a `TICK`.
  */
@@ -104,6 +105,7 @@ export const scalingMachine = setup({
     cooldownOver: ({ context }) => context.cooldownUntil === null || context.now >= context.cooldownUntil,
     followUp: ({ context }) => context.change !== null && context.policy.validation.followUpWhileBreaching
       && judge(context.change, context.change.samples, context.policy).stillBreaching === true,
+    overshot: ({ context }) => overshot(context),
   },
   actions: {
     setNow: assign(({ context, event }) => ({ now: Math.max(context.now, event.now), proposal: null })),
@@ -268,6 +270,7 @@ export const scalingMachine = setup({
         { guard: 'hasProposal', target: 'acting', actions: ['noteOutgrown', 'recordKept'] },
         { guard: and(['validationDue', 'verdictRollback']), target: 'rollingBack', actions: 'noteVerdict' },
         { guard: and(['validationDue', 'followUp']), target: 'idle', actions: ['noteVerdict', 'recordKept', 'endCooldown'] },
+        { guard: and(['validationDue', 'overshot']), target: 'idle', actions: ['noteVerdict', 'recordKept', 'endCooldown'] },
         { guard: 'validationDue', target: 'cooldown', actions: ['noteVerdict', 'recordKept'] },
       ],
     },
@@ -294,6 +297,17 @@ export const scalingMachine = setup({
     },
   },
 });
+
+/**
+ * A scale-out the demand did not grow into: the predictor's plan now needs fewer instances than
+ * the step set (a ramp that stopped as the step was sized). Its cooldown would hold the surplus
+ * for its whole length; the scale-in's own stabilisation already guards against flapping.
+ */
+function overshot(context: ScalingContext): boolean {
+  const { change, plan, window } = context;
+  if (change?.type !== 'scale-out' || !plan || !window || plan.windowEnd !== window.end || plan.needed === null) return false;
+  return plan.needed < Number(change.params.instances);
+}
 
 /** A predictive proposal in forecast-only mode: record it (once per target and cooldown), do not act. */
 function forecastOnly({ context }: { context: ScalingContext }): boolean { return context.forecastOnly && context.proposal?.trigger === 'predictive'; }

@@ -115,11 +115,27 @@ function quietNoise(current: { mean: number; p50: number; p90: number }, history
 }
 
 /**
+ * The slope of a ramp that has just begun: the last three window means each above the one before
+ * by more than `beyond` (the difference of two noisy readings), so a rise of two windows running
+ * counts at once. A least-squares line over the trend's windows still holds the flat ones before
+ * the onset and would see the ramp at a fraction of its slope, or not yet at all; a single spike
+ * rises once and falls back, and does not pass.
+ */
+function sustainedRise(history: readonly { ts: number; rps: number }[], beyond: number): number {
+  if (history.length < 3) return 0;
+  const [a, b, c] = history.slice(-3);
+  if (b.rps - a.rps <= beyond || c.rps - b.rps <= beyond || c.ts <= a.ts) return 0;
+  return (c.rps - a.rps) / ((c.ts - a.ts) / 1000);
+}
+
+/**
  * The demand part of a plan: the rps now and at `horizonS`. The level is the window's mean, or
  * its last reading when that jumped beyond the service's quiet noise (a surge of a minute or two
  * shows there first). The trend is the least-squares slope of the last window means (`history`, oldest
  * first, the current window last), counted only where it stands out of its own standard error
- * `significance` times (demand.trendSignificance), and only upwards. The noise is the spread of
+ * `significance` times (demand.trendSignificance), or, while the last reading still jumps, the
+ * slope of a ramp that has just begun (sustainedRise), whichever is steeper; only upwards. The
+ * mean stands for the window's middle, so the trend runs half a window longer from it. The noise is the spread of
  * the window's readings ((p90 - p50) / 1.28, a normal's sigma). The interval spans `significance`
  * standard deviations of the forecast (noise and the trend's error over the horizon) each side.
  */
@@ -129,10 +145,14 @@ export function projectDemand(
   const rps = w.metrics.rps;
   if (!rps) return null;
   const noise = spread(rps);
-  const level = rps.last - rps.mean > significance * quietNoise(rps, history) ? rps.last : rps.mean;
+  const quiet = quietNoise(rps, history);
+  const jumped = rps.last - rps.mean > significance * quiet;
+  const level = jumped ? rps.last : rps.mean;
   const trend = fitTrend(history);
-  const slope = Math.abs(trend.slope) > significance * trend.se ? trend.slope : 0;
-  const forecast = level + Math.max(0, slope) * horizonS;
+  const fitted = Math.abs(trend.slope) > significance * trend.se ? trend.slope : 0;
+  const slope = Math.max(fitted, jumped ? sustainedRise(history, significance * quiet * Math.SQRT2) : 0);
+  // a window's mean stands for its middle, its last reading for its end
+  const forecast = level + Math.max(0, slope) * (horizonS + (jumped ? 0 : w.windowS / 2));
   const sd = Math.sqrt(noise ** 2 + (trend.se * horizonS) ** 2);
   return {
     mean: Math.max(0, rps.mean), level: Math.max(0, level), noise, slopePerS: slope, slopeSe: trend.se, horizonS,

@@ -71,11 +71,35 @@ describe('predictor: capacity plans', () => {
     let plan = null;
     for (let m = 0; m < 5; m++) plan = p.window(win('api', m, 4, { cpu: 50, rps: 200 + 10 * m }));
     expect(plan?.demand?.slopePerS).toBeCloseTo(10 / 60, 6);
-    expect(plan?.demand?.forecast).toBeCloseTo(240 + (10 / 60) * 120, 6);
+    // the window's mean stands for its middle: the slope runs for the horizon and half a window more
+    expect(plan?.demand?.forecast).toBeCloseTo(240 + (10 / 60) * (120 + 30), 6);
     expect(significantSlope([{ ts: 0, rps: 5 }, { ts: 60_000, rps: 5 }, { ts: 120_000, rps: 5 }], 2)).toBe(0);
     // time to saturation: until the demand reaches what the instances in place serve at 100 % cpu
     const per = plan!.capacity.perInstanceRps!;
     expect(plan?.timeToSaturationS).toBeCloseTo((4 * per - 240) / (10 / 60), 3);
+  });
+
+  it('plan: a ramp that has just begun counts at its own slope once it rose two windows running and still rises; a step that levels off does not', () => {
+    // readings spread by 4 rps in quiet windows (p90 - p50 = 5); a window that rises inside has its last reading above its mean
+    const minute = (p: CapacityPlanner, m: number, mean: number, last = mean) => {
+      const w = win('api', m, 4, { cpu: 50, rps: mean });
+      w.metrics.rps = stat(mean, { p50: mean, p90: mean + 5, last });
+      return p.window(w)!;
+    };
+    const ramp = planner([{ service: 'api', bootDelayS: 90 }]);
+    for (let m = 0; m < 4; m++) minute(ramp, m, 200);
+    minute(ramp, 4, 220, 240);
+    const plan = minute(ramp, 5, 260, 280);
+    // the least-squares line over 200, 200, 200, 220, 260 holds the flat windows: about half the ramp's slope
+    const means = [200, 200, 200, 220, 260].map((rps, m) => ({ ts: T0 + (m + 2) * MIN, rps }));
+    expect(significantSlope(means, policy.demand.trendSignificance)).toBeLessThan(0.3);
+    expect(plan.demand?.slopePerS).toBeCloseTo(60 / 120, 6);
+    expect(plan.demand?.forecast).toBeCloseTo(280 + 0.5 * 120, 6);
+    const step = planner([{ service: 'api', bootDelayS: 90 }]);
+    for (let m = 0; m < 4; m++) minute(step, m, 200);
+    minute(step, 4, 220, 240);
+    // flat inside its window: a new level, not a ramp; only the fitted line counts
+    expect(minute(step, 5, 260).demand?.slopePerS).toBeCloseTo(significantSlope(means, policy.demand.trendSignificance), 6);
   });
 
   it('plan: the interval widens with the noise of the readings, and the instances needed take its high end as headroom', () => {

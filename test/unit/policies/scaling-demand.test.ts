@@ -19,6 +19,25 @@ describe('scaling machine: demand', () => {
     expect(h.acts()[0].reason).toMatch(/^demand: rps 750 expected in 60 s/);
   });
 
+  it('scaling: a step the demand did not grow into ends its validation without the cooldown: the surplus goes after the scale-in\'s own stabilisation', () => {
+    const h = harness();
+    for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 });
+    ramp(h, 3, 3, { cpu: 80, mean: 250, last: 350, rate: 1.7 });
+    h.reply('applied', T0 + 4 * MIN + 100);
+    ramp(h, 4, 5, { cpu: 90, mean: 450, last: 600, rate: 3.3 }); // rising two windows running: sized for the ramp going on, 11
+    h.reply('applied', T0 + 5 * MIN + 100);
+    expect(h.acts().map((a) => a.params.instances)).toEqual([5, 11]);
+    // the ramp stopped at 600 rps, which 9 instances serve at the CPU target
+    let scaledIn = -1;
+    for (let m = 5; m < 20 && scaledIn < 0; m++) {
+      h.minute(m, 11, { cpu: 55, rps: 600 });
+      if (h.acts().length > 2) scaledIn = m;
+    }
+    expect(h.acts()[2]).toMatchObject({ type: 'scale-in', params: { instances: 9, from: 11 } });
+    // after the 5-minute validation and the 5-minute stabilisation, not once the 15-minute cooldown is over
+    expect(scaledIn).toBeLessThanOrEqual(10);
+  });
+
   it('scaling: a ramp inside the window is not taken for noise: the last reading counts against the quiet windows\' spread', () => {
     const h = harness();
     for (let m = 0; m < 3; m++) {
@@ -38,13 +57,13 @@ describe('scaling machine: demand', () => {
     const h = harness();
     for (let m = 0; m < 3; m++) h.minute(m, 3, { cpu: 50, rps: 150 });
     for (let m = 3; m < 7; m++) ramp(h, m, 3, { cpu: 50 * (1 + (m - 2) / 7.5), mean: 150 + 20 * (m - 2), last: 150 + 20 * (m - 2), rate: 0.33 });
-    // means 170 .. 230 rise 20 a minute: 230 now is 77 % of 3 x 100, under the 90 % trigger; 60 s
-    // ahead at the fitted slope (0.33 rps/s) it is 250 (83 %): still nothing
+    // means 170 .. 230 rise 20 a minute: 230 now is 77 % of 3 x 100, under the 90 % trigger; the
+    // mean stands for the window's middle, so 30 + 60 s ahead at the fitted slope (0.33 rps/s) it is 260 (87 %): still nothing
     expect(h.acts()).toEqual([]);
     ramp(h, 7, 3, { cpu: 50 * (1 + 5 / 7.5), mean: 250, last: 250, rate: 0.33 });
-    // 250 + 0.33 x 60 = 270 rps = 90 % of 300: the projection, not the reading, crosses the trigger
+    // 250 + 0.33 x 90 = 280 rps = 93 % of 300: the projection, not the reading, crosses the trigger
     expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 4, from: 3 } })]);
-    expect(h.acts()[0].reason).toMatch(/^demand: rps 270 expected in 60 s/);
+    expect(h.acts()[0].reason).toMatch(/^demand: rps 280 expected in 60 s/);
   });
 
   it('scaling: a step in flight that the load outgrows is followed by the next one at once', () => {
@@ -55,9 +74,12 @@ describe('scaling machine: demand', () => {
     expect(h.state()).toBe('validating');
     ramp(h, 4, 6, { cpu: 99, mean: 400, last: 400, rate: 1 }); // 400 rps and its trend ahead stay under 90 % of 6 × 100 (booting included): the step in flight suffices
     expect(h.acts()).toHaveLength(1);
-    ramp(h, 5, 6, { cpu: 99, mean: 900, last: 1000, rate: 7 }); // 1000 now and still rising at the boot horizon: the next step at once, above the 15 the reading alone asks
+    // 1000 now and still rising: means 200, 400, 900 rose two windows running and the last reading is
+    // above its window's mean, so the ramp goes on at (900 - 200) / 120 s: 1000 + 5.8 x 60 = 1350 at
+    // the boot horizon, the next step at once, above the 15 the reading alone asks
+    ramp(h, 5, 6, { cpu: 99, mean: 900, last: 1000, rate: 7 });
     expect(h.notes()).toContain('validation-outgrown');
-    expect(h.acts().map((a) => a.params)).toEqual([{ instances: 6, from: 3 }, { instances: 17, from: 6 }]);
+    expect(h.acts().map((a) => a.params)).toEqual([{ instances: 6, from: 3 }, { instances: 20, from: 6 }]);
     expect(h.acts()[1].reason).toMatch(/^demand: rps 1\d{3}(\.\d+)? expected in 60 s/);
   });
 
