@@ -52,6 +52,17 @@ export function checkSample(check: Check, window: AggWindow): number | undefined
   return whole === undefined || whole <= 0 ? undefined : value / whole;
 }
 
+/**
+ * Whether the fault an entry fixed is back: a window that began after the fix ended reads its
+ * post-validation check failing again (a leak refilling memory after a restart). False without
+ * the reading.
+ */
+export function relapsed(entry: CatalogueEntry, window: AggWindow | undefined, fixEndedAt: number): boolean {
+  if (!window || window.start < fixEndedAt) return false;
+  const value = checkSample(entry.postValidation, window);
+  return value !== undefined && !compare(value, entry.postValidation.op, entry.postValidation.threshold);
+}
+
 /** Whether the post-validation passes on the samples gathered over its window. */
 export function checkPasses(check: Check, samples: number[]): boolean {
   if (samples.length === 0) return false;

@@ -2,7 +2,7 @@ import type { AggWindow, AuditEvent, CapacityPlan, CatalogEntry, Impact, Inciden
 import { emptyLimiter, forgetIncident, tryAcquire, type LimiterState } from '../../../policies/limiter.js';
 import { tokenOf } from '../../../policies/machine-kit.js';
 import type { RemediationOutcome } from '../../../policies/remediation.machine.js';
-import { selectEntry, withMeasuredParams, withSloThreshold } from '../../../policies/remediation-plan.js';
+import { relapsed, selectEntry, withMeasuredParams, withSloThreshold } from '../../../policies/remediation-plan.js';
 import type { OrchestratorPolicy } from '../../../policies/schema.js';
 import type { IncidentView, Outbox } from './brain-types.js';
 import { boost, release, type Boosts } from './monitoring-boost.js';
@@ -32,6 +32,8 @@ export interface IncidentRecord {
   note: string | null;
   /** the last update not acted on yet (see IncidentDesk.settle); absent in older snapshots */
   latest?: Incident | null;
+  /** the last update acted on: a fix that succeeded on it may be needed again (relapse); absent in older snapshots */
+  settled?: Incident | null;
   /** the correlator's weighed causes in its latest update; absent in older snapshots */
   hypotheses?: Incident['hypotheses'];
   /** the highest update revision seen; absent in older snapshots */
@@ -94,16 +96,22 @@ export class IncidentDesk {
    */
   settle(now: number, out: Outbox, epochEnded: boolean): void {
     for (const rec of Object.values(this.state.incidents)) {
-      const incident = rec.latest;
-      if (!incident || rec.status !== 'open' || incident.ts > now || (incident.ts === now && !epochEnded)) continue;
       // A diagnosis that moves while a fix runs waits for that fix: the newer one is answered once it
       // ends, unless it succeeded on the same diagnosis (a fix that passed its own validation while
       // the evidence named another cause did not answer that cause).
-      if (rec.remediations.some((r) => r.outcome === null)) continue;
-      rec.latest = null;
+      if (rec.status !== 'open' || rec.remediations.some((r) => r.outcome === null)) continue;
+      const incident = rec.latest;
       const last = rec.remediations.at(-1);
+      if (!incident || incident.ts > now || (incident.ts === now && !epochEnded)) {
+        // no new update to act on: the fault a fix answered may still be back
+        if (!rec.latest && rec.settled && last?.outcome?.status === 'done' && this.#relapsed(last)) this.#tryRemediation(rec, rec.settled, now, out, last.entry);
+        continue;
+      }
+      rec.latest = null;
+      rec.settled = incident;
       const answered = last?.outcome?.status === 'done' && (last.cause ?? causeOf(incident)) === causeOf(incident);
       if (!answered) this.#tryRemediation(rec, incident, now, out);
+      else if (this.#relapsed(last)) this.#tryRemediation(rec, incident, now, out, last.entry);
     }
   }
 
@@ -197,10 +205,22 @@ export class IncidentDesk {
     out.directives.push(...b.directives);
   }
 
-  #tryRemediation(rec: IncidentRecord, incident: Incident, now: number, out: Outbox): void {
+  /**
+   * The fault a successful fix answered is back within the same incident (its check fails again
+   * on a window after the fix ended): the same fix may run again, within the limiter's bounds,
+   * and a fix that keeps being needed escalates (#escalateIfRecurring).
+   */
+  #relapsed(fix: IncidentRecord['remediations'][number]): boolean {
+    const entry = this.deps.policy().catalogue.find((e) => e.id === fix.entry);
+    if (!entry || !fix.service || fix.endedAt === undefined) return false;
+    return relapsed(withSloThreshold(entry, this.deps.catalog(fix.service)), this.deps.window(fix.service), fix.endedAt);
+  }
+
+  /** Starts the first untried catalogue entry that answers the incident (`again`: an entry tried before that may run once more). */
+  #tryRemediation(rec: IncidentRecord, incident: Incident, now: number, out: Outbox, again?: string): void {
     const policy = this.deps.policy();
     if (!policy.remediation.enabled) return;
-    const entry = selectEntry(policy.catalogue, incident, rec.tried, this.deps.catalog(incident.service)?.tier);
+    const entry = selectEntry(policy.catalogue, incident, rec.tried.filter((e) => e !== again), this.deps.catalog(incident.service)?.tier);
     if (!entry) {
       const note = rec.tried.length === 0
         ? `no catalogue entry answers ${incident.pattern}/${incident.rootCause.metric}: capacity is the scaling machine's job, people are N1+`

@@ -275,6 +275,21 @@ describe('orchestrator brain: incidents', () => {
     expect(d.brain.incidents().find((i) => i.id === 'inc-3')?.level).toBe('N1');
   });
 
+  it('brain: a fix whose fault comes back within the same incident runs again (a leak refilling memory after its restart)', () => {
+    const d = drive();
+    const leak = incident('inc-1', 'memory-leak', { service: 'db', rootCause: { service: 'db', metric: 'memory', reason: 'rising' } });
+    d.minute('db', 0, 3, { memory: 90, rps: 300 });
+    d.incidentEpoch({ ...leak, ts: T0 + MIN }, T0 + MIN);
+    expect(d.actions().map((a) => a.type)).toEqual(['restart']);
+    d.reply(d.actions().at(-1)!, 'applied', T0 + MIN + 1000);
+    // the restart's check (memory under 80 over 5 minutes) passes, and the incident stays open: its alerts still flap
+    for (let m = 1; m < 8; m++) { d.minute('db', m, 3, { memory: 45 + 3 * m, rps: 300 }); d.take(d.brain.advance(T0 + (m + 1) * MIN)); }
+    expect(d.brain.incidents()[0].remediation[0].outcome?.status).toBe('done');
+    for (let m = 8; m < 14; m++) { d.minute('db', m, 3, { memory: 45 + 3 * m, rps: 300 }); d.take(d.brain.advance(T0 + (m + 1) * MIN)); }
+    // memory over 80 again (minute 12) with no new incident update: the same fix once more
+    expect(d.actions().map((a) => [a.type, a.runId])).toEqual([['restart', 'rem-inc-1-1'], ['restart', 'rem-inc-1-2']]);
+  });
+
   it('brain: remediation never loops: per-service hourly limit refuses and escalates', () => {
     const d = drive({ policy: { remediation: { maxPerServicePerHour: 1 } } });
     d.incidentEpoch(incident('inc-1', 'ddos'), T0);
