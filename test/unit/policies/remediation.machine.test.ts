@@ -54,7 +54,10 @@ describe('remediation: catalogue selection', () => {
     expect(pick('single', 'queue_depth')).toBe('scale-workers');
     expect(pick('cascade', 'latency_ms')).toBe('circuit-breaker');
     expect(pick('cascade', 'cpu')).toBeNull(); // a saturated root: the scaling machine's job
-    expect(pick('single', 'error_rate')).toBe('isolate-data');
+    expect(pick('data-corruption', 'error_rate')).toBe('isolate-data');
+    // a lone error signal the evidence did not call corruption (overload, a slow dependency, a surge
+    // on top of a rollback) gets no destructive fix: the scaling machine and people answer it
+    expect(pick('single', 'error_rate')).toBeNull();
     expect(selectEntry(policy.catalogue, incident('ddos'), ['anti-ddos'])).toBeNull();
   });
 
