@@ -18,7 +18,7 @@ const policy = loadPolicy();
 // two phases, the second irreversible, so rollback covers "undo", "retry undo" and "cannot undo"
 const entry: CatalogueEntry = {
   ...policy.catalogue.find((e) => e.id === 'restart')!,
-  preconditions: [{ metric: 'instances', op: '>=', value: 2, ifMissing: 'fail' }],
+  preconditions: [{ metric: 'instances', stat: 'mean', op: '>=', value: 2, ifMissing: 'fail' }],
   phases: [
     { type: 'rate-limit', params: {}, timeoutS: 60, undo: 'rate-limit-off' },
     { type: 'restart', params: {}, timeoutS: 60, undo: null },

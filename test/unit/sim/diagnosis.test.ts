@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runOfflineFleet } from '../../../sim/offline-fleet.js';
+import { parseScenario, scenariosDir } from '../../../sim/scenario-loader.js';
 import type { Family } from '../../../sim/suite/families.js';
 import { drawSuite } from '../../../sim/suite/run-suite.js';
-import { loadScenario } from '../../../sim/scenario-loader.js';
 
 /** A scenario of the random suite (never a file of sim/scenarios), played through the brains in-process. */
 function play(family: Family, seed: number) {
@@ -97,8 +99,9 @@ describe('a leak on a service scaled down to one instance', () => {
 
 describe('errors the evidence does not call corruption', () => {
   it('a surge after a rolled-back release: its overload errors get capacity, not isolate-data (the known bad-deploy with a 3x surge at 900 s)', () => {
-    const scenario = loadScenario('bad-deploy');
-    scenario.load.events = [{ type: 'surge', service: 'gateway', atS: 900, rampS: 300, holdS: 900, decayS: 300, multiplier: 3 }];
+    const doc = JSON.parse(readFileSync(join(scenariosDir(), 'bad-deploy.json'), 'utf8'));
+    doc.load.events = [{ type: 'surge', service: 'gateway', atS: 900, rampS: 300, holdS: 900, decayS: 300, multiplier: 3 }];
+    const scenario = parseScenario(doc, 'bad-deploy with a surge');
     const run = runOfflineFleet(scenario);
     expect(fixes(run)).toEqual(['rollback-deploy api']);
     expect(run.actions.some((a) => a.type === 'scale-out' && a.service === 'api')).toBe(true);
