@@ -103,15 +103,15 @@ export class IncidentDesk {
       const incident = rec.latest;
       const last = rec.remediations.at(-1);
       if (!incident || incident.ts > now || (incident.ts === now && !epochEnded)) {
-        // no new update to act on: the fault a fix answered may still be back
-        if (!rec.latest && rec.settled && last?.outcome?.status === 'done' && this.#relapsed(last)) this.#tryRemediation(rec, rec.settled, now, out, last.entry);
+        // no new update to act on: the fault a fix answered may still be back, if its own signal says so
+        if (!rec.latest && rec.settled && last?.outcome?.status === 'done' && this.#relapsed(last, false)) this.#tryRemediation(rec, rec.settled, now, out, last.entry);
         continue;
       }
       rec.latest = null;
       rec.settled = incident;
       const answered = last?.outcome?.status === 'done' && (last.cause ?? causeOf(incident)) === causeOf(incident);
       if (!answered) this.#tryRemediation(rec, incident, now, out);
-      else if (this.#relapsed(last)) this.#tryRemediation(rec, incident, now, out, last.entry);
+      else if (this.#relapsed(last, true)) this.#tryRemediation(rec, incident, now, out, last.entry);
     }
   }
 
@@ -208,11 +208,14 @@ export class IncidentDesk {
   /**
    * The fault a successful fix answered is back within the same incident (its check fails again
    * on a window after the fix ended): the same fix may run again, within the limiter's bounds,
-   * and a fix that keeps being needed escalates (#escalateIfRecurring).
+   * and a fix that keeps being needed escalates (#escalateIfRecurring). Without a new update of
+   * the same diagnosis (`confirmed` false) only a check on the fault's own signal counts (memory
+   * for a restart, pool usage for a resize): latency or errors over the SLO (`fromSlo`) come
+   * back with any fault, a partner timing out after a breaker's fix among them.
    */
-  #relapsed(fix: IncidentRecord['remediations'][number]): boolean {
+  #relapsed(fix: IncidentRecord['remediations'][number], confirmed: boolean): boolean {
     const entry = this.deps.policy().catalogue.find((e) => e.id === fix.entry);
-    if (!entry || !fix.service || fix.endedAt === undefined) return false;
+    if (!entry || !fix.service || fix.endedAt === undefined || (!confirmed && entry.postValidation.fromSlo)) return false;
     return relapsed(withSloThreshold(entry, this.deps.catalog(fix.service)), this.deps.window(fix.service), fix.endedAt);
   }
 

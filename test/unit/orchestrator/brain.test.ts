@@ -290,6 +290,19 @@ describe('orchestrator brain: incidents', () => {
     expect(d.actions().map((a) => [a.type, a.runId])).toEqual([['restart', 'rem-inc-1-1'], ['restart', 'rem-inc-1-2']]);
   });
 
+  it('brain: latency back over the SLO after a breaker\'s fix, with no new diagnosis, does not re-run the fix: any fault raises latency', () => {
+    const d = drive();
+    const slow = incident('inc-1', 'cascade', { rootCause: { service: 'db', metric: 'latency_ms', reason: 'upstream' } });
+    d.minute('db', 0, 3, { latency_ms: 900, cpu: 40, rps: 300 });
+    d.incidentEpoch({ ...slow, ts: T0 + MIN }, T0 + MIN);
+    expect(d.actions().map((a) => a.type)).toEqual(['circuit-breaker']);
+    d.reply(d.actions()[0], 'applied', T0 + MIN + 1000);
+    for (let m = 1; m < 8; m++) { d.minute('db', m, 3, { latency_ms: 50, cpu: 40, rps: 300 }); d.take(d.brain.advance(T0 + (m + 1) * MIN)); }
+    expect(d.brain.incidents()[0].remediation[0].outcome?.status).toBe('done');
+    for (let m = 8; m < 14; m++) { d.minute('db', m, 3, { latency_ms: 900, cpu: 40, rps: 300 }); d.take(d.brain.advance(T0 + (m + 1) * MIN)); }
+    expect(d.actions().filter((a) => !a.type.startsWith('scale')).map((a) => a.type)).toEqual(['circuit-breaker']); // the correlator's next update will say what this is
+  });
+
   it('brain: remediation never loops: per-service hourly limit refuses and escalates', () => {
     const d = drive({ policy: { remediation: { maxPerServicePerHour: 1 } } });
     d.incidentEpoch(incident('inc-1', 'ddos'), T0);
