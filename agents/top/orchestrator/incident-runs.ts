@@ -112,7 +112,30 @@ export class IncidentDesk {
       const answered = last?.outcome?.status === 'done' && (last.cause ?? causeOf(incident)) === causeOf(incident);
       if (!answered) this.#tryRemediation(rec, incident, now, out);
       else if (this.#relapsed(last, true)) this.#tryRemediation(rec, incident, now, out, last.entry);
+      else {
+        const next = this.#nextCause(rec, incident);
+        if (next) this.#tryRemediation(rec, next, now, out);
+      }
     }
+  }
+
+  /**
+   * The incident as its next cause shows it, once the leading one was fixed and the incident goes
+   * on: a cause the correlator located at a service (an attack and the pool it filled, a partner
+   * and a node) that no fix answered yet and that a reversible catalogue entry answers (one that
+   * post-validation can undo: a second cause is less certain than the first). null: none.
+   */
+  #nextCause(rec: IncidentRecord, incident: Incident): Incident | null {
+    const fixed = new Set(rec.remediations.filter((r) => r.outcome?.status === 'done').map((r) => r.cause));
+    const catalogue = this.deps.policy().catalogue;
+    for (const h of incident.hypotheses ?? []) {
+      if (!h.holds || !h.at) continue;
+      const view: Incident = { ...incident, pattern: h.cause, service: h.at, rootCause: { ...incident.rootCause, service: h.at } };
+      if (fixed.has(causeOf(view))) continue;
+      const entry = selectEntry(catalogue, view, rec.tried, this.deps.catalog(h.at)?.tier);
+      if (entry && entry.phases.every((p) => p.undo !== null)) return view;
+    }
+    return null;
   }
 
   /** The incident is over (correlator or operator): runs end, monitoring comes back to normal. */

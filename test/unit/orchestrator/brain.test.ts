@@ -303,6 +303,31 @@ describe('orchestrator brain: incidents', () => {
     expect(d.actions().filter((a) => !a.type.startsWith('scale')).map((a) => a.type)).toEqual(['circuit-breaker']); // the correlator's next update will say what this is
   });
 
+  it('brain: once the leading cause is fixed and the incident goes on, its next located cause gets its own reversible fix (an attack, then the pool it filled)', () => {
+    const d = drive();
+    const hypotheses = [
+      { cause: 'ddos' as const, holds: true, for: ['api: 80 % from heavy sources'], against: [], at: 'api' },
+      { cause: 'deploy-regression' as const, holds: true, for: ['db: error_rate alert 60 s after a deploy'], against: [], at: 'db' },
+      { cause: 'pool-saturation' as const, holds: true, for: ['db: connection pool at 100 %'], against: [], at: 'db' },
+    ];
+    const attack = (ts: number) => incident('inc-1', 'ddos', { service: 'api', rootCause: { service: 'api', metric: 'rps', reason: 'x' }, hypotheses, ts });
+    d.minute('api', 0, 3, { heavy_sources_share: 80, rps: 3000 });
+    d.incidentEpoch(attack(T0 + MIN), T0 + MIN);
+    d.reply(d.actions()[0], 'applied', T0 + MIN + 1000);
+    d.reply(d.actions()[1], 'applied', T0 + MIN + 2000);
+    expect(d.actions().map((a) => a.type)).toEqual(['rate-limit', 'block-ips']);
+    for (let m = 1; m < 8; m++) {
+      d.minute('api', m, 3, { heavy_sources_share: 5, rps: 600 });
+      d.minute('db', m, 2, { db_pool_usage: 100, rps: 600 });
+      d.take(d.brain.advance(T0 + (m + 1) * MIN));
+    }
+    expect(d.brain.incidents()[0].remediation[0].outcome?.status).toBe('done');
+    d.incidentEpoch(attack(T0 + 9 * MIN), T0 + 9 * MIN); // the incident goes on
+    const fixes = d.actions().filter((a) => !a.type.startsWith('scale'));
+    // the pool is resized; a release is never rolled back on a second, less certain cause (no undo)
+    expect(fixes.map((a) => `${a.type} ${a.service}`)).toEqual(['rate-limit api', 'block-ips api', 'pool-resize db']);
+  });
+
   it('brain: remediation never loops: per-service hourly limit refuses and escalates', () => {
     const d = drive({ policy: { remediation: { maxPerServicePerHour: 1 } } });
     d.incidentEpoch(incident('inc-1', 'ddos'), T0);
