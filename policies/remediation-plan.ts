@@ -60,7 +60,7 @@ export function checkSample(check: Check, window: AggWindow): number | undefined
 export function relapsed(entry: CatalogueEntry, window: AggWindow | undefined, fixEndedAt: number): boolean {
   if (!window || window.start < fixEndedAt) return false;
   const value = checkSample(entry.postValidation, window);
-  return value !== undefined && !compare(value, entry.postValidation.op, entry.postValidation.threshold);
+  return value !== undefined && !checkPasses(entry.postValidation, [value]);
 }
 
 /** Whether the post-validation passes on the samples gathered over its window. */

@@ -80,6 +80,13 @@ function resize(s: ServiceState, p: JsonObject, now: number, ctx: EffectContext)
   return { changes: { size }, detail: `size ${s.size} -> ${size} by rolling replacement`, effectiveInS: s.spec.bootDelayS };
 }
 
+/** An instance restarted where it runs: down until `until`, its leak and freed cache gone. */
+function restartInPlace(inst: Instance, until: number): void {
+  inst.downUntil = until;
+  inst.leakPct = 0;
+  inst.cacheRelief = 0;
+}
+
 /**
  * A rolling restart of a single serving instance, as Kubernetes runs one for one replica
  * (maxUnavailable rounds down to 0, maxSurge up to 1): a fresh instance boots beside it and the
@@ -93,7 +100,7 @@ function restartBehindReplacement(s: ServiceState, old: Instance, now: number, c
   later(ctx, now, boot, () => {
     const at = now + boot * 1000;
     if (s.instances.some((i) => i !== old && isReady(i, at))) s.instances = s.instances.filter((i) => i !== old);
-    else Object.assign(old, { downUntil: at + s.spec.restartS * 1000, leakPct: 0, cacheRelief: 0 });
+    else restartInPlace(old, at + s.spec.restartS * 1000);
   });
   return { changes: {}, detail: `restart of the only instance behind a replacement, ready in ${boot} s`, effectiveInS: boot };
 }
@@ -119,11 +126,7 @@ const handlers: Record<ActionTypeName, Handler> = {
     const serving = s.instances.filter((i) => isReady(i, now));
     if (serving.length === 1) return restartBehindReplacement(s, serving[0], now, ctx);
     const step = s.spec.restartS * 1000;
-    serving.forEach((inst, k) => later(ctx, now, (k * step) / 1000, () => {
-      inst.downUntil = now + (k + 1) * step;
-      inst.leakPct = 0;
-      inst.cacheRelief = 0;
-    }));
+    serving.forEach((inst, k) => later(ctx, now, (k * step) / 1000, () => restartInPlace(inst, now + (k + 1) * step)));
     return { changes: {}, detail: `rolling restart of ${serving.length} instances, ${s.spec.restartS} s each`, effectiveInS: serving.length * s.spec.restartS };
   },
   'cache-flush': (s) => {
