@@ -2,8 +2,8 @@ import type { AggWindow, AuditEvent, CapacityPlan, CatalogEntry, Impact, Inciden
 import { emptyLimiter, forgetIncident, tryAcquire, type LimiterState } from '../../../policies/limiter.js';
 import { tokenOf } from '../../../policies/machine-kit.js';
 import type { RemediationOutcome } from '../../../policies/remediation.machine.js';
-import { relapsed, selectEntry, withMeasuredParams, withSloThreshold } from '../../../policies/remediation-plan.js';
-import type { OrchestratorPolicy } from '../../../policies/schema.js';
+import { failedPreconditions, relapsed, selectEntry, withMeasuredParams, withSloThreshold } from '../../../policies/remediation-plan.js';
+import type { CatalogueEntry, OrchestratorPolicy } from '../../../policies/schema.js';
 import type { IncidentView, Outbox } from './brain-types.js';
 import { boost, release, type Boosts } from './monitoring-boost.js';
 import { PolicyRun } from './policy-run.js';
@@ -246,16 +246,20 @@ export class IncidentDesk {
   #tryRemediation(rec: IncidentRecord, incident: Incident, now: number, out: Outbox, again?: string): void {
     const policy = this.deps.policy();
     if (!policy.remediation.enabled) return;
-    const entry = selectEntry(policy.catalogue, incident, rec.tried.filter((e) => e !== again), this.deps.catalog(incident.service)?.tier);
+    const target = this.#target(incident);
+    const { entry, waiting } = this.#pick(rec, incident, target, again);
     if (!entry) {
-      const note = rec.tried.length === 0
-        ? `no catalogue entry answers ${incident.pattern}/${incident.rootCause.metric}: capacity is the scaling machine's job, people are N1+`
-        : `no untried catalogue entry left for ${incident.pattern}`;
-      if (rec.note !== note) out.audit.push(this.#note(rec, 'no-remediation', { pattern: incident.pattern, note }, now));
+      const note = waiting.length > 0 ? `waiting for the preconditions of ${waiting.map((w) => w.entry).join(', ')}`
+        : rec.tried.length === 0
+          ? `no catalogue entry answers ${incident.pattern}/${incident.rootCause.metric}: capacity is the scaling machine's job, people are N1+`
+          : `no untried catalogue entry left for ${incident.pattern}`;
+      if (rec.note !== note) {
+        out.audit.push(this.#note(rec, waiting.length > 0 ? 'remediation-waiting' : 'no-remediation', { pattern: incident.pattern, note, ...(waiting.length > 0 ? { waiting } : {}) }, now));
+        if (waiting.length > 0) this.#send(rec.escalationRunId, { type: 'ESCALATE', now, reason: `remediation ${note}` }, out);
+      }
       rec.note = note;
       return;
     }
-    const target = this.#target(incident);
     const acquired = tryAcquire(this.state.limiter, { incidentId: rec.id, service: target, now }, policy.remediation);
     this.state.limiter = acquired.state;
     if (!acquired.ok) {
@@ -282,6 +286,27 @@ export class IncidentDesk {
       type: 'START', now, window: this.deps.window(target),
       worthIt: rec.impact?.interventionWorthIt, requireWorthIt: policy.remediation.requireWorthIt,
     }, out);
+  }
+
+  /**
+   * The first entry not tried yet (`again`: one that may run once more) that answers the incident
+   * and whose preconditions hold on the target's latest window. An answering entry whose
+   * preconditions do not hold yet (a pool that a breaker upstream has emptied for a while) is
+   * listed in `waiting` and stays untried: a later update may find its fault back in view.
+   */
+  #pick(rec: IncidentRecord, incident: Incident, target: string, again?: string): { entry: CatalogueEntry | null; waiting: { entry: string; failed: string[] }[] } {
+    const exclude = rec.tried.filter((e) => e !== again);
+    const waiting: { entry: string; failed: string[] }[] = [];
+    const tier = this.deps.catalog(incident.service)?.tier;
+    const catalogue = this.deps.policy().catalogue;
+    let entry: CatalogueEntry | null;
+    while ((entry = selectEntry(catalogue, incident, exclude, tier)) !== null) {
+      const failed = failedPreconditions(entry, this.deps.window(target));
+      if (failed.length === 0) return { entry, waiting };
+      waiting.push({ entry: entry.id, failed });
+      exclude.push(entry.id);
+    }
+    return { entry: null, waiting };
   }
 
   /**

@@ -138,6 +138,17 @@ describe('orchestrator brain: incidents', () => {
     ]));
   });
 
+  it('brain: a fix whose preconditions do not hold yet waits for a later update instead of being spent (a pool a breaker upstream emptied)', () => {
+    const d = drive();
+    d.minute('db', 0, 4, { latency_ms: 40, db_pool_usage: 5, rps: 20 });
+    d.incidentEpoch(incident('inc-1', 'pool-saturation', { ts: T0 + MIN }), T0 + MIN);
+    expect(d.actions()).toEqual([]);
+    expect(d.audit().find((e) => e.event === 'remediation-waiting')?.detail).toMatchObject({ waiting: [{ entry: 'pool-resize' }] });
+    d.minute('db', 1, 4, { latency_ms: 600, db_pool_usage: 98, rps: 300 });
+    d.incidentEpoch(incident('inc-1', 'pool-saturation', { ts: T0 + 2 * MIN }), T0 + 2 * MIN);
+    expect(d.actions().map((a) => `${a.actionId} ${a.type}`)).toEqual(['rem-inc-1-1_p0 pool-resize']);
+  });
+
   it('brain: a DDoS is answered by rate-limit then block-ips; a deploy regression by rollback-deploy', () => {
     const d = drive();
     d.incidentEpoch(incident('inc-d', 'ddos', { service: 'api', services: ['api'] }), T0);
@@ -223,7 +234,8 @@ describe('orchestrator brain: incidents', () => {
     d.minute('api', 0, 3, { cpu: 96, latency_ms: 900, rps: 180 });
     d.incidentEpoch(incident('inc-h', 'single', { service: 'api', services: ['api'], rootCause: { service: 'api', metric: 'latency_ms', reason: 'x' } }), T0 + MIN);
     expect(d.actions().filter((a) => a.type === 'circuit-breaker')).toEqual([]);
-    expect(d.brain.incidents()[0].remediation[0]).toMatchObject({ entry: 'circuit-breaker', outcome: { status: 'escalated' } });
+    expect(d.brain.incidents()[0].remediation).toEqual([]); // it waits: a later update with the CPU cooled may still need it
+    expect(d.audit().find((e) => e.event === 'remediation-waiting')?.detail?.note).toBe('waiting for the preconditions of circuit-breaker');
   });
 
   it('brain: before a new run, every boost of an incident left open is released', () => {
