@@ -2,7 +2,7 @@
  * The pure parts of a remediation: which catalogue entry answers an incident, whether its
  * preconditions hold, what its post-validation says, and how a step is undone.
  */
-import { ActionTypes, type ActionType, type AggWindow, type CapacityPlan, type CatalogEntry, type Incident } from '../runtime/contracts/index.js';
+import { ActionTypes, isUtilisation, type ActionType, type AggWindow, type CapacityPlan, type CatalogEntry, type Incident } from '../runtime/contracts/index.js';
 import { bareMetric, compare, conditionHolds, readMetric } from './metric-read.js';
 import type { CatalogueEntry, Check } from './schema.js';
 import { dict } from '../runtime/dict.js';
@@ -61,6 +61,43 @@ export function relapsed(entry: CatalogueEntry, window: AggWindow | undefined, f
   if (!window || window.start < fixEndedAt) return false;
   const value = checkSample(entry.postValidation, window);
   return value !== undefined && !checkPasses(entry.postValidation, [value]);
+}
+
+/**
+ * How much capacity the applied steps added: the product of after / before of each step's `size`
+ * (a pool resize, a vertical change) or `instances`; 1 when none changed one.
+ */
+export function capacityAdded(steps: readonly { applied: boolean; before: Record<string, unknown>; after: Record<string, unknown> }[]): number {
+  let ratio = 1;
+  for (const s of steps) {
+    if (!s.applied) continue;
+    for (const k of ['size', 'instances']) {
+      const b = s.before[k];
+      const a = s.after[k];
+      if (typeof b === 'number' && typeof a === 'number' && b > 0 && a > 0) ratio *= a / b;
+    }
+  }
+  return ratio;
+}
+
+/**
+ * Whether a failed post-validation was failed by demand the fix was never sized for: the steps
+ * added capacity (x`added` > 1), the service then received more than at the receipt, and either
+ * more than x`added` as much, or, for a check on a utilisation (a pool's usage, a CPU: demand over
+ * capacity), so much that the receipt's reading scaled by the demand and the capacity added fails
+ * the check. Undoing it would take away capacity the service needs (a pool resized x1.5 while the
+ * callers, freed, sent x1.3 the load to a pool that was already short); it is kept, and a relapse
+ * sizes it again for the demand then. Returns how much the demand grew, or null.
+ */
+export function outgrown(check: Check, receipt: Record<string, number> | undefined, added: number, rpsSeen: readonly number[]): number | null {
+  const before = receipt?.rps;
+  if (added <= 1 || before === undefined || !(before > 0) || rpsSeen.length === 0) return null;
+  const grew = rpsSeen.reduce((a, b) => a + b, 0) / rpsSeen.length / before;
+  if (grew <= 1) return null;
+  if (grew > added) return grew;
+  const reading = receipt?.[check.metric];
+  const projects = isUtilisation(check.metric) && check.stat === 'mean' && check.ofMetric === undefined && reading !== undefined;
+  return projects && !checkPasses(check, [(reading * grew) / added]) ? grew : null;
 }
 
 /** Whether the post-validation passes on the samples gathered over its window. */

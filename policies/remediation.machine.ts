@@ -18,7 +18,8 @@ import {
   answers, pendingAction, resent, stepId, succeeded,
   type PendingAction, type PolicyEmitted, type ResultEvent, type ResumeEvent, type TickEvent,
 } from './machine-kit.js';
-import { checkPasses, checkSample, compensation, failedPreconditions, stateOf } from './remediation-plan.js';
+import { capacityAdded, checkPasses, checkSample, compensation, failedPreconditions, outgrown, stateOf } from './remediation-plan.js';
+import { readMetric } from './metric-read.js';
 import type { CatalogueEntry, RemediationSettings } from './schema.js';
 
 /** A phase whose action succeeded; `applied` is false for a dry run. */
@@ -51,6 +52,8 @@ export interface RemediationContext {
   undoQueue: number[];
   undoFailures: string[];
   samples: number[];
+  /** the rps the service received in each of those windows (absent in older snapshots): was the check failed by more demand? */
+  rpsSeen?: number[];
   incidentResolved: boolean;
   reason: string;
   outcome: RemediationOutcome | null;
@@ -93,6 +96,14 @@ function effectiveSince(context: RemediationContext): number {
   if (!last) return context.now;
   const at = last.after.effectiveAt;
   return typeof at === 'number' && Number.isFinite(at) ? Math.max(last.at, at) : last.at;
+}
+
+/** Why a failed check keeps the fix (remediation-plan.ts `outgrown`), or null: it did not outgrow it. */
+function outgrownBy(context: RemediationContext): string | null {
+  const added = capacityAdded(context.executed);
+  const grew = outgrown(context.entry.postValidation, context.receipt?.metrics, added, context.rpsSeen ?? []);
+  return grew === null ? null
+    : `post-validation failed on x${grew.toFixed(2)} the demand of the receipt, with x${added.toFixed(2)} capacity added: outgrown, kept`;
 }
 
 function preProblems(context: RemediationContext, event: RemediationEvent): string | null {
@@ -159,12 +170,16 @@ export const remediationMachine = setup({
     }),
     openBreaker: assign(({ context }) => ({ reason: `circuit breaker open after ${context.failures} consecutive failure(s); ${context.reason}` })),
     startValidation: assign(({ context }) => ({
-      samples: [], deadline: Math.max(context.now, effectiveSince(context)) + context.entry.postValidation.windowS * 1000,
+      samples: [], rpsSeen: [], deadline: Math.max(context.now, effectiveSince(context)) + context.entry.postValidation.windowS * 1000,
     })),
     collect: assign(({ context, event }) => {
       if (event.type !== 'METRICS' || event.window.start < effectiveSince(context)) return {};
       const v = checkSample(context.entry.postValidation, event.window);
-      return v === undefined ? {} : { samples: [...context.samples, v] };
+      const rps = readMetric(event.window, 'rps', 'mean');
+      return {
+        ...(v === undefined ? {} : { samples: [...context.samples, v] }),
+        ...(rps === undefined ? {} : { rpsSeen: [...(context.rpsSeen ?? []), rps] }),
+      };
     }),
     markResolved: assign({ incidentResolved: true }),
     resend: assign(({ context }) => {
@@ -263,6 +278,7 @@ export const remediationMachine = setup({
         { guard: 'nothingApplied', target: 'done', actions: { type: 'because', params: { reason: 'dry run: every phase sent, nothing applied' } } },
         { guard: ({ context }) => due({ context }) && context.samples.length === 0, target: 'escalated', actions: { type: 'because', params: { reason: 'post-validation: no data over its window' } } },
         { guard: ({ context }) => due({ context }) && checkPasses(context.entry.postValidation, context.samples), target: 'done', actions: { type: 'because', params: { reason: 'post-validation passed' } } },
+        { guard: ({ context }) => due({ context }) && outgrownBy(context) !== null, target: 'done', actions: assign(({ context }) => ({ reason: outgrownBy(context) ?? '' })) },
         { guard: 'due', target: 'rollingBack', actions: [{ type: 'because', params: { reason: 'post-validation failed' } }, 'planUndo'] },
       ],
     },

@@ -149,6 +149,17 @@ describe('orchestrator brain: incidents', () => {
     expect(d.actions().map((a) => `${a.actionId} ${a.type}`)).toEqual(['rem-inc-1-1_p0 pool-resize']);
   });
 
+  it('brain: a pool resize whose check fails on more demand than it added is kept, and sized again when the pool is still full', () => {
+    const d = drive();
+    d.minute('db', 0, 4, { latency_ms: 600, db_pool_usage: 98, rps: 300 });
+    d.incidentEpoch(incident('inc-1', 'pool-saturation', { ts: T0 + MIN }), T0 + MIN);
+    d.reply(d.actions()[0], 'applied', T0 + MIN + 500, { size: 20 }, { size: 30 });
+    for (let m = 1; m < 8; m++) { d.minute('db', m, 4, { latency_ms: 600, db_pool_usage: 100, rps: 600 }); d.take(d.brain.advance(T0 + (m + 1) * MIN)); }
+    expect(d.brain.incidents()[0].remediation[0].outcome).toMatchObject({ status: 'done', reason: expect.stringContaining('with x1.50 capacity added: outgrown, kept') });
+    // no undo (the callers sent x2 the load, the pool got x1.5): the full pool after it has it resized again
+    expect(d.actions().map((a) => `${a.actionId} ${a.type}`)).toEqual(['rem-inc-1-1_p0 pool-resize', 'rem-inc-1-2_p0 pool-resize']);
+  });
+
   it('brain: a DDoS is answered by rate-limit then block-ips; a deploy regression by rollback-deploy', () => {
     const d = drive();
     d.incidentEpoch(incident('inc-d', 'ddos', { service: 'api', services: ['api'] }), T0);

@@ -4,7 +4,7 @@ import type { ActionResult, Incident } from '../../../runtime/contracts/index.js
 import { loadPolicy } from '../../../policies/load.js';
 import type { PolicyEmitted } from '../../../policies/machine-kit.js';
 import { remediationMachine } from '../../../policies/remediation.machine.js';
-import { checkSample, compensation, selectEntry, withSloThreshold } from '../../../policies/remediation-plan.js';
+import { capacityAdded, checkSample, compensation, outgrown, selectEntry, withSloThreshold } from '../../../policies/remediation-plan.js';
 import type { CatalogueEntry } from '../../../policies/schema.js';
 import { MIN, T0, result, win } from './fixtures.js';
 
@@ -201,5 +201,28 @@ describe('remediation: runs', () => {
     r.actor.send({ type: 'RESULT', now: T0 + 1500, result: result('rem-inc-1-1_p0', 'db', 'rate-limit', 'applied', T0 + 1500) });
     expect(r.actor.getSnapshot().context.executed).toHaveLength(1);
     expect(r.state()).toBe('executing');
+  });
+});
+
+describe('remediation: a check failed by demand the fix was not sized for', () => {
+  const pool = { metric: 'db_pool_usage', stat: 'mean' as const, op: '<' as const, threshold: 80, windowS: 300, aggregate: 'mean' as const };
+  const latency = { ...pool, metric: 'latency_ms', threshold: 300 };
+
+  it('outgrown: more demand than the capacity added, whatever the check', () => {
+    expect(outgrown(latency, { rps: 300 }, 1.5, [600, 600])).toBe(2);
+    expect(outgrown(latency, { rps: 300 }, 1.5, [400, 400])).toBeNull(); // a latency does not scale with load: the fix is judged
+    expect(outgrown(latency, { rps: 300 }, 1, [900])).toBeNull(); // a fix that added no capacity is judged on its check
+  });
+
+  it('outgrown: a utilisation already short at the receipt projects past the check once demand grows (a saturated pool resized too little)', () => {
+    expect(outgrown(pool, { rps: 2882, db_pool_usage: 92 }, 1.5, [3332, 3332, 4460, 4105])).toBeCloseTo(1.32, 2);
+    expect(outgrown(pool, { rps: 2882, db_pool_usage: 60 }, 1.5, [3332, 3332, 4460, 4105])).toBeNull(); // 60 x 1.32 / 1.5 = 53: the fix should have passed
+    expect(outgrown(pool, { rps: 300, db_pool_usage: 98 }, 1.5, [290])).toBeNull(); // demand fell: the fix did not help
+  });
+
+  it('capacityAdded: the product of the applied steps\' size and instance ratios', () => {
+    const step = (before: Record<string, unknown>, after: Record<string, unknown>, applied = true) => ({ applied, before, after });
+    expect(capacityAdded([step({ size: 20 }, { size: 30 }), step({ instances: 2 }, { instances: 4 }), step({ size: 2 }, { size: 4 }, false)])).toBe(3);
+    expect(capacityAdded([step({ mode: 'closed' }, { mode: 'degraded' })])).toBe(1);
   });
 });
