@@ -206,6 +206,7 @@ export class Correlator {
     if (!next) return [];
     const signature = JSON.stringify([
       [...next.services].sort(), next.metrics, next.rootCause.service, next.rootCause.metric, next.pattern, next.severity,
+      located(next.hypotheses),
     ]);
     inc.last = next;
     if (signature === inc.signature) return [];
@@ -226,8 +227,11 @@ export class Correlator {
     const facts: AlertFact[] = states.map((s) => ({ service: s.service, metric: s.metric, firstTs: s.firstTs, rule: s.rule }));
     const match = classify({ services: ranked.map((c) => c.service), alerts: facts, root: root.service, now }, this.#features, catalog.topology, catalog.services, this.#config);
     if (match.pending) return null;
+    // the pattern keeps the most specific cause seen (an attack stays the diagnosis once it is
+    // blocked); the hypotheses are the evidence now: a cause that began later (a node degrading
+    // under the attack) shows there, for the orchestrator to answer next
     if (!inc.best || match.rank < inc.best.rank) inc.best = match;
-    if (match.rank <= inc.best.rank) inc.hypotheses = match.hypotheses;
+    inc.hypotheses = match.hypotheses;
     const pattern = inc.best.pattern;
     // the evidence may point past the ranked root: the entry an attack floods, the database holding the locks
     const rootService = inc.best.at ?? root.service;
@@ -243,6 +247,11 @@ export class Correlator {
       openedAt: inc.openedAt, revision: inc.revision, ts: now,
     };
   }
+}
+
+/** The causes that hold and are located at a service (cause@service): a new one is news. */
+function located(hypotheses: Incident['hypotheses']): string[] {
+  return (hypotheses ?? []).filter((h) => h.holds && h.at).map((h) => `${h.cause}@${h.at}`).sort();
 }
 
 function reasonFor(root: Candidate, n: number, evidence: string): string {

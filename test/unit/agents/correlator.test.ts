@@ -199,6 +199,21 @@ describe('correlator', () => {
     }
   });
 
+  it('correlator: a cause that begins under another shows in the hypotheses, published on its own window; the pattern stays the first', () => {
+    const c = new Correlator();
+    const edge = catalog({ gateway: { dependsOn: ['api'] }, api: {} });
+    for (let m = 0; m < 5; m++) c.window(window('gateway', m, { rps: stat(100), top_sources_share: stat(10) }), T0 + (m + 1) * 60 * S, edge);
+    c.alert(alert('gateway', 'latency_ms', T0 + 310 * S), edge);
+    c.window(window('gateway', 5, { rps: stat(450), top_sources_share: stat(80) }), T0 + 360 * S, edge);
+    c.window(window('api', 5, { latency_ms: stat(900), net_latency_ms: stat(1) }), T0 + 360 * S, edge);
+    const [joined] = c.alert(alert('api', 'latency_ms', T0 + 370 * S), edge);
+    expect(joined.hypotheses?.find((h) => h.cause === 'node-degradation')?.holds).toBe(false);
+    // the attack is blocked; a minute later the api's nodes are slow: no new alert, the window says it
+    const [update] = c.window(window('api', 6, { latency_ms: stat(1500), net_latency_ms: stat(1400) }), T0 + 420 * S, edge);
+    expect(update.pattern).toBe('ddos');
+    expect(update.hypotheses?.find((h) => h.cause === 'node-degradation')).toMatchObject({ holds: true, at: 'api' });
+  });
+
   it('correlator: a surge entering at a caller that does not alert still names the incident of its callee', () => {
     const c = new Correlator();
     for (let m = 0; m < 5; m++) c.window(window('gateway', m, { rps: stat(100), top_sources_share: stat(10) }), T0 + (m + 1) * 60 * S, chain);
