@@ -1,12 +1,14 @@
 /**
- * The remediation limiter: at most N attempts per incident and M per service per hour, so a
- * remediation can never loop. Pure: the state is explicit, plain JSON, persisted by its owner.
+ * The remediation limiter: at most N attempts per cause of an incident and M per service per
+ * hour, so a remediation can never loop. A cause is a diagnosis (a pattern at a service): an
+ * incident with two causes (an attack and a node that degraded under it) gets N tries for each,
+ * and the hourly limit per service still bounds them all. Pure: the state is explicit, plain JSON, persisted by its owner.
  */
 
 import { dict, own } from '../runtime/dict.js';
 
 export interface LimiterState {
-  /** incident id → attempts started */
+  /** incident id, then a space and the cause when one is named → attempts started */
   perIncident: Record<string, number>;
   /** service → event times (ms) of the attempts of the last hour */
   perService: Record<string, number[]>;
@@ -25,26 +27,28 @@ const HOUR = 3_600_000;
  * @returns ok with the new state, or the reason it was refused (state unchanged but pruned)
  */
 export function tryAcquire(
-  state: LimiterState, req: { incidentId: string; service: string; now: number }, limits: Limits,
+  state: LimiterState, req: { incidentId: string; cause?: string; service: string; now: number }, limits: Limits,
 ): { ok: true; state: LimiterState } | { ok: false; reason: string; state: LimiterState } {
   const recent = (own(state.perService, req.service) ?? []).filter((t) => t > req.now - HOUR);
   const pruned: LimiterState = { perIncident: dict(state.perIncident), perService: dict(state.perService) };
   pruned.perService[req.service] = recent;
-  const done = own(state.perIncident, req.incidentId) ?? 0;
+  const key = req.cause === undefined ? req.incidentId : `${req.incidentId} ${req.cause}`;
+  const done = own(state.perIncident, key) ?? 0;
   if (done >= limits.maxAttemptsPerIncident) {
-    return { ok: false, reason: `incident ${req.incidentId}: ${done} attempt(s), limit ${limits.maxAttemptsPerIncident}`, state: pruned };
+    const what = req.cause === undefined ? '' : ` (${req.cause})`;
+    return { ok: false, reason: `incident ${req.incidentId}${what}: ${done} attempt(s), limit ${limits.maxAttemptsPerIncident}`, state: pruned };
   }
   if (recent.length >= limits.maxPerServicePerHour) {
     return { ok: false, reason: `service ${req.service}: ${recent.length} attempt(s) in the last hour, limit ${limits.maxPerServicePerHour}`, state: pruned };
   }
-  pruned.perIncident[req.incidentId] = done + 1;
+  pruned.perIncident[key] = done + 1;
   pruned.perService[req.service] = [...recent, req.now];
   return { ok: true, state: pruned };
 }
 
-/** Forgets a closed incident's count (its service history stays for the hourly limit). */
+/** Forgets a closed incident's counts (its service history stays for the hourly limit). */
 export function forgetIncident(state: LimiterState, incidentId: string): LimiterState {
   const perIncident = dict(state.perIncident);
-  delete perIncident[incidentId];
+  for (const key of Object.keys(perIncident)) if (key === incidentId || key.startsWith(`${incidentId} `)) delete perIncident[key];
   return { ...state, perIncident };
 }

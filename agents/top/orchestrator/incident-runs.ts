@@ -260,7 +260,7 @@ export class IncidentDesk {
       rec.note = note;
       return;
     }
-    const acquired = tryAcquire(this.state.limiter, { incidentId: rec.id, service: target, now }, policy.remediation);
+    const acquired = tryAcquire(this.state.limiter, { incidentId: rec.id, cause: causeOf(incident), service: target, now }, policy.remediation);
     this.state.limiter = acquired.state;
     if (!acquired.ok) {
       if (rec.note !== acquired.reason) {

@@ -16,6 +16,16 @@ describe('limiter: remediation attempts', () => {
     expect(refused).toMatchObject({ ok: false, reason: 'incident i1: 2 attempt(s), limit 2' });
   });
 
+  it('limiter: each cause of an incident has its own N attempts; forgetting the incident forgets them all', () => {
+    let s = emptyLimiter();
+    for (let i = 0; i < 2; i++) s = tryAcquire(s, { incidentId: 'i1', cause: 'ddos@edge', service: 'edge', now: i }, limits).state;
+    expect(tryAcquire(s, { incidentId: 'i1', cause: 'ddos@edge', service: 'edge', now: 10 }, limits))
+      .toMatchObject({ ok: false, reason: 'incident i1 (ddos@edge): 2 attempt(s), limit 2' });
+    const next = tryAcquire(s, { incidentId: 'i1', cause: 'node-degradation@feed', service: 'feed', now: 10 }, limits);
+    expect(next.ok).toBe(true);
+    expect(forgetIncident(next.state, 'i1').perIncident).toEqual({});
+  });
+
   it('limiter: at most M attempts per service per hour, across incidents, sliding', () => {
     let s = emptyLimiter();
     for (const [i, now] of [[1, 0], [2, 1000], [3, 2000]] as const) s = tryAcquire(s, { incidentId: `i${i}`, service: 'api', now }, limits).state;
