@@ -122,8 +122,10 @@ export class IncidentDesk {
   /**
    * The incident as its next cause shows it, once the leading one was fixed and the incident goes
    * on: a cause the correlator located at a service (an attack and the pool it filled, a partner
-   * and a node) that no fix answered yet and that a reversible catalogue entry answers (one that
-   * post-validation can undo: a second cause is less certain than the first). null: none.
+   * and a node) that no fix answered yet and that a catalogue entry answers. A second cause is
+   * less certain than the first: its entry must be one post-validation can undo, unless nothing
+   * in the evidence speaks against the cause (a release the canary showed failing, not one blamed
+   * on timing alone). null: none.
    */
   #nextCause(rec: IncidentRecord, incident: Incident): Incident | null {
     const fixed = new Set(rec.remediations.filter((r) => r.outcome?.status === 'done').map((r) => r.cause));
@@ -133,7 +135,7 @@ export class IncidentDesk {
       const view: Incident = { ...incident, pattern: h.cause, service: h.at, rootCause: { ...incident.rootCause, service: h.at } };
       if (fixed.has(causeOf(view))) continue;
       const entry = selectEntry(catalogue, view, rec.tried, this.deps.catalog(h.at)?.tier);
-      if (entry && entry.phases.every((p) => p.undo !== null)) return view;
+      if (entry && (h.against.length === 0 || entry.phases.every((p) => p.undo !== null))) return view;
     }
     return null;
   }

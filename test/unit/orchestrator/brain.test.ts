@@ -330,7 +330,7 @@ describe('orchestrator brain: incidents', () => {
     const d = drive();
     const hypotheses = [
       { cause: 'ddos' as const, holds: true, for: ['api: 80 % from heavy sources'], against: [], at: 'api' },
-      { cause: 'deploy-regression' as const, holds: true, for: ['db: error_rate alert 60 s after a deploy'], against: [], at: 'db' },
+      { cause: 'deploy-regression' as const, holds: true, for: ['db: error_rate alert 60 s after a deploy'], against: ['no canary comparison (the release reached every instance at once): timing only'], at: 'db' },
       { cause: 'pool-saturation' as const, holds: true, for: ['db: connection pool at 100 %'], against: [], at: 'db' },
     ];
     const attack = (ts: number) => incident('inc-1', 'ddos', { service: 'api', rootCause: { service: 'api', metric: 'rps', reason: 'x' }, hypotheses, ts });
@@ -349,6 +349,26 @@ describe('orchestrator brain: incidents', () => {
     const fixes = d.actions().filter((a) => !a.type.startsWith('scale'));
     // the pool is resized; a release is never rolled back on a second, less certain cause (no undo)
     expect(fixes.map((a) => `${a.type} ${a.service}`)).toEqual(['rate-limit api', 'block-ips api', 'pool-resize db']);
+  });
+
+  it('brain: a second cause with nothing against it gets its entry even when it cannot be undone (a release the canary showed failing, under an attack)', () => {
+    const d = drive();
+    const hypotheses = [
+      { cause: 'ddos' as const, holds: true, for: ['api: 80 % from heavy sources'], against: [], at: 'api' },
+      { cause: 'deploy-regression' as const, holds: true, for: ['db: error_rate alert 40 s after a deploy', 'while both served, the new version failed 24.52 % of requests, the previous one 0.00 %'], against: [], at: 'db' },
+    ];
+    const attack = (ts: number) => incident('inc-1', 'ddos', { service: 'api', rootCause: { service: 'api', metric: 'rps', reason: 'x' }, hypotheses, ts });
+    d.minute('api', 0, 3, { heavy_sources_share: 80, rps: 3000 });
+    d.incidentEpoch(attack(T0 + MIN), T0 + MIN);
+    d.reply(d.actions()[0], 'applied', T0 + MIN + 1000);
+    d.reply(d.actions()[1], 'applied', T0 + MIN + 2000);
+    for (let m = 1; m < 8; m++) {
+      d.minute('api', m, 3, { heavy_sources_share: 5, rps: 600 });
+      d.minute('db', m, 2, { error_rate: 24, rps: 600 });
+      d.take(d.brain.advance(T0 + (m + 1) * MIN));
+    }
+    d.incidentEpoch(attack(T0 + 9 * MIN), T0 + 9 * MIN);
+    expect(d.actions().filter((a) => !a.type.startsWith('scale')).map((a) => `${a.type} ${a.service}`)).toEqual(['rate-limit api', 'block-ips api', 'rollback-deploy db']);
   });
 
   it('brain: remediation never loops: per-service hourly limit refuses and escalates', () => {
