@@ -110,9 +110,9 @@ export class IncidentDesk {
       rec.latest = null;
       rec.settled = incident;
       const answered = last?.outcome?.status === 'done' && (last.cause ?? causeOf(incident)) === causeOf(incident);
-      if (!answered) this.#tryRemediation(rec, incident, now, out);
-      else if (this.#relapsed(last, true)) this.#tryRemediation(rec, incident, now, out, last.entry);
-      else {
+      if (answered && this.#relapsed(last, true)) this.#tryRemediation(rec, incident, now, out, last.entry);
+      else if (answered || !this.#tryRemediation(rec, incident, now, out)) {
+        // the leading cause is fixed, or nothing more can start for it: the next located cause
         const next = this.#nextCause(rec, incident);
         if (next) this.#tryRemediation(rec, next, now, out);
       }
@@ -120,7 +120,8 @@ export class IncidentDesk {
   }
 
   /**
-   * The incident as its next cause shows it, once the leading one was fixed and the incident goes
+   * The incident as its next cause shows it, once the leading one was fixed (or has nothing left
+   * to try: blocked queries killed, then slow queries filling the pool) and the incident goes
    * on: a cause the correlator located at a service (an attack and the pool it filled, a partner
    * and a node) that no fix answered yet and that a catalogue entry answers. A second cause is
    * less certain than the first: its entry must be one post-validation can undo, unless nothing
@@ -244,10 +245,13 @@ export class IncidentDesk {
     return relapsed(withSloThreshold(entry, this.deps.catalog(fix.service)), this.deps.window(fix.service), fix.endedAt);
   }
 
-  /** Starts the first untried catalogue entry that answers the incident (`again`: an entry tried before that may run once more). */
-  #tryRemediation(rec: IncidentRecord, incident: Incident, now: number, out: Outbox, again?: string): void {
+  /**
+   * Starts the first untried catalogue entry that answers the incident (`again`: an entry tried
+   * before that may run once more). false: none started (none left, waiting, refused, disabled).
+   */
+  #tryRemediation(rec: IncidentRecord, incident: Incident, now: number, out: Outbox, again?: string): boolean {
     const policy = this.deps.policy();
-    if (!policy.remediation.enabled) return;
+    if (!policy.remediation.enabled) return false;
     const target = this.#target(incident);
     const { entry, waiting } = this.#pick(rec, incident, target, again);
     if (!entry) {
@@ -260,7 +264,7 @@ export class IncidentDesk {
         if (waiting.length > 0) this.#send(rec.escalationRunId, { type: 'ESCALATE', now, reason: `remediation ${note}` }, out);
       }
       rec.note = note;
-      return;
+      return false;
     }
     const acquired = tryAcquire(this.state.limiter, { incidentId: rec.id, cause: causeOf(incident), service: target, now }, policy.remediation);
     this.state.limiter = acquired.state;
@@ -270,7 +274,7 @@ export class IncidentDesk {
         this.#send(rec.escalationRunId, { type: 'ESCALATE', now, reason: `remediation refused: ${acquired.reason}` }, out);
       }
       rec.note = acquired.reason;
-      return;
+      return false;
     }
     const runId = `rem-${rec.token}-${rec.remediations.length + 1}`;
     const { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } = policy.remediation;
@@ -288,6 +292,7 @@ export class IncidentDesk {
       type: 'START', now, window: this.deps.window(target),
       worthIt: rec.impact?.interventionWorthIt, requireWorthIt: policy.remediation.requireWorthIt,
     }, out);
+    return true;
   }
 
   /**

@@ -371,6 +371,16 @@ describe('orchestrator brain: incidents', () => {
     expect(d.actions().filter((a) => !a.type.startsWith('scale')).map((a) => `${a.type} ${a.service}`)).toEqual(['rate-limit api', 'block-ips api', 'rollback-deploy db']);
   });
 
+  it('brain: a leading cause with nothing to try leaves the incident to its next located cause (a surge into a pool that is full)', () => {
+    const d = drive();
+    const hypotheses = [
+      { cause: 'pool-saturation' as const, holds: true, for: ['db: connection pool at 100 %', 'cpu not alerting'], against: [], at: 'db' },
+    ];
+    d.minute('db', 0, 2, { db_pool_usage: 100, rps: 900 });
+    d.incidentEpoch(incident('inc-1', 'traffic-surge', { service: 'api', rootCause: { service: 'api', metric: 'latency_ms', reason: 'x' }, hypotheses, ts: T0 + MIN }), T0 + MIN);
+    expect(d.actions().map((a) => `${a.type} ${a.service}`)).toEqual(['pool-resize db']);
+  });
+
   it('brain: remediation never loops: per-service hourly limit refuses and escalates', () => {
     const d = drive({ policy: { remediation: { maxPerServicePerHour: 1 } } });
     d.incidentEpoch(incident('inc-1', 'ddos'), T0);
