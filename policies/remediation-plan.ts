@@ -106,8 +106,16 @@ export function checkPasses(check: Check, samples: number[]): boolean {
   if (check.aggregate === 'all') return samples.every((v) => compare(v, check.op, check.threshold));
   const value = check.aggregate === 'last' ? samples[samples.length - 1]
     : check.aggregate === 'max' ? Math.max(...samples)
+      : check.aggregate === 'median' ? median(samples)
       : samples.reduce((a, b) => a + b, 0) / samples.length;
   return compare(value, check.op, check.threshold);
+}
+
+/** The middle value (the mean of the two middle ones for an even count); samples is not empty. */
+function median(samples: readonly number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**

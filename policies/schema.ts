@@ -137,7 +137,10 @@ export const Check = Type.Object({
   op: Comparison,
   threshold: Type.Number(),
   windowS: Type.Integer({ minimum: 0, default: 300 }),
-  aggregate: Type.Union([Type.Literal('mean'), Type.Literal('max'), Type.Literal('last'), Type.Literal('all')], { default: 'mean' }),
+  aggregate: Type.Union([Type.Literal('mean'), Type.Literal('median'), Type.Literal('max'), Type.Literal('last'), Type.Literal('all')], {
+    default: 'mean',
+    description: 'how the windows of the check combine; median: one window apart (the backlog a fix leaves to drain in its first window) neither passes nor fails it',
+  }),
   ofMetric: Type.Optional(Type.String({
     minLength: 1,
     description: 'the check reads `metric` as a share of this metric (same stat): a fault named by a share (the network\'s part of latency) is judged by that share, whatever load comes on top',

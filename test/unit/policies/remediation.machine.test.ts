@@ -4,7 +4,7 @@ import type { ActionResult, Incident } from '../../../runtime/contracts/index.js
 import { loadPolicy } from '../../../policies/load.js';
 import type { PolicyEmitted } from '../../../policies/machine-kit.js';
 import { remediationMachine } from '../../../policies/remediation.machine.js';
-import { capacityAdded, checkSample, compensation, outgrown, selectEntry, withSloThreshold } from '../../../policies/remediation-plan.js';
+import { capacityAdded, checkPasses, checkSample, compensation, outgrown, selectEntry, withSloThreshold } from '../../../policies/remediation-plan.js';
 import type { CatalogueEntry } from '../../../policies/schema.js';
 import { MIN, T0, result, win } from './fixtures.js';
 
@@ -224,5 +224,20 @@ describe('remediation: a check failed by demand the fix was not sized for', () =
     const step = (before: Record<string, unknown>, after: Record<string, unknown>, applied = true) => ({ applied, before, after });
     expect(capacityAdded([step({ size: 20 }, { size: 30 }), step({ instances: 2 }, { instances: 4 }), step({ size: 2 }, { size: 4 }, false)])).toBe(3);
     expect(capacityAdded([step({ mode: 'closed' }, { mode: 'degraded' })])).toBe(1);
+  });
+});
+
+describe('remediation: how a check\'s windows combine', () => {
+  it('median: the backlog a fix leaves to drain in its first window does not fail it, nor does one good window pass a failing one', () => {
+    const check = { metric: 'latency_ms', stat: 'p90' as const, op: '<' as const, threshold: 480, windowS: 300, aggregate: 'median' as const };
+    expect(checkPasses(check, [2453, 34, 36, 35, 35])).toBe(true);
+    expect(checkPasses({ ...check, aggregate: 'mean' }, [2453, 34, 36, 35, 35])).toBe(false);
+    expect(checkPasses(check, [5000, 5100, 34, 4900])).toBe(false);
+  });
+
+  it('the catalogue judges a fix by its SLO on the median window (a cache fallback that worked after a drain is kept)', () => {
+    const bySlo = loadPolicy().catalogue.filter((e) => e.postValidation.fromSlo);
+    expect(bySlo.map((e) => e.id)).toEqual(['rollback-deploy', 'cache-fallback', 'circuit-breaker', 'isolate-data']);
+    expect(new Set(bySlo.map((e) => e.postValidation.aggregate))).toEqual(new Set(['median']));
   });
 });
