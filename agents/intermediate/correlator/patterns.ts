@@ -160,10 +160,22 @@ function locksHoldConnections(c: RuleContext, service: string): boolean {
 }
 
 function nodeDegradation(c: RuleContext): Hypothesis {
-  const s = c.services.find((x) => share(c, x, 'net_latency_ms', 'latency_ms') >= c.cfg.networkShare);
-  if (s) return holds('node-degradation', [`${s}: ${pct(c.features.lastMean(s, 'net_latency_ms'))} ms of its ${pct(c.features.lastMean(s, 'latency_ms'))} ms are the network to its nodes`], s);
-  const near = closest(c.services, (x) => share(c, x, 'net_latency_ms', 'latency_ms'));
-  return fails('node-degradation', [near ? `${near.service}: the network is ${(100 * near.value).toFixed(0)} % of its latency` : 'no network round trip measured']);
+  const s = c.services.find((x) => networkAdded(c, x) >= c.cfg.networkShare);
+  if (s) return holds('node-degradation', [`${s}: ${pct(c.features.lastMean(s, 'net_latency_ms'))} ms of its ${pct(c.features.lastMean(s, 'latency_ms'))} ms are the network to its nodes (usually ${pct(c.features.usualMean(s, 'net_latency_ms') ?? 0)} ms)`], s);
+  const near = closest(c.services, (x) => networkAdded(c, x));
+  return fails('node-degradation', [near ? `${near.service}: the network's rise is ${(100 * near.value).toFixed(0)} % of its latency` : 'no network round trip measured']);
+}
+
+/**
+ * The share of a service's latency that the network to its nodes added over its usual round
+ * trip: a degraded node slows the network; a database answering in 4 ms over a healthy 1 ms
+ * network is fast, not degraded (its network is a quarter of its latency and always was).
+ */
+function networkAdded(c: RuleContext, service: string): number {
+  const net = c.features.lastMean(service, 'net_latency_ms');
+  const latency = c.features.lastMean(service, 'latency_ms');
+  if (net === null || latency === null || latency <= 0) return 0;
+  return Math.max(0, net - (c.features.usualMean(service, 'net_latency_ms') ?? 0)) / latency;
 }
 
 function poolSaturation(c: RuleContext): Hypothesis {

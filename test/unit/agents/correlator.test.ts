@@ -214,6 +214,19 @@ describe('correlator', () => {
     expect(update.hypotheses?.find((h) => h.cause === 'node-degradation')).toMatchObject({ holds: true, at: 'api' });
   });
 
+  it('correlator: a node degrades when its network adds a share of the latency; a fast database on a healthy network is not degraded', () => {
+    const nodes = catalog({ api: { dependsOn: ['db'] }, db: { tier: 'database' } });
+    const verdict = (net: number, latency: number) => {
+      const c = new Correlator();
+      for (let m = 0; m < 3; m++) c.window(window('db', m, { latency_ms: stat(4), net_latency_ms: stat(1) }), T0 + (m + 1) * 60 * S, nodes);
+      c.window(window('db', 3, { latency_ms: stat(latency), net_latency_ms: stat(net) }), T0 + 240 * S, nodes);
+      const [inc] = c.alert(alert('db', 'latency_ms', T0 + 250 * S), nodes);
+      return inc.hypotheses?.find((h) => h.cause === 'node-degradation')?.holds;
+    };
+    expect(verdict(1, 4)).toBe(false); // 1 ms of 4 ms, as always
+    expect(verdict(800, 1000)).toBe(true);
+  });
+
   it('correlator: a surge entering at a caller that does not alert still names the incident of its callee', () => {
     const c = new Correlator();
     for (let m = 0; m < 5; m++) c.window(window('gateway', m, { rps: stat(100), top_sources_share: stat(10) }), T0 + (m + 1) * 60 * S, chain);
