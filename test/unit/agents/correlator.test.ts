@@ -248,6 +248,15 @@ describe('correlator', () => {
     expect(inc).toMatchObject({ pattern: 'dependency-timeout', service: 'partner' });
   });
 
+  it('correlator: a partner of a caller anywhere in the incident is located as a dependency timeout, not only under the ranked root', () => {
+    const topo = catalog({ edge: { dependsOn: ['api'] }, api: { dependsOn: ['deep', 'partner'] }, deep: {}, partner: { tier: 'partner' } });
+    const c = new Correlator();
+    c.alert(alert('edge', 'latency_ms', T0), topo);
+    c.alert(alert('deep', 'cpu', T0 + 5 * S), topo); // a deep service alerting on its own leads the chain
+    const [inc] = c.alert(alert('partner', 'latency_ms', T0 + 600 * S), topo);
+    expect(inc.hypotheses?.find((h) => h.cause === 'dependency-timeout')).toMatchObject({ holds: true, at: 'partner' });
+  });
+
   it('correlator: cpu alerting under high load is a saturation', () => {
     const c = new Correlator();
     for (let m = 0; m < 5; m++) c.window(window('billing', m, { rps: stat(100) }), T0 + (m + 1) * 60 * S, chain);
