@@ -80,25 +80,35 @@ export function capacityAdded(steps: readonly { applied: boolean; before: Record
   return ratio;
 }
 
+/** What post-validation saw of the service in one window besides its check: the demand and the latency. */
+export interface WindowSeen { rps: number; latencyMs?: number }
+
 /**
  * Whether a failed post-validation was failed by demand the fix was never sized for: the steps
- * added capacity (x`added` > 1), the service then received more than at the receipt, and either
- * more than x`added` as much, or, for a check on a utilisation (a pool's usage, a CPU: demand over
- * capacity), so much that the receipt's reading scaled by the demand and the capacity added fails
- * the check. Undoing it would take away capacity the service needs (a pool resized x1.5 while the
- * callers, freed, sent x1.3 the load to a pool that was already short); it is kept, and a relapse
- * sizes it again for the demand then. Returns how much the demand grew, or null.
+ * added capacity (x`added` > 1), the service then received more than at the receipt, and
+ *  - more than x`added` as much, or
+ *  - it answered that larger demand faster than at the receipt (the fix carries more load, and
+ *    sooner: slow queries and a surge together can fill even a pool ten times larger), or
+ *  - for a check on a utilisation (a pool's usage, a CPU: demand over capacity), so much that the
+ *    receipt's reading scaled by that demand and the capacity added fails the check.
+ * Undoing it would take away capacity the service needs; it is kept, and a relapse sizes it
+ * again for the demand then. Returns how much the demand grew, or null.
  */
-export function outgrown(check: Check, receipt: Record<string, number> | undefined, added: number, rpsSeen: readonly number[]): number | null {
+export function outgrown(check: Check, receipt: Record<string, number> | undefined, added: number, seen: readonly WindowSeen[]): number | null {
   const before = receipt?.rps;
-  if (added <= 1 || before === undefined || !(before > 0) || rpsSeen.length === 0) return null;
-  const grew = rpsSeen.reduce((a, b) => a + b, 0) / rpsSeen.length / before;
+  if (added <= 1 || before === undefined || !(before > 0) || seen.length === 0) return null;
+  const grew = mean(seen.map((w) => w.rps)) / before;
   if (grew <= 1) return null;
   if (grew > added) return grew;
+  const latencies = seen.flatMap((w) => (w.latencyMs === undefined ? [] : [w.latencyMs]));
+  const latencyBefore = receipt?.latency_ms;
+  if (latencyBefore !== undefined && latencies.length > 0 && mean(latencies) < latencyBefore) return grew;
   const reading = receipt?.[check.metric];
   const projects = isUtilisation(check.metric) && check.stat === 'mean' && check.ofMetric === undefined && reading !== undefined;
   return projects && !checkPasses(check, [(reading * grew) / added]) ? grew : null;
 }
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** Whether the post-validation passes on the samples gathered over its window. */
 export function checkPasses(check: Check, samples: number[]): boolean {

@@ -18,7 +18,7 @@ import {
   answers, pendingAction, resent, stepId, succeeded,
   type PendingAction, type PolicyEmitted, type ResultEvent, type ResumeEvent, type TickEvent,
 } from './machine-kit.js';
-import { capacityAdded, checkPasses, checkSample, compensation, failedPreconditions, outgrown, stateOf } from './remediation-plan.js';
+import { capacityAdded, checkPasses, checkSample, compensation, failedPreconditions, outgrown, stateOf, type WindowSeen } from './remediation-plan.js';
 import { readMetric } from './metric-read.js';
 import type { CatalogueEntry, RemediationSettings } from './schema.js';
 
@@ -52,8 +52,8 @@ export interface RemediationContext {
   undoQueue: number[];
   undoFailures: string[];
   samples: number[];
-  /** the rps the service received in each of those windows (absent in older snapshots): was the check failed by more demand? */
-  rpsSeen?: number[];
+  /** the service's rps and latency in each of those windows (absent in older snapshots): was the check failed by more demand? */
+  seen?: WindowSeen[];
   incidentResolved: boolean;
   reason: string;
   outcome: RemediationOutcome | null;
@@ -101,7 +101,7 @@ function effectiveSince(context: RemediationContext): number {
 /** Why a failed check keeps the fix (remediation-plan.ts `outgrown`), or null: it did not outgrow it. */
 function outgrownBy(context: RemediationContext): string | null {
   const added = capacityAdded(context.executed);
-  const grew = outgrown(context.entry.postValidation, context.receipt?.metrics, added, context.rpsSeen ?? []);
+  const grew = outgrown(context.entry.postValidation, context.receipt?.metrics, added, context.seen ?? []);
   return grew === null ? null
     : `post-validation failed on x${grew.toFixed(2)} the demand of the receipt, with x${added.toFixed(2)} capacity added: outgrown, kept`;
 }
@@ -170,15 +170,16 @@ export const remediationMachine = setup({
     }),
     openBreaker: assign(({ context }) => ({ reason: `circuit breaker open after ${context.failures} consecutive failure(s); ${context.reason}` })),
     startValidation: assign(({ context }) => ({
-      samples: [], rpsSeen: [], deadline: Math.max(context.now, effectiveSince(context)) + context.entry.postValidation.windowS * 1000,
+      samples: [], seen: [], deadline: Math.max(context.now, effectiveSince(context)) + context.entry.postValidation.windowS * 1000,
     })),
     collect: assign(({ context, event }) => {
       if (event.type !== 'METRICS' || event.window.start < effectiveSince(context)) return {};
       const v = checkSample(context.entry.postValidation, event.window);
       const rps = readMetric(event.window, 'rps', 'mean');
+      const latencyMs = readMetric(event.window, 'latency_ms', 'mean');
       return {
         ...(v === undefined ? {} : { samples: [...context.samples, v] }),
-        ...(rps === undefined ? {} : { rpsSeen: [...(context.rpsSeen ?? []), rps] }),
+        ...(rps === undefined ? {} : { seen: [...(context.seen ?? []), { rps, ...(latencyMs === undefined ? {} : { latencyMs }) }] }),
       };
     }),
     markResolved: assign({ incidentResolved: true }),

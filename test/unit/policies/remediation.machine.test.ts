@@ -208,16 +208,24 @@ describe('remediation: a check failed by demand the fix was not sized for', () =
   const pool = { metric: 'db_pool_usage', stat: 'mean' as const, op: '<' as const, threshold: 80, windowS: 300, aggregate: 'mean' as const };
   const latency = { ...pool, metric: 'latency_ms', threshold: 300 };
 
+  const rps = (...xs: number[]) => xs.map((x) => ({ rps: x }));
+
   it('outgrown: more demand than the capacity added, whatever the check', () => {
-    expect(outgrown(latency, { rps: 300 }, 1.5, [600, 600])).toBe(2);
-    expect(outgrown(latency, { rps: 300 }, 1.5, [400, 400])).toBeNull(); // a latency does not scale with load: the fix is judged
-    expect(outgrown(latency, { rps: 300 }, 1, [900])).toBeNull(); // a fix that added no capacity is judged on its check
+    expect(outgrown(latency, { rps: 300 }, 1.5, rps(600, 600))).toBe(2);
+    expect(outgrown(latency, { rps: 300 }, 1.5, rps(400, 400))).toBeNull(); // a latency does not scale with load: the fix is judged
+    expect(outgrown(latency, { rps: 300 }, 1, rps(900))).toBeNull(); // a fix that added no capacity is judged on its check
+  });
+
+  it('outgrown: more demand answered faster than at the receipt (slow queries and a surge filling a pool ten times larger)', () => {
+    const seen = [{ rps: 2860, latencyMs: 28 }, { rps: 3216, latencyMs: 239 }, { rps: 3033, latencyMs: 1803 }, { rps: 3194, latencyMs: 2246 }];
+    expect(outgrown(pool, { rps: 1270, db_pool_usage: 97, latency_ms: 4155 }, 10, seen)).toBeCloseTo(2.42, 2);
+    expect(outgrown(pool, { rps: 1270, db_pool_usage: 97, latency_ms: 900 }, 10, seen)).toBeNull(); // slower than before: it did not help
   });
 
   it('outgrown: a utilisation already short at the receipt projects past the check once demand grows (a saturated pool resized too little)', () => {
-    expect(outgrown(pool, { rps: 2882, db_pool_usage: 92 }, 1.5, [3332, 3332, 4460, 4105])).toBeCloseTo(1.32, 2);
-    expect(outgrown(pool, { rps: 2882, db_pool_usage: 60 }, 1.5, [3332, 3332, 4460, 4105])).toBeNull(); // 60 x 1.32 / 1.5 = 53: the fix should have passed
-    expect(outgrown(pool, { rps: 300, db_pool_usage: 98 }, 1.5, [290])).toBeNull(); // demand fell: the fix did not help
+    expect(outgrown(pool, { rps: 2882, db_pool_usage: 92 }, 1.5, rps(3332, 3332, 4460, 4105))).toBeCloseTo(1.32, 2);
+    expect(outgrown(pool, { rps: 2882, db_pool_usage: 60 }, 1.5, rps(3332, 3332, 4460, 4105))).toBeNull(); // 60 x 1.32 / 1.5 = 53: the fix should have passed
+    expect(outgrown(pool, { rps: 300, db_pool_usage: 98 }, 1.5, rps(290))).toBeNull(); // demand fell: the fix did not help
   });
 
   it('capacityAdded: the product of the applied steps\' size and instance ratios', () => {
