@@ -217,15 +217,35 @@ function externalDependency(c: RuleContext): Hypothesis {
 }
 
 function dataCorruption(c: RuleContext): Hypothesis {
-  // errors that no deploy, no partner, no latency and no saturation explain: the data the service reads
-  const info = c.topology(c.root);
-  const latency = c.features.lastMean(c.root, 'latency_ms');
-  const cpu = c.features.lastMean(c.root, 'cpu');
-  if (!c.alerting(c.root, 'error_rate')) return fails('data-corruption', [`${c.root}: no error_rate alert`]);
-  if (EXTERNAL_TIERS.has(info?.tier ?? '')) return fails('data-corruption', [`${c.root}: an external dependency`]);
-  if (latency === null || latency > (info?.sloLatencyMs ?? Infinity)) return fails('data-corruption', [`${c.root}: latency ${pct(latency)} ms over its SLO (overload or a slow dependency explains errors)`]);
-  if (cpu !== null && cpu >= 90) return fails('data-corruption', [`${c.root}: cpu ${pct(cpu)} % (saturated)`]);
-  return holds('data-corruption', [`${c.root}: errors with latency ${pct(latency)} ms within its SLO`, 'no saturated resource']);
+  // errors that no deploy, no partner, no latency and no saturation explain: the data the service
+  // reads. The root first; then any service of the incident whose errors its own dependencies do
+  // not explain (a corruption that began after another cause opened the incident)
+  const root = corruptionAt(c, c.root);
+  if (root.holds) return root;
+  for (const s of c.services) {
+    if (s === c.root || !c.alerting(s, 'error_rate')) continue;
+    if (c.services.some((x) => c.alerting(x, 'error_rate') && dependenciesOf(s, c.topology).has(x))) continue; // its errors flow from a dependency
+    // a later cause is named on errors still there in its last window (an alert outlives the
+    // requests an overload dropped, and the overload may be over), never at the entry of a surge
+    // or an attack, whose errors its load and the limits put on it explain
+    const errors = c.features.lastMean(s, 'error_rate');
+    if (errors === null || errors <= (c.topology(s)?.sloErrorRate ?? 1) || c.features.surging(s, c.now)) continue;
+    const there = corruptionAt(c, s);
+    if (there.holds) return { ...there, at: s };
+  }
+  return root;
+}
+
+/** Whether `service`'s errors read as corrupt data: alerting, not external, latency within its SLO, not saturated. */
+function corruptionAt(c: RuleContext, service: string): Hypothesis {
+  const info = c.topology(service);
+  const latency = c.features.lastMean(service, 'latency_ms');
+  const cpu = c.features.lastMean(service, 'cpu');
+  if (!c.alerting(service, 'error_rate')) return fails('data-corruption', [`${service}: no error_rate alert`]);
+  if (EXTERNAL_TIERS.has(info?.tier ?? '')) return fails('data-corruption', [`${service}: an external dependency`]);
+  if (latency === null || latency > (info?.sloLatencyMs ?? Infinity)) return fails('data-corruption', [`${service}: latency ${pct(latency)} ms over its SLO (overload or a slow dependency explains errors)`]);
+  if (cpu !== null && cpu >= 90) return fails('data-corruption', [`${service}: cpu ${pct(cpu)} % (saturated)`]);
+  return holds('data-corruption', [`${service}: errors with latency ${pct(latency)} ms within its SLO`, 'no saturated resource']);
 }
 
 function cascade(c: RuleContext): Hypothesis {

@@ -257,6 +257,19 @@ describe('correlator', () => {
     expect(inc.hypotheses?.find((h) => h.cause === 'dependency-timeout')).toMatchObject({ holds: true, at: 'partner' });
   });
 
+  it('correlator: a corruption that began after another cause opened the incident is located at its service, on errors still there', () => {
+    const topo = catalog({ edge: { dependsOn: ['api'] }, api: { dependsOn: ['db'] }, db: { tier: 'database' } });
+    const verdict = (apiErrors: number) => {
+      const c = new Correlator();
+      c.alert(alert('db', 'db_latency_ms', T0), topo);
+      c.window(window('api', 0, { error_rate: stat(apiErrors), latency_ms: stat(80), cpu: stat(40), rps: stat(100) }), T0 + 60 * S, topo);
+      const [inc] = c.alert(alert('api', 'error_rate', T0 + 70 * S), topo);
+      return inc.hypotheses?.find((h) => h.cause === 'data-corruption');
+    };
+    expect(verdict(7)).toMatchObject({ holds: true, at: 'api' });
+    expect(verdict(0)?.holds).toBe(false); // the alert outlived the errors (an overload's dropped requests)
+  });
+
   it('correlator: cpu alerting under high load is a saturation', () => {
     const c = new Correlator();
     for (let m = 0; m < 5; m++) c.window(window('billing', m, { rps: stat(100) }), T0 + (m + 1) * 60 * S, chain);
