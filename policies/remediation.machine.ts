@@ -5,6 +5,9 @@
  *                                   ↘ (circuit breaker open)   ↘ (check failed)
  *                                     rollingBack (executed phases in reverse) → rolledBack | escalated
  *
+ * A check that failed on demand the fix was never sized for (remediation-plan.ts `outgrown`: a
+ * capacity fix met more load than it added) ends `done` rather than undoing that capacity.
+ *
  * Every non-final state has a deadline in context (pre-validation timeout, phase timeout,
  * post-validation window from the last step's effect, undo timeout) and every deadline leads to another state, so a run
  * always ends in `done`, `rolledBack` or `escalated` (final). A failed or timed-out phase is
