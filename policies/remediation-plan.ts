@@ -108,8 +108,6 @@ export function outgrown(check: Check, receipt: Record<string, number> | undefin
   return projects && !checkPasses(check, [(reading * grew) / added]) ? grew : null;
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-
 /** Whether the post-validation passes on the samples gathered over its window. */
 export function checkPasses(check: Check, samples: number[]): boolean {
   if (samples.length === 0) return false;
@@ -117,8 +115,13 @@ export function checkPasses(check: Check, samples: number[]): boolean {
   const value = check.aggregate === 'last' ? samples[samples.length - 1]
     : check.aggregate === 'max' ? Math.max(...samples)
       : check.aggregate === 'median' ? median(samples)
-      : samples.reduce((a, b) => a + b, 0) / samples.length;
+      : mean(samples);
   return compare(value, check.op, check.threshold);
+}
+
+/** The mean of values; xs is not empty. */
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 /** The middle value (the mean of the two middle ones for an even count); samples is not empty. */

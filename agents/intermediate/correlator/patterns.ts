@@ -207,10 +207,9 @@ function externalDependency(c: RuleContext): Hypothesis {
   // a partner alerting after its caller is still the cause: nothing we run makes a partner slow;
   // its caller may sit anywhere in the incident, not only under the ranked root (a deep service
   // that alerted first on its own CPU leads an incident its partner joined later)
-  const partner = c.services.find((x) => EXTERNAL_TIERS.has(c.topology(x)?.tier ?? '') && c.services.some((s) => dependenciesOf(s, c.topology).has(x)));
-  if (partner) {
+  for (const partner of c.services.filter((x) => EXTERNAL_TIERS.has(c.topology(x)?.tier ?? ''))) {
     const caller = c.services.find((s) => dependenciesOf(s, c.topology).has(partner));
-    return holds('dependency-timeout', [`${partner}: external (${c.topology(partner)?.tier}) dependency of ${caller} alerting`], partner);
+    if (caller) return holds('dependency-timeout', [`${partner}: external (${c.topology(partner)?.tier}) dependency of ${caller} alerting`], partner);
   }
   if (c.alerting(c.root, (m) => m.includes('timeout'))) return holds('dependency-timeout', [`${c.root}: timeouts alerting`]);
   return fails('dependency-timeout', [`${c.root}: an own service, no timeout alert`]);

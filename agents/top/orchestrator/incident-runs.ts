@@ -306,9 +306,10 @@ export class IncidentDesk {
     const waiting: { entry: string; failed: string[] }[] = [];
     const tier = this.deps.catalog(incident.service)?.tier;
     const catalogue = this.deps.policy().catalogue;
+    const window = this.deps.window(target);
     let entry: CatalogueEntry | null;
     while ((entry = selectEntry(catalogue, incident, exclude, tier)) !== null) {
-      const failed = failedPreconditions(entry, this.deps.window(target));
+      const failed = failedPreconditions(entry, window);
       if (failed.length === 0) return { entry, waiting };
       waiting.push({ entry: entry.id, failed });
       exclude.push(entry.id);
