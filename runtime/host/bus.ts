@@ -1,6 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { headers, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { Subjects, check, findNonFinite, mayOverflow, toleratesNonFinite, type DlqEntry, type Problem, type SubjectDef } from '../contracts/index.js';
+import { Subjects, check, findNonFinite, toleratesNonFinite, type DlqEntry, type Problem, type SubjectDef } from '../contracts/index.js';
 import { ContractError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { EpochGate } from './epoch-gate.js';
@@ -156,7 +156,7 @@ export class AgentBus {
       this.reject(msg, 'invalid JSON', [{ path: '/', message: errorMessage(err) }]);
       return;
     }
-    const infinite = !toleratesNonFinite(def.schema) && mayOverflow(text) ? findNonFinite(data) : null;
+    const infinite = toleratesNonFinite(def.schema) ? null : findNonFinite(data);
     if (infinite !== null) { this.reject(msg, 'non-finite number', [{ path: infinite, message: 'must be a finite number' }]); return; }
     const result = check(def.schema, data);
     if (!result.ok) { this.reject(msg, `does not match ${def.name} schema`, result.problems); return; }
