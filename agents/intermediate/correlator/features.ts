@@ -111,7 +111,17 @@ export class Features {
 
   /** Mean of `metric` in the service's last window, or null. */
   lastMean(service: string, metric: string): number | null {
-    return this.#services.get(service)?.last?.metrics[metric]?.mean ?? null;
+    return this.lastStat(service, metric, 'mean');
+  }
+
+  /** The end (event time) of the service's last window, or null. */
+  lastEnd(service: string): number | null {
+    return this.#services.get(service)?.last?.end ?? null;
+  }
+
+  /** One statistic of `metric` in the service's last window, or null. */
+  lastStat(service: string, metric: string, stat: 'mean' | 'p90' | 'last'): number | null {
+    return this.#services.get(service)?.last?.metrics[metric]?.[stat] ?? null;
   }
 
   /** The lowest window mean of `metric` among the windows kept (how it usually is, before a fault), or null. */

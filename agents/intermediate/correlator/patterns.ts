@@ -224,9 +224,9 @@ function dataCorruption(c: RuleContext): Hypothesis {
   for (const s of c.services) {
     if (s === c.root || !c.alerting(s, 'error_rate')) continue;
     if (c.services.some((x) => c.alerting(x, 'error_rate') && dependenciesOf(s, c.topology).has(x))) continue; // its errors flow from a dependency
-    // a later cause is named on errors still there in its last window (an alert outlives the
-    // requests an overload dropped, and the overload may be over), never at the entry of a surge
-    // or an attack, whose errors its load and the limits put on it explain
+    // a later cause is named on errors its last window already shows (an alert outlives the
+    // requests an overload dropped), never at the entry of a surge or an attack, whose errors its
+    // load and the limits put on it explain
     const errors = c.features.lastMean(s, 'error_rate');
     if (errors === null || errors <= (c.topology(s)?.sloErrorRate ?? 1) || c.features.surging(s, c.now)) continue;
     const there = corruptionAt(c, s);
@@ -235,15 +235,25 @@ function dataCorruption(c: RuleContext): Hypothesis {
   return root;
 }
 
-/** Whether `service`'s errors read as corrupt data: alerting, not external, latency within its SLO, not saturated. */
+/**
+ * Whether `service`'s errors read as corrupt data: alerting, errors still there in its last
+ * window, on average or at its end, when that window closed after the alert began (an alert
+ * outlives the requests an overload dropped, and the overload may be over), not external,
+ * latency within its SLO, not saturated. Saturated reads the window's p90 cpu: an overload in bursts (a queue that
+ * fills and drains) drops requests at its peaks while the window's mean stays well below them.
+ */
 function corruptionAt(c: RuleContext, service: string): Hypothesis {
   const info = c.topology(service);
   const latency = c.features.lastMean(service, 'latency_ms');
-  const cpu = c.features.lastMean(service, 'cpu');
-  if (!c.alerting(service, 'error_rate')) return fails('data-corruption', [`${service}: no error_rate alert`]);
+  const cpu = c.features.lastStat(service, 'cpu', 'p90');
+  const alert = c.alerts.find((a) => a.service === service && a.metric === 'error_rate');
+  if (!alert) return fails('data-corruption', [`${service}: no error_rate alert`]);
+  const errors = Math.max(c.features.lastMean(service, 'error_rate') ?? -1, c.features.lastStat(service, 'error_rate', 'last') ?? -1);
+  const seen = (c.features.lastEnd(service) ?? -Infinity) > alert.firstTs;
+  if (seen && errors <= (info?.sloErrorRate ?? 1)) return fails('data-corruption', [`${service}: errors in its last window within its SLO (${errors < 0 ? '?' : errors.toFixed(2)} %)`]);
   if (EXTERNAL_TIERS.has(info?.tier ?? '')) return fails('data-corruption', [`${service}: an external dependency`]);
   if (latency === null || latency > (info?.sloLatencyMs ?? Infinity)) return fails('data-corruption', [`${service}: latency ${pct(latency)} ms over its SLO (overload or a slow dependency explains errors)`]);
-  if (cpu !== null && cpu >= 90) return fails('data-corruption', [`${service}: cpu ${pct(cpu)} % (saturated)`]);
+  if (cpu !== null && cpu >= 90) return fails('data-corruption', [`${service}: cpu p90 ${pct(cpu)} % (saturated)`]);
   return holds('data-corruption', [`${service}: errors with latency ${pct(latency)} ms within its SLO`, 'no saturated resource']);
 }
 

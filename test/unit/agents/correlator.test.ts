@@ -270,6 +270,21 @@ describe('correlator', () => {
     expect(verdict(0)?.holds).toBe(false); // the alert outlived the errors (an overload's dropped requests)
   });
 
+  it('correlator: errors of the root are data corruption only while its windows still show them, and never at saturation peaks', () => {
+    const verdict = (after: Record<string, MetricWindow>) => {
+      const c = new Correlator();
+      c.window(window('billing', 0, { error_rate: stat(0.1), latency_ms: stat(50), cpu: stat(40) }), T0 + 60 * S, chain);
+      c.alert(alert('billing', 'error_rate', T0 + 70 * S), chain);
+      const [inc] = c.window(window('billing', 1, after), T0 + 120 * S, chain);
+      return (inc ?? (c.state() as { open: Incident[] }).open[0]).hypotheses?.find((h) => h.cause === 'data-corruption');
+    };
+    expect(verdict({ error_rate: stat(6), latency_ms: stat(50), cpu: stat(40) })?.holds).toBe(true);
+    // the window that closed after the alert began shows none: the alert outlived dropped requests
+    expect(verdict({ error_rate: stat(0), latency_ms: stat(50), cpu: stat(40) })).toMatchObject({ holds: false, against: [expect.stringMatching(/errors in its last window within its SLO/)] });
+    // an overload in bursts: a mean of 70 % cpu, its peaks at 100 %
+    expect(verdict({ error_rate: stat(6), latency_ms: stat(50), cpu: stat(70, { p90: 100, max: 100 }) })).toMatchObject({ holds: false, against: [expect.stringMatching(/cpu p90 100 %/)] });
+  });
+
   it('correlator: cpu alerting under high load is a saturation', () => {
     const c = new Correlator();
     for (let m = 0; m < 5; m++) c.window(window('billing', m, { rps: stat(100) }), T0 + (m + 1) * 60 * S, chain);
