@@ -4,7 +4,7 @@ import type { ActionResult, Incident } from '../../../runtime/contracts/index.js
 import { loadPolicy } from '../../../policies/load.js';
 import type { PolicyEmitted } from '../../../policies/machine-kit.js';
 import { remediationMachine } from '../../../policies/remediation.machine.js';
-import { capacityAdded, checkPasses, checkSample, compensation, outgrown, selectEntry, withSloThreshold } from '../../../policies/remediation-plan.js';
+import { capacityAdded, checkPasses, checkSample, compensation, failedPreconditions, outgrown, selectEntry, withSloThreshold } from '../../../policies/remediation-plan.js';
 import type { CatalogueEntry } from '../../../policies/schema.js';
 import { MIN, T0, result, win } from './fixtures.js';
 
@@ -171,6 +171,17 @@ describe('remediation: runs', () => {
     noUndo.actor.send({ type: 'TICK', now: T0 + 400_000 });
     expect(noUndo.emitted.some((e) => e.type === 'note' && e.event === 'undo-impossible')).toBe(true);
     expect(noUndo.actor.getSnapshot().output?.status).toBe('rolledBack');
+  });
+
+  it('remediation: no circuit breaker on a service saturated at its peaks, however low its mean cpu', () => {
+    const breaker = entry('circuit-breaker');
+    const at = (cpu: Partial<Record<'mean' | 'p90', number>>) => {
+      const w = win('api', 0, 2, { cpu: cpu.mean ?? 0, latency_ms: 900 });
+      w.metrics.cpu = { ...w.metrics.cpu, p90: cpu.p90 ?? cpu.mean ?? 0, max: Math.max(cpu.p90 ?? 0, cpu.mean ?? 0) };
+      return failedPreconditions(breaker, w);
+    };
+    expect(at({ mean: 40, p90: 55 })).toEqual([]); // slow for another reason: its dependency
+    expect(at({ mean: 75, p90: 100 })).toHaveLength(1); // an overload in bursts: scaling's job
   });
 
   it('remediation: failed preconditions or a silent owner end escalated', () => {
