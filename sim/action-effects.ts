@@ -105,6 +105,27 @@ function restartBehindReplacement(s: ServiceState, old: Instance, now: number, c
   return { changes: {}, detail: `restart of the only instance behind a replacement, ready in ${boot} s`, effectiveInS: boot };
 }
 
+/**
+ * Kubernetes' default rolling update lets 25 % of the replicas be unavailable, rounded down:
+ * none below four. Four and more restart in place, one at a time.
+ */
+const UNAVAILABLE_FROM = 4;
+
+/**
+ * A rolling restart of one to three serving instances, as Kubernetes runs one (maxUnavailable
+ * rounds down to 0, maxSurge up to 1): each is replaced behind a fresh instance, in turn, so the
+ * capacity serving never drops. Restarting one of two in place left its twin at twice its load.
+ */
+function replaceInTurn(s: ServiceState, serving: readonly Instance[], now: number, ctx: EffectContext): Effect {
+  const boot = s.spec.bootDelayS;
+  serving.forEach((inst, k) => {
+    if (k === 0) restartBehindReplacement(s, inst, now, ctx);
+    else later(ctx, now, k * boot, () => restartBehindReplacement(s, inst, now + k * boot * 1000, ctx));
+  });
+  const what = serving.length === 1 ? 'the only instance' : `${serving.length} instances, one at a time,`;
+  return { changes: {}, detail: `restart of ${what} behind a replacement, ready in ${serving.length * boot} s`, effectiveInS: serving.length * boot };
+}
+
 function deploy(s: ServiceState, target: string | null | undefined, now: number, ctx: EffectContext, what: string): Effect | Refusal {
   if (!target) return { error: `${what}: no version to deploy (params.version)` };
   if (target === s.version) return { changes: {}, detail: `already on ${target}: nothing to do`, effectiveInS: 0 };
@@ -124,7 +145,7 @@ const handlers: Record<ActionTypeName, Handler> = {
   'scale-down': resize,
   restart: (s, _p, now, ctx) => {
     const serving = s.instances.filter((i) => isReady(i, now));
-    if (serving.length === 1) return restartBehindReplacement(s, serving[0], now, ctx);
+    if (serving.length < UNAVAILABLE_FROM) return replaceInTurn(s, serving, now, ctx);
     const step = s.spec.restartS * 1000;
     serving.forEach((inst, k) => later(ctx, now, (k * step) / 1000, () => restartInPlace(inst, now + (k + 1) * step)));
     return { changes: {}, detail: `rolling restart of ${serving.length} instances, ${s.spec.restartS} s each`, effectiveInS: serving.length * s.spec.restartS };

@@ -122,7 +122,7 @@ describe('service model', () => {
     const leaking = view(none, 'api').memory;
     expect(leaking).toBeGreaterThan(75);
     act(none, 'restart', 'api');
-    stepUntil(none, 2100 + 90);
+    stepUntil(none, 2100 + 3 * 60 + 10); // its three instances replaced in turn, 60 s of boot each
     expect(view(none, 'api').memory).toBeLessThan(55);
     const fixed = runScenario('memory-leak', (w, t) => { if (t === 2100) act(w, 'restart', 'api'); });
     expect(fixed.metrics().sloViolationMinutes).toBe(0);
@@ -144,6 +144,21 @@ describe('service model', () => {
     }
     expect(worst).toBe(2); // the replacement ran beside the old instance while it booted
     expect(view(w, 'api').total).toBe(1); // then the old one left
+    expect(view(w, 'api').memory).toBeLessThan(55);
+  });
+
+  it('model: a restart of two instances replaces each behind a fresh one in turn: the capacity serving never drops', () => {
+    const scenario = loadScenario('memory-leak');
+    for (const s of scenario.services) if (s.service === 'api') Object.assign(s, { instances: 2, minInstances: 2 });
+    const w = createWorld(scenario);
+    stepUntil(w, 2100);
+    expect(act(w, 'restart', 'api').status).toBe('applied');
+    const boot = scenario.services.find((s) => s.service === 'api')!.bootDelayS;
+    for (let t = 2110; t <= 2100 + 2 * boot + 20; t += 10) {
+      stepUntil(w, t);
+      expect(view(w, 'api').ready).toBeGreaterThanOrEqual(2); // never one instance carrying both loads
+    }
+    expect(view(w, 'api').total).toBe(2);
     expect(view(w, 'api').memory).toBeLessThan(55);
   });
 
