@@ -36,12 +36,20 @@ export function stateOf(window: AggWindow | undefined): { metrics: Record<string
   return { metrics, instances: window?.instances ?? null };
 }
 
-/** The entry with its post-validation judged by the target service's own SLO where it asks for it (`fromSlo`). */
+/**
+ * The entry with its preconditions and post-validation judged by the target service's own SLO
+ * where they ask for it (`fromSlo`).
+ */
 export function withSloThreshold(entry: CatalogueEntry, service: CatalogEntry | undefined): CatalogueEntry {
+  if (!service) return entry;
+  const sloOf = (metric: string): number | undefined => (metric === 'latency_ms' ? service.sloLatencyMs : metric === 'error_rate' ? service.sloErrorRate : undefined);
   const check = entry.postValidation;
-  if (!check.fromSlo || !service) return entry;
-  const slo = check.metric === 'latency_ms' ? service.sloLatencyMs : check.metric === 'error_rate' ? service.sloErrorRate : undefined;
-  return slo === undefined ? entry : { ...entry, postValidation: { ...check, threshold: slo } };
+  const checkSlo = check.fromSlo ? sloOf(check.metric) : undefined;
+  const preconditions = entry.preconditions.map((c) => {
+    const slo = c.fromSlo ? sloOf(c.metric) : undefined;
+    return slo === undefined ? c : { ...c, value: slo };
+  });
+  return { ...entry, preconditions, postValidation: checkSlo === undefined ? check : { ...check, threshold: checkSlo } };
 }
 
 /** The check's reading of one window, if the window carries the metric. */

@@ -26,6 +26,9 @@ export const Condition = Type.Object({
   op: Comparison,
   value: Type.Number(),
   ifMissing: Type.Union([Type.Literal('pass'), Type.Literal('fail')], { default: 'fail' }),
+  fromSlo: Type.Optional(Type.Boolean({
+    description: 'a catalogue precondition on latency_ms or error_rate: the target service\'s own SLO (catalogue sloLatencyMs, sloErrorRate) replaces `value`, which serves only a service the catalogue does not know',
+  })),
 }, { additionalProperties: false });
 export type Condition = Static<typeof Condition>;
 

@@ -309,7 +309,7 @@ export class IncidentDesk {
     const window = this.deps.window(target);
     let entry: CatalogueEntry | null;
     while ((entry = selectEntry(catalogue, incident, exclude, tier)) !== null) {
-      const failed = failedPreconditions(entry, window);
+      const failed = failedPreconditions(withSloThreshold(entry, this.deps.catalog(target)), window);
       if (failed.length === 0) return { entry, waiting };
       waiting.push({ entry: entry.id, failed });
       exclude.push(entry.id);

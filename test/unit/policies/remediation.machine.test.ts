@@ -184,6 +184,19 @@ describe('remediation: runs', () => {
     expect(at({ mean: 75, p90: 100 })).toHaveLength(1); // an overload in bursts: scaling's job
   });
 
+  it('remediation: no circuit breaker on a service within its own latency SLO (fromSlo preconditions)', () => {
+    const deep = { service: 'api', sloLatencyMs: 1500, sloErrorRate: 1 } as Parameters<typeof withSloThreshold>[1];
+    const breaker = withSloThreshold(entry('circuit-breaker'), deep);
+    const at = (p90: number) => {
+      const w = win('api', 0, 2, { cpu: 40, latency_ms: p90 });
+      w.metrics.latency_ms = { ...w.metrics.latency_ms, p90 };
+      return failedPreconditions(breaker, w);
+    };
+    expect(at(600)).toEqual(['latency_ms p90 > 1500 (is 600)']); // a deep chain's usual latency, within its SLO
+    expect(at(2400)).toEqual([]);
+    expect(failedPreconditions(entry('circuit-breaker'), win('api', 0, 2, { cpu: 40, latency_ms: 600 }))).toEqual([]); // uncatalogued: 200 ms
+  });
+
   it('remediation: failed preconditions or a silent owner end escalated', () => {
     const r = run(entry('pool-resize'));
     r.actor.send({ type: 'START', now: T0, window: win('db', 0, 1, { db_pool_usage: 40 }) });
