@@ -88,13 +88,11 @@ function restartInPlace(inst: Instance, until: number): void {
 }
 
 /**
- * A rolling restart of a single serving instance, as Kubernetes runs one for one replica
- * (maxUnavailable rounds down to 0, maxSurge up to 1): a fresh instance boots beside it and the
- * old one leaves once the new one serves. Taking the only instance down instead would be an
- * outage of restartS. Should the replacement be gone by then (scaled in), the old instance
- * restarts in place.
+ * Replaces one serving instance behind a fresh one: the fresh instance boots beside it and the
+ * old one leaves once the new one serves. Should the replacement be gone by then (scaled in),
+ * the old instance restarts in place.
  */
-function restartBehindReplacement(s: ServiceState, old: Instance, now: number, ctx: EffectContext): Effect {
+function replaceBehind(s: ServiceState, old: Instance, now: number, ctx: EffectContext): void {
   const boot = s.spec.bootDelayS;
   addInstances(s, 1, now + boot * 1000);
   later(ctx, now, boot, () => {
@@ -102,7 +100,6 @@ function restartBehindReplacement(s: ServiceState, old: Instance, now: number, c
     if (s.instances.some((i) => i !== old && isReady(i, at))) s.instances = s.instances.filter((i) => i !== old);
     else restartInPlace(old, at + s.spec.restartS * 1000);
   });
-  return { changes: {}, detail: `restart of the only instance behind a replacement, ready in ${boot} s`, effectiveInS: boot };
 }
 
 /**
@@ -114,13 +111,14 @@ const UNAVAILABLE_FROM = 4;
 /**
  * A rolling restart of one to three serving instances, as Kubernetes runs one (maxUnavailable
  * rounds down to 0, maxSurge up to 1): each is replaced behind a fresh instance, in turn, so the
- * capacity serving never drops. Restarting one of two in place left its twin at twice its load.
+ * capacity serving never drops. Taking an only instance down would be an outage of restartS;
+ * restarting one of two in place left its twin at twice its load.
  */
 function replaceInTurn(s: ServiceState, serving: readonly Instance[], now: number, ctx: EffectContext): Effect {
   const boot = s.spec.bootDelayS;
   serving.forEach((inst, k) => {
-    if (k === 0) restartBehindReplacement(s, inst, now, ctx);
-    else later(ctx, now, k * boot, () => restartBehindReplacement(s, inst, now + k * boot * 1000, ctx));
+    if (k === 0) replaceBehind(s, inst, now, ctx);
+    else later(ctx, now, k * boot, () => replaceBehind(s, inst, now + k * boot * 1000, ctx));
   });
   const what = serving.length === 1 ? 'the only instance' : `${serving.length} instances, one at a time,`;
   return { changes: {}, detail: `restart of ${what} behind a replacement, ready in ${serving.length * boot} s`, effectiveInS: serving.length * boot };

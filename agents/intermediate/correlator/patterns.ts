@@ -239,8 +239,9 @@ function dataCorruption(c: RuleContext): Hypothesis {
  * Whether `service`'s errors read as corrupt data: alerting, errors still there in its last
  * window, on average or at its end, when that window closed after the alert began (an alert
  * outlives the requests an overload dropped, and the overload may be over), not external,
- * latency within its SLO, not saturated. Saturated reads the window's p90 cpu: an overload in bursts (a queue that
- * fills and drains) drops requests at its peaks while the window's mean stays well below them.
+ * latency within its SLO, not saturated. Saturated reads the window's p90 cpu: an overload in
+ * bursts (a queue that fills and drains) drops requests at its peaks while the window's mean
+ * stays well below them.
  */
 function corruptionAt(c: RuleContext, service: string): Hypothesis {
   const info = c.topology(service);

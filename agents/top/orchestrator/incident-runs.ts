@@ -307,9 +307,10 @@ export class IncidentDesk {
     const tier = this.deps.catalog(incident.service)?.tier;
     const catalogue = this.deps.policy().catalogue;
     const window = this.deps.window(target);
+    const service = this.deps.catalog(target);
     let entry: CatalogueEntry | null;
     while ((entry = selectEntry(catalogue, incident, exclude, tier)) !== null) {
-      const failed = failedPreconditions(withSloThreshold(entry, this.deps.catalog(target)), window);
+      const failed = failedPreconditions(withSloThreshold(entry, service), window);
       if (failed.length === 0) return { entry, waiting };
       waiting.push({ entry: entry.id, failed });
       exclude.push(entry.id);
