@@ -56,6 +56,10 @@ export async function connectNats(target: NatsTarget, name: string, opts: { time
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       inboxPrefix: target.inboxPrefix ?? (target.user ? `_INBOX_${target.user}` : undefined),
+      // No Error (with its stack) made ahead of every request for a call site that only a timeout
+      // would show: a KV write or durable publish is a request, and the orchestrator spent ~5 % of
+      // its CPU building them (vigil logs an error's message, not its stack).
+      noAsyncTraces: true,
     });
   } catch (err) {
     if (err instanceof ConfigError) throw err;
