@@ -28,6 +28,7 @@ import { Outbox, type IncidentView, type OrchestratorBrain, type OrchestratorOpt
 import { IncidentDesk, emptyDesk, type DeskState } from './incident-runs.js';
 import { releaseAll } from './monitoring-boost.js';
 import { PolicyRun } from './policy-run.js';
+import { RunInputs, isInputKey } from './run-inputs.js';
 
 export type { BrainDirective, IncidentView, OrchestratorBrain, OrchestratorOptions, OrchestratorOutput } from './brain-types.js';
 
@@ -51,6 +52,8 @@ class Brain implements OrchestratorBrain {
   readonly #catalog: (service: string) => CatalogEntry | undefined;
   readonly #held: (runId: string) => boolean;
   readonly #runs = new Map<string, PolicyRun>();
+  /** the read-only inputs the runs' snapshots refer to (scaling policies, escalation tables) */
+  readonly #inputs = new RunInputs();
   readonly #windows = new Map<string, AggWindow>();
   /** the latest capacity plan per service */
   readonly #plans = new Map<string, CapacityPlan>();
@@ -69,7 +72,9 @@ class Brain implements OrchestratorBrain {
     this.#catalog = options.catalog ?? (() => undefined);
     this.#held = options.held ?? (() => false);
     this.#desk = this.#newDesk(emptyDesk());
-    for (const [key, value] of Object.entries(options.restore ?? {})) this.#restore(key, value);
+    const restore = Object.entries(options.restore ?? {});
+    for (const [key, value] of restore) if (isInputKey(key)) this.#inputs.load(key, value);
+    for (const [key, value] of restore) if (!isInputKey(key)) this.#restore(key, value);
   }
 
   onAgg(agg: AggWindow, now: number): OrchestratorOutput {
@@ -203,7 +208,7 @@ class Brain implements OrchestratorBrain {
 
   #newDesk(state: DeskState): IncidentDesk {
     return new IncidentDesk(state, {
-      runs: this.#runs, policy: () => this.#policy, window: (s) => this.#windows.get(s), plan: (s) => this.#plans.get(s), catalog: this.#catalog, dryRun: this.#dryRun,
+      runs: this.#runs, inputs: this.#inputs, policy: () => this.#policy, window: (s) => this.#windows.get(s), plan: (s) => this.#plans.get(s), catalog: this.#catalog, dryRun: this.#dryRun,
     });
   }
 
@@ -216,7 +221,7 @@ class Brain implements OrchestratorBrain {
         this.#persistedDesk = JSON.stringify(v);
         return;
       }
-      const run = PolicyRun.restore(value);
+      const run = PolicyRun.restore(value, this.#inputs);
       this.#runs.set(run.meta.runId, run);
     } catch (err) {
       this.#counters.restoreErrors++;
@@ -284,7 +289,7 @@ class Brain implements OrchestratorBrain {
     let run = this.#runs.get(runId);
     if (!run) {
       const input = { runId, service, policy, forecastOnly: this.#forecastOnly };
-      run = PolicyRun.start({ kind: 'scaling', runId, service, dryRun: this.#dryRun }, input, out, now);
+      run = PolicyRun.start({ kind: 'scaling', runId, service, dryRun: this.#dryRun }, input, out, now, this.#inputs);
       this.#runs.set(runId, run);
     }
     return run;

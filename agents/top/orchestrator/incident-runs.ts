@@ -7,6 +7,7 @@ import type { CatalogueEntry, OrchestratorPolicy } from '../../../policies/schem
 import type { IncidentView, Outbox } from './brain-types.js';
 import { boost, release, type Boosts } from './monitoring-boost.js';
 import { PolicyRun } from './policy-run.js';
+import type { RunInputs } from './run-inputs.js';
 
 /** What the brain remembers of an incident (persisted with the brain state). */
 export interface IncidentRecord {
@@ -54,6 +55,8 @@ const KEEP_RESOLVED = 100;
 /** What the desk borrows from the brain: the run registry, the policy in force, the latest windows, the catalogue. */
 export interface DeskDeps {
   runs: Map<string, PolicyRun>;
+  /** where the runs' shared inputs are persisted once */
+  inputs: RunInputs;
   policy(): OrchestratorPolicy;
   window(service: string): AggWindow | undefined;
   /** the predictor's latest capacity plan of the service (a pool sized for its demand) */
@@ -218,7 +221,7 @@ export class IncidentDesk {
     this.state.incidents[incident.id] = rec;
     const run = PolicyRun.start(
       { kind: 'escalation', runId: escalationRunId, service: incident.service, incidentId: incident.id, dryRun: this.deps.dryRun },
-      { incidentId: incident.id, service: incident.service, table, openedAt: Math.min(incident.openedAt, now), now }, out, now,
+      { incidentId: incident.id, service: incident.service, table, openedAt: Math.min(incident.openedAt, now), now }, out, now, this.deps.inputs,
     );
     this.deps.runs.set(escalationRunId, run);
     this.#send(escalationRunId, { type: 'TICK', now }, out);
@@ -281,7 +284,7 @@ export class IncidentDesk {
     const run = PolicyRun.start(
       { kind: 'remediation', runId, service: target, incidentId: rec.id, dryRun: this.deps.dryRun },
       { runId, incidentId: rec.id, service: target, entry: withSloThreshold(withMeasuredParams(entry, this.deps.window(target), this.deps.plan(target)), this.deps.catalog(target)), dryRun: this.deps.dryRun, now,
-        settings: { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } }, out, now,
+        settings: { breakerThreshold, preValidationTimeoutS, undoTimeoutS, undoAttempts } }, out, now, this.deps.inputs,
     );
     this.deps.runs.set(runId, run);
     this.#escalateIfRecurring(rec, entry.id, target, now, out);

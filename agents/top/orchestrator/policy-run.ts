@@ -5,6 +5,7 @@ import type { PendingAction, PolicyEmitted } from '../../../policies/machine-kit
 import { remediationMachine } from '../../../policies/remediation.machine.js';
 import { scalingMachine } from '../../../policies/scaling.machine.js';
 import type { Outbox } from './brain-types.js';
+import type { RunInputs } from './run-inputs.js';
 
 const MACHINES = { scaling: scalingMachine, remediation: remediationMachine, escalation: escalationMachine } as const;
 /** The three kinds of run the orchestrator owns. */
@@ -13,8 +14,11 @@ export type RunKind = keyof typeof MACHINES;
 /** Who a run is: persisted beside its snapshot. */
 export interface RunMeta { kind: RunKind; runId: string; service: string; incidentId?: string; dryRun: boolean }
 
-/** The KV value of a run: its identity and xstate's persisted snapshot. */
-export interface PersistedRun extends RunMeta { snapshot: unknown }
+/**
+ * The KV value of a run: its identity and xstate's persisted snapshot, whose shared inputs
+ * (SHARED_INPUTS) are left out of the context and named in `inputs` (field → key of a RunInputs entry).
+ */
+export interface PersistedRun extends RunMeta { snapshot: unknown; inputs?: Record<string, string> }
 
 type AnyRunActor = Actor<AnyStateMachine>;
 
@@ -30,30 +34,37 @@ export class PolicyRun {
   readonly #ids = new WeakMap<object, number>();
   #nextId = 0;
 
-  private constructor(readonly meta: RunMeta, actor: AnyRunActor) {
+  private constructor(readonly meta: RunMeta, actor: AnyRunActor, private readonly inputs: RunInputs) {
     this.#actor = actor;
     actor.on('*', (e) => { this.#emitted.push(e as PolicyEmitted); });
     actor.start();
   }
 
   /** Starts a new run of `meta.kind` with its input (emissions of the initial state are flushed into `out`). */
-  static start(meta: RunMeta, input: unknown, out: Outbox, now: number): PolicyRun {
+  static start(meta: RunMeta, input: unknown, out: Outbox, now: number, inputs: RunInputs): PolicyRun {
     const machine = MACHINES[meta.kind] as AnyStateMachine;
-    const run = new PolicyRun(meta, createActor(machine, { input }) as AnyRunActor);
+    const run = new PolicyRun(meta, createActor(machine, { input }) as AnyRunActor, inputs);
     out.audit.push(run.#audit('(new)', run.value, 'START', now, run.#describe()));
     run.#flush(out, now);
     return run;
   }
 
-  /** Rebuilds a run from its persisted value. @throws when the value is not a PersistedRun of a known machine */
-  static restore(value: unknown): PolicyRun {
+  /**
+   * Rebuilds a run from its persisted value, its shared inputs taken from `inputs`.
+   * @throws when the value is not a PersistedRun of a known machine, or names an input the bucket lacks
+   */
+  static restore(value: unknown, inputs: RunInputs): PolicyRun {
     const v = value as Partial<PersistedRun> | null;
     if (!v || typeof v !== 'object' || !v.kind || !(v.kind in MACHINES) || typeof v.runId !== 'string' || typeof v.service !== 'string' || !v.snapshot) {
       throw new Error('not a persisted policy run');
     }
+    if (v.inputs !== undefined && (typeof v.inputs !== 'object' || v.inputs === null || !Object.values(v.inputs).every((k) => typeof k === 'string'))) {
+      throw new Error('not a persisted policy run: inputs must map fields to input keys');
+    }
     const meta: RunMeta = { kind: v.kind, runId: v.runId, service: v.service, dryRun: v.dryRun === true, ...(v.incidentId ? { incidentId: v.incidentId } : {}) };
     const machine = MACHINES[meta.kind] as AnyStateMachine;
-    const run = new PolicyRun(meta, createActor(machine, { snapshot: v.snapshot as never }) as AnyRunActor);
+    const snapshot = withInputs(v.snapshot as { context?: Record<string, unknown> }, v.inputs ?? {}, inputs);
+    const run = new PolicyRun(meta, createActor(machine, { snapshot: snapshot as never }) as AnyRunActor, inputs);
     run.#persisted = run.#fingerprint();
     return run;
   }
@@ -99,7 +110,7 @@ export class PolicyRun {
     const key = this.done ? 'null' : this.#fingerprint();
     if (key !== this.#persisted) {
       this.#persisted = key;
-      out.snapshots.push({ key: this.meta.runId, value: this.done ? null : this.#persistable() });
+      out.snapshots.push({ key: this.meta.runId, value: this.done ? null : this.#persistable(out.snapshots) });
     }
   }
 
@@ -122,8 +133,18 @@ export class PolicyRun {
     return `#${id}`;
   }
 
-  #persistable(): PersistedRun {
-    return { ...this.meta, snapshot: this.#actor.getPersistedSnapshot() };
+  /** The run as KV keeps it: its shared inputs by reference (their first write queued in `writes`, ahead of the run's). */
+  #persistable(writes: Outbox['snapshots']): PersistedRun {
+    const snapshot = this.#actor.getPersistedSnapshot() as unknown as { context: Record<string, unknown> };
+    const context = { ...snapshot.context };
+    const inputs: Record<string, string> = {};
+    for (const field of SHARED_INPUTS) {
+      const value = context[field];
+      if (typeof value !== 'object' || value === null) continue;
+      inputs[field] = this.inputs.refer(value, writes);
+      delete context[field];
+    }
+    return { ...this.meta, inputs, snapshot: { ...snapshot, context } };
   }
 
   #action(p: PendingAction, now: number): Action {
@@ -158,3 +179,18 @@ export class PolicyRun {
 
 /** Context fields that hold read-only inputs, compared by identity in the fingerprint. */
 const STATIC_INPUTS = ['policy', 'entry', 'settings', 'table'] as const;
+
+/**
+ * The read-only inputs persisted once and referenced (run-inputs.ts): those many runs share. A
+ * remediation's catalogue entry and settings are its own (measured parameters, SLO), written with it.
+ */
+const SHARED_INPUTS = ['policy', 'table'] as const;
+
+/** A persisted snapshot with its referenced inputs put back into its context. */
+function withInputs(snapshot: { context?: Record<string, unknown> }, refs: Record<string, string>, inputs: RunInputs): unknown {
+  const entries = Object.entries(refs);
+  if (entries.length === 0) return snapshot;
+  const context = { ...snapshot.context };
+  for (const [field, key] of entries) context[field] = inputs.get(key);
+  return { ...snapshot, context };
+}

@@ -71,4 +71,25 @@ describe('orchestrator brain: snapshot → restore → resume', () => {
       runs: [{ runId: 'scaling-api', state: 'acting', pending: 'scaling-api_a1' }],
     });
   });
+
+  it('brain restore: a scaling policy is written once and referenced by every snapshot; a run whose input is gone is reported', () => {
+    const d = drive();
+    for (let m = 0; m < 5; m++) { d.minute('api', m, 4, { cpu: 40, rps: 100 + m }); d.minute('web', m, 4, { cpu: 40, rps: 100 + m }); }
+    const writes = d.log.flatMap((o) => o.snapshots);
+    const inputs = writes.filter((w) => w.key.startsWith('input-'));
+    const runs = writes.filter((w) => w.key.startsWith('scaling-')) as { key: string; value: { inputs: { policy: string }; snapshot: { context: Record<string, unknown> } } }[];
+    expect(runs.length).toBeGreaterThan(2);
+    // the two services share one policy here (no catalogue bounds): written once
+    expect(inputs).toHaveLength(1);
+    expect(new Set(inputs.map((w) => w.key)).size).toBe(inputs.length);
+    for (const run of runs) {
+      expect(run.value.snapshot.context.policy).toBeUndefined();
+      expect(inputs.map((w) => w.key)).toContain(run.value.inputs.policy);
+    }
+    d.restart();
+    expect(d.brain.state()).toMatchObject({ counters: { restoreErrors: 0 } });
+    d.kv.delete(runs.find((r) => r.key === 'scaling-web')!.value.inputs.policy);
+    d.restart();
+    expect((d.brain.state() as { restoreErrors: string[] }).restoreErrors).toContainEqual(expect.stringMatching(/^scaling-web: its input input-\w+ is not in the snapshot bucket$/));
+  });
 });
