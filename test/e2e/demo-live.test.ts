@@ -6,8 +6,8 @@ import { freePort } from '../../runtime/free-port.js';
 import type { LiveDemoReport } from '../../sim/live/cluster/demo.js';
 import { runCli } from '../helpers/fleet.js';
 
-// The whole live demo as a user runs it (part of `npm test`, about three minutes of wall clock;
-// alone: `npm run test:live`). vigil up, vigil demo live: a bad release on real billable-API
+// The whole live demo as a user runs it (about two and a half minutes of wall clock, so outside
+// `npm test`: `npm run test:live`). vigil up, vigil demo live: a bad release on real billable-API
 // processes behind the demo's balancer is detected, the orchestrator decides the rollback and the
 // exec actuator applies it under the orchestrator's lease revision; callers recover.
 describe('vigil demo live', () => {
