@@ -26,6 +26,17 @@ describe('vigil CLI: version and usage exit codes', () => {
     expect((await runCli(env, ['--help'])).code).toBe(0);
   });
 
+  it('vigil <command> --help: every command the full help lists loads on its own (main.ts loads one command per call)', async () => {
+    const help = await runCli(env, ['--help']);
+    const commands = [...help.stdout.split('Commands:')[1].matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['up', 'down', 'ps', 'sim', 'alert', 'approve', 'deny', 'audit', 'nats-conf', 'config']));
+    for (const command of commands) {
+      const res = await runCli(env, ['--home', home, command, '--help']);
+      expect(res.code, `vigil ${command} --help: ${res.stderr}`).toBe(0);
+      expect(res.stdout, command).toContain(`Usage: vigil ${command}`);
+    }
+  }, 120_000);
+
   it('vigil sim run <unknown>: exit 2 and the known scenarios are listed', async () => {
     const res = await runCli(env, ['sim', 'run', 'no-such-scenario']);
     expect(res.code).toBe(2);
