@@ -30,8 +30,8 @@ describe('vigil CLI: version and usage exit codes', () => {
     const help = await runCli(env, ['--help']);
     const commands = [...help.stdout.split('Commands:')[1].matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]).filter((c) => c !== 'help');
     expect(commands).toEqual(expect.arrayContaining(['up', 'down', 'ps', 'sim', 'alert', 'approve', 'deny', 'audit', 'nats-conf', 'config']));
-    for (const command of commands) {
-      const res = await runCli(env, ['--home', home, command, '--help']);
+    const answers = await Promise.all(commands.map(async (command) => ({ command, res: await runCli(env, ['--home', home, command, '--help']) })));
+    for (const { command, res } of answers) {
       expect(res.code, `vigil ${command} --help: ${res.stderr}`).toBe(0);
       expect(res.stdout, command).toContain(`Usage: vigil ${command}`);
     }

@@ -89,9 +89,9 @@ beforeAll(async () => {
   programs.push(prom);
 
   hook = await startHttpReceiver();
-  // people are called at N1 20 s into an incident rather than 15 min (a policy override from the file)
+  // people are called at N1 5 s into an incident rather than 15 min (a policy override from the file)
   writeFileSync(configFile, readFileSync(join(REPO_ROOT, 'examples', 'vigil.yaml'), 'utf8')
-    .replace('\npolicy:\n', '\npolicy:\n  overrides: [{ path: escalation.levels.1.afterS, value: 20 }]\n'));
+    .replace('\npolicy:\n', '\npolicy:\n  overrides: [{ path: escalation.levels.1.afterS, value: 5 }]\n'));
   // actions and notifications: vigil up --config starts the actuator and the notifier from the same file
   appendFileSync(configFile, [
     '',
