@@ -1,4 +1,4 @@
-/** Global options that take a value (the word after them is not the command). */
+/** The global options of main.ts that take a value (the word after them is not the command). */
 const VALUED_OPTIONS = new Set(['--nats-url', '--home']);
 
 /** The command word of `args` (after the global options), or null when there is none. */
