@@ -191,7 +191,8 @@ function poolSaturation(c: RuleContext): Hypothesis {
 
 function memoryLeak(c: RuleContext): Hypothesis {
   const s = c.services.find((x) => ['memory', 'memory_mb'].some((m) => c.alerting(x, m) && c.features.risingSteadily(x, m)));
-  if (s) return holds('memory-leak', [`${s}: memory alerting and rising window after window`]);
+  // located: the leaking service may join an incident another service opened, and a restart must go to it
+  if (s) return holds('memory-leak', [`${s}: memory alerting and rising window after window`], s);
   const alerting = c.services.find((x) => c.alerting(x, 'memory') || c.alerting(x, 'memory_mb'));
   return fails('memory-leak', [alerting ? `${alerting}: memory alerting but not rising steadily` : 'no memory alert']);
 }

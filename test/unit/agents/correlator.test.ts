@@ -240,6 +240,15 @@ describe('correlator', () => {
     expect(c.alert(alert('api', 'memory', T0 + 300 * S), chain)[0].pattern).toBe('memory-leak');
   });
 
+  it('correlator: a leak at a service the incident did not start from is located there, so its restart goes there', () => {
+    const c = new Correlator();
+    c.alert(alert('db', 'latency_ms', T0), chain);
+    [60, 66, 71, 77, 84].forEach((v, m) => c.window(window('api', m, { memory: stat(v) }), T0 + (m + 1) * 60 * S, chain));
+    const [inc] = c.alert(alert('api', 'memory', T0 + 300 * S), chain);
+    expect(inc.id).toBe(`inc-db-${T0}`);
+    expect(inc.hypotheses?.find((h) => h.cause === 'memory-leak')).toMatchObject({ holds: true, at: 'api' });
+  });
+
   it('correlator: an external dependency alerting is a dependency timeout, even with its callers alerting', () => {
     const topo = catalog({ payments: { dependsOn: ['partner'] }, partner: { tier: 'external' } });
     const c = new Correlator();
