@@ -1,6 +1,6 @@
 /**
- * The remediation limiter: at most N attempts per cause of an incident and M per service per
- * hour, so a remediation can never loop. A cause is a diagnosis (a pattern at a service): an
+ * The remediation limiter: at most N attempts per cause of an incident that did not fix it, and M
+ * per service per hour, so a remediation can never loop. A cause is a diagnosis (a pattern at a service): an
  * incident with two causes (an attack and a node that degraded under it) gets N tries for each,
  * and the hourly limit per service still bounds them all. Pure: the state is explicit, plain JSON, persisted by its owner.
  */
@@ -44,6 +44,21 @@ export function tryAcquire(
   pruned.perIncident[key] = done + 1;
   pruned.perService[req.service] = [...recent, req.now];
   return { ok: true, state: pruned };
+}
+
+/**
+ * A fix that passed its post-validation gives its attempt back. The per-incident limit stops fixes
+ * that do not work from looping; one that works while its fault keeps coming back (a leak after
+ * each restart) is still bounded by the hourly limit per service, and escalated as a recurring fix
+ * (remediation.recurringFixes) while it goes on mitigating. Never mutates `state`.
+ */
+export function giveBack(state: LimiterState, req: { incidentId: string; cause?: string }): LimiterState {
+  const key = req.cause === undefined ? req.incidentId : `${req.incidentId} ${req.cause}`;
+  const done = own(state.perIncident, key) ?? 0;
+  if (done === 0) return state;
+  const perIncident = dict(state.perIncident);
+  perIncident[key] = done - 1;
+  return { ...state, perIncident };
 }
 
 /** Forgets a closed incident's counts (its service history stays for the hourly limit). */

@@ -1,5 +1,5 @@
 import type { AggWindow, AuditEvent, CapacityPlan, CatalogEntry, Impact, Incident } from '../../../runtime/contracts/index.js';
-import { emptyLimiter, forgetIncident, tryAcquire, type LimiterState } from '../../../policies/limiter.js';
+import { emptyLimiter, forgetIncident, giveBack, tryAcquire, type LimiterState } from '../../../policies/limiter.js';
 import { tokenOf } from '../../../policies/machine-kit.js';
 import type { RemediationOutcome } from '../../../policies/remediation.machine.js';
 import { failedPreconditions, relapsed, selectEntry, withMeasuredParams, withSloThreshold } from '../../../policies/remediation-plan.js';
@@ -191,6 +191,7 @@ export class IncidentDesk {
     const outcome = run.output as RemediationOutcome;
     const r = rec.remediations.find((x) => x.runId === run.meta.runId);
     if (r) Object.assign(r, { outcome: { status: outcome.status, reason: outcome.reason }, service: run.meta.service, endedAt: now });
+    if (r && outcome.status === 'done') this.state.limiter = giveBack(this.state.limiter, { incidentId: rec.id, cause: r.cause });
     if (outcome.status !== 'done' && rec.status === 'open') {
       this.#send(rec.escalationRunId, { type: 'ESCALATE', now, reason: `automatic resolution ${outcome.status}: ${outcome.reason}` }, out);
     }

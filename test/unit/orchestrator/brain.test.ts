@@ -298,6 +298,21 @@ describe('orchestrator brain: incidents', () => {
     expect(d.brain.incidents().find((i) => i.id === 'inc-3')?.level).toBe('N1');
   });
 
+  it('brain: a fix that worked runs again when its fault comes back, past the per-incident limit (that one stops fixes that fail)', () => {
+    const d = drive({ policy: { remediation: { maxPerServicePerHour: 10 } } });
+    for (let round = 1; round <= 3; round++) {
+      const m0 = (round - 1) * 20;
+      d.minute('db', m0, 4, { latency_ms: 600, db_pool_usage: 98, rps: 300 });
+      const at = T0 + (m0 + 1) * MIN;
+      d.incidentEpoch(incident('inc-1', 'pool-saturation', { openedAt: T0 + MIN, ts: at, revision: round }), at);
+      expect(d.actions().at(-1)).toMatchObject({ type: 'pool-resize', runId: `rem-inc-1-${round}` });
+      d.reply(d.actions().at(-1)!, 'applied', at + 1000, { size: 20 }, { size: 30 });
+      for (let m = m0 + 1; m < m0 + 8; m++) d.minute('db', m, 4, { latency_ms: 80, db_pool_usage: 40, rps: 300 });
+      expect(d.brain.incidents()[0].remediation.at(-1)?.outcome?.status).toBe('done');
+    }
+    expect(d.audit().some((e) => e.event === 'remediation-refused')).toBe(false);
+  });
+
   it('brain: remediation never loops: per-service hourly limit refuses and escalates', () => {
     const d = drive({ policy: { remediation: { maxPerServicePerHour: 1 } } });
     d.incidentEpoch(incident('inc-1', 'ddos'), T0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyLimiter, forgetIncident, tryAcquire } from '../../../policies/limiter.js';
+import { emptyLimiter, forgetIncident, giveBack, tryAcquire } from '../../../policies/limiter.js';
 
 const limits = { maxAttemptsPerIncident: 2, maxPerServicePerHour: 3 };
 const H = 3_600_000;
@@ -24,6 +24,19 @@ describe('limiter: remediation attempts', () => {
     const next = tryAcquire(s, { incidentId: 'i1', cause: 'node-degradation@feed', service: 'feed', now: 10 }, limits);
     expect(next.ok).toBe(true);
     expect(forgetIncident(next.state, 'i1').perIncident).toEqual({});
+  });
+
+  it('limiter: a fix that worked gives its attempt back; the hourly limit per service still bounds it', () => {
+    let s = emptyLimiter();
+    const req = { incidentId: 'i1', cause: 'memory-leak@api', service: 'api' };
+    for (const now of [0, 1000]) s = tryAcquire(s, { ...req, now }, limits).state;
+    expect(tryAcquire(s, { ...req, now: 2000 }, limits).ok).toBe(false);
+    s = giveBack(s, req);
+    const third = tryAcquire(s, { ...req, now: 2000 }, limits);
+    expect(third.ok).toBe(true);
+    s = giveBack(giveBack(third.state, req), req);
+    expect(tryAcquire(s, { ...req, now: 3000 }, limits)).toMatchObject({ ok: false, reason: 'service api: 3 attempt(s) in the last hour, limit 3' });
+    expect(giveBack(emptyLimiter(), req)).toEqual(emptyLimiter());
   });
 
   it('limiter: at most M attempts per service per hour, across incidents, sliding', () => {
