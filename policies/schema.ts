@@ -177,7 +177,7 @@ export const RemediationSettings = Type.Object({
   preValidationTimeoutS: Type.Integer({ minimum: 1, description: 'a run whose preconditions cannot be read this long escalates (60 s: one window)' }),
   undoTimeoutS: Type.Integer({ minimum: 1, description: 'how long an undo may take before it is retried (120 s: a rollback deploys in about 60 s)' }),
   undoAttempts: Type.Integer({ minimum: 1, description: 'tries of an undo before a person is called (2: one retry covers a lost message)' }),
-  maxAttemptsPerIncident: Type.Integer({ minimum: 0, description: 'catalogue entries tried per cause of an incident, a cause being a pattern at a service (2: the best answer and one alternative; after that people know more). An incident with two causes, an attack and a node that degraded under it, gets two tries for each' }),
+  maxAttemptsPerIncident: Type.Integer({ minimum: 0, description: 'catalogue entries tried per cause of an incident, a cause being a pattern at a service (2: the best answer and one alternative; after that people know more). An incident with two causes, an attack and a node that degraded under it, gets two tries for each. A fix that passed its post-validation gives its try back (maxPerServicePerHour still bounds it)' }),
   maxPerServicePerHour: Type.Integer({ minimum: 0, description: 'remediations per service per hour (3: a fix needed more often than every 20 minutes is not fixing anything)' }),
   requireWorthIt: Type.Boolean({ description: "skip remediation when the strategist says it is not worth it" }),
   recurringFixes: Type.Object({
