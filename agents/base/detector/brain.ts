@@ -147,5 +147,5 @@ export function alertEvidence(evidence: readonly Evidence[]): AlertEvidence[] {
 /** One sentence: which models fired, each with its observed feature against the expected range, then the strongest model's own words. */
 export function explain(verdict: Verdict): string {
   const fired = alertEvidence(verdict.evidence).map((e) => `${e.detector} [${e.feature}]: ${fmt(e.observed)} vs expected ${fmt(e.low)}..${fmt(e.high)} (score ${e.score.toFixed(2)})`);
-  return fired.length > 0 ? `fired: ${fired.join(', ')}; ${verdict.explanation}` : verdict.explanation;
+  return fired.length > 0 ? `fired: ${fired.join(', ')}; ${verdict.explain()}` : verdict.explain();
 }

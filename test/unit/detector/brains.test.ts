@@ -82,7 +82,7 @@ describe('novelty brain', () => {
     const v = spike.values.map((x, i) => brain.observe(x, spike.times[i]))[1500];
     expect(v).toMatchObject({ detector: 'novelty', feature: 'value', observed: spike.values[1500] });
     expect(v.expected).toBeLessThan(spike.values[1500]);
-    expect(v.explanation).toMatch(/beyond/);
+    expect(v.explain()).toMatch(/beyond/);
   });
 });
 

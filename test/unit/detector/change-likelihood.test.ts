@@ -43,7 +43,7 @@ describe('change brain', () => {
     expect(last.feature).toBe('shift(12|288)');
     expect(last.expected).toBeGreaterThan(49);
     expect(last.expected).toBeLessThan(51);
-    expect(last.explanation).toMatch(/standard errors above the 288 before/);
+    expect(last.explain()).toMatch(/standard errors above the 288 before/);
   });
 });
 
@@ -73,6 +73,6 @@ describe('likelihood brain', () => {
     for (let i = 1; i < 600; i++) last = model.assess(s.values[i], s.times[i]);
     expect(last.expected).toBeGreaterThan(47);
     expect(last.expected).toBeLessThan(53);
-    expect(last.explanation).toMatch(/tail probability/);
+    expect(last.explain()).toMatch(/tail probability/);
   });
 });

@@ -19,7 +19,7 @@ describe('alert gate', () => {
     const verdicts = burst.values.map((v, i) => brain.observe(v, burst.times[i]));
     expect(verdicts[300].score).toBeGreaterThanOrEqual(NAB_THRESHOLD);
     expect(verdicts[301].score).toBeLessThan(NAB_THRESHOLD);
-    expect(verdicts[301].explanation).toMatch(/^suppressed/);
+    expect(verdicts[301].explain()).toMatch(/^suppressed/);
   });
 
   it('gate: setSensitivity changes the threshold live', () => {

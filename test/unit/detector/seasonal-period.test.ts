@@ -55,6 +55,6 @@ describe('seasonal period', () => {
     const d = series(21 * DAY, (i) => ((i % DAY) >= 96 && (i % DAY) < 216 ? 80 : 20) + 2 * g());
     let last = model.assess(d.values[0], d.times[0]);
     for (let i = 1; i < d.values.length; i++) last = model.assess(d.values[i], d.times[i]);
-    expect(last.explanation).toMatch(/daily profile/);
+    expect(last.explain()).toMatch(/daily profile/);
   });
 });

@@ -48,16 +48,21 @@ export class ChangeModel implements ScoringModel {
     const feature = `shift(${this.recent.size}|${this.reference.size})`;
     const ref = this.reference.mean;
     if (this.held < this.pending.length || this.reference.count < this.reference.size / 4) {
-      return { score: 0, feature, expected: value, explanation: 'too few observations for a change-point test' };
+      return { score: 0, feature, expected: value, explain: () => 'too few observations for a change-point test' };
     }
     const se = safeScale(this.reference.std, ref) / Math.sqrt(this.recent.size);
     const t = (this.recent.mean - ref) / se;
     const e = this.env.next(Math.abs(t));
-    const side = t >= 0 ? 'above' : 'below';
-    const what = `mean of the last ${this.recent.size} ${fmt(this.recent.mean)} is ${fmt(Math.abs(t))} standard errors ${side} the ${this.reference.size} before (${fmt(ref)})`;
-    const explanation = e.excess > 0 ? `${what}: a larger shift than any in the past (max ${fmt(e.hi)})` : `${what}: usual (max ${fmt(e.hi)})`;
+    const { excess, hi } = e;
+    const recent = { size: this.recent.size, mean: this.recent.mean };
+    const referenceSize = this.reference.size;
+    const explain = (): string => {
+      const side = t >= 0 ? 'above' : 'below';
+      const what = `mean of the last ${recent.size} ${fmt(recent.mean)} is ${fmt(Math.abs(t))} standard errors ${side} the ${referenceSize} before (${fmt(ref)})`;
+      return excess > 0 ? `${what}: a larger shift than any in the past (max ${fmt(hi)})` : `${what}: usual (max ${fmt(hi)})`;
+    };
     const reach = Number.isFinite(e.hi) ? e.hi * se : 0;
-    return { score: e.score, feature, expected: ref, explanation, value: this.recent.mean, low: ref - reach, high: ref + reach };
+    return { score: e.score, feature, expected: ref, explain, value: recent.mean, low: ref - reach, high: ref + reach };
   }
 
   state(): Record<string, unknown> {

@@ -27,12 +27,15 @@ export function scoreDeviation(
 ): Assessment {
   const abs = Math.abs(z);
   const e = env.next(abs);
-  const side = z >= 0 ? 'above' : 'below';
-  const explanation = e.excess > 0
-    ? `${fmt(observed)} is ${fmt(abs)} scales ${side} the ${what} ${fmt(expected)}, beyond the largest deviation of the past (${fmt(e.hi)})`
-    : `${fmt(observed)} is ${fmt(abs)} scales ${side} the ${what} ${fmt(expected)}, within past deviations (max ${fmt(e.hi)})`;
+  const { excess, hi } = e;
+  const explain = (): string => {
+    const side = z >= 0 ? 'above' : 'below';
+    return excess > 0
+      ? `${fmt(observed)} is ${fmt(abs)} scales ${side} the ${what} ${fmt(expected)}, beyond the largest deviation of the past (${fmt(hi)})`
+      : `${fmt(observed)} is ${fmt(abs)} scales ${side} the ${what} ${fmt(expected)}, within past deviations (max ${fmt(hi)})`;
+  };
   // The expected range in the series' unit: the largest past deviation on either side.
   const s = scale ?? (z !== 0 ? Math.abs((observed - expected) / z) : 0);
   const reach = Number.isFinite(e.hi) ? e.hi * s : 0;
-  return { score: e.score, feature, expected, explanation, value: observed, low: expected - reach, high: expected + reach };
+  return { score: e.score, feature, expected, explain, value: observed, low: expected - reach, high: expected + reach };
 }

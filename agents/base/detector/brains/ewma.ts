@@ -29,7 +29,7 @@ export class EwmaModel implements ScoringModel {
     this.n++;
     if (this.n === 1) {
       this.mean = value;
-      return { score: 0, feature, expected: value, explanation: 'first observation' };
+      return { score: 0, feature, expected: value, explain: () => 'first observation' };
     }
     const expected = this.mean;
     const d = value - expected;
@@ -38,7 +38,7 @@ export class EwmaModel implements ScoringModel {
     // Standard EW mean/variance recursion (West 1979).
     this.mean += this.alpha * d;
     this.variance = (1 - this.alpha) * (this.variance + this.alpha * d * d);
-    if (this.n <= 10) return { score: 0, feature, expected, explanation: 'too few observations for the EWMA band' };
+    if (this.n <= 10) return { score: 0, feature, expected, explain: () => 'too few observations for the EWMA band' };
     return scoreDeviation(this.env, z, feature, expected, value, 'EWMA', scale);
   }
 

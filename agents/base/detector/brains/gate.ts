@@ -35,21 +35,23 @@ export class GatedBrain implements DetectorBrain {
   observe(value: number, ts: number): Verdict {
     if (!Number.isFinite(value) || !Number.isFinite(ts)) {
       // One bad sample must not poison the running statistics: skip it entirely.
-      return { score: 0, detector: this.name, feature: 'value', expected: Number.NaN, observed: value, explanation: 'not a finite value or time: ignored', evidence: [] };
+      return { score: 0, detector: this.name, feature: 'value', expected: Number.NaN, observed: value, explain: () => 'not a finite value or time: ignored', evidence: [] };
     }
     const a = this.model.assess(value, ts);
     const index = this.seen++;
     const detector = a.component ? `${this.name}/${a.component}` : this.name;
     let score = a.score;
-    let explanation = a.explanation;
+    let explain = a.explain;
     if (index < this.warmup) {
       score = 0;
-      explanation = `learning (${index + 1}/${this.warmup} observations before alerts): ${a.explanation}`;
+      const { warmup } = this;
+      explain = () => `learning (${index + 1}/${warmup} observations before alerts): ${a.explain()}`;
     } else if (this.quiet > 0) {
       this.quiet--;
       if (score >= this.threshold) {
         score = Math.min(score, this.threshold - 1e-9);
-        explanation = `suppressed: within ${this.refractory} observations of the alert at #${this.lastAlertAt}: ${a.explanation}`;
+        const { refractory, lastAlertAt } = this;
+        explain = () => `suppressed: within ${refractory} observations of the alert at #${lastAlertAt}: ${a.explain()}`;
       }
     } else if (score >= this.threshold) {
       this.quiet = this.refractory;
@@ -58,7 +60,7 @@ export class GatedBrain implements DetectorBrain {
     }
     this.lastScore = score;
     this.lastDetector = detector;
-    return { score, detector, feature: a.feature, expected: a.expected, observed: value, explanation, evidence: this.evidence(a, value) };
+    return { score, detector, feature: a.feature, expected: a.expected, observed: value, explain, evidence: this.evidence(a, value) };
   }
 
   /** The models at or above the threshold, strongest first; else the strongest one. */

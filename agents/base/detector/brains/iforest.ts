@@ -62,12 +62,13 @@ export class IsolationForestModel implements ScoringModel {
     this.rows.push(row);
     if (this.rows.length > this.size) this.rows.shift();
     if (++this.n % this.retrainEvery === 0 && this.rows.length >= Math.min(64, this.size)) this.train();
-    if (raw === undefined) return { score: 0, feature: 'isolation', expected: mean, explanation: 'forest not trained yet' };
+    if (raw === undefined) return { score: 0, feature: 'isolation', expected: mean, explain: () => 'forest not trained yet' };
     const e = this.env.next(raw);
-    const explanation = e.excess > 0
-      ? `[value ${fmt(value)}, change ${fmt(row[1])}, deviation ${fmt(row[2])}] isolates faster than any past point (score ${fmt(raw)} > ${fmt(e.hi)})`
-      : `[value ${fmt(value)}, change ${fmt(row[1])}, deviation ${fmt(row[2])}] isolation score ${fmt(raw)} is usual (max ${fmt(e.hi)})`;
-    return { score: e.score, feature: 'isolation', expected: mean, explanation };
+    const { excess, hi } = e;
+    const explain = (): string => (excess > 0
+      ? `[value ${fmt(value)}, change ${fmt(row[1])}, deviation ${fmt(row[2])}] isolates faster than any past point (score ${fmt(raw)} > ${fmt(hi)})`
+      : `[value ${fmt(value)}, change ${fmt(row[1])}, deviation ${fmt(row[2])}] isolation score ${fmt(raw)} is usual (max ${fmt(hi)})`);
+    return { score: e.score, feature: 'isolation', expected: mean, explain };
   }
 
   private train(): void {

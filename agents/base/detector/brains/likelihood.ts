@@ -64,10 +64,12 @@ export class LikelihoodModel implements ScoringModel {
       score = Math.min(1, Math.log(Math.max(1e-10, tail)) / Math.log(1e-10));
     }
     if (this.shortRun.count === this.shortRun.size) this.longRun.push(avg);
-    const explanation = `mean surprise ${fmt(avg)} (error vs the last ${this.predictor.size}) against the usual ${fmt(this.longRun.mean)} +- ${fmt(this.longRun.std)}: tail probability ${fmt(tail)}`;
+    const { size } = this.predictor;
+    const { mean, std } = this.longRun;
+    const explain = (): string => `mean surprise ${fmt(avg)} (error vs the last ${size}) against the usual ${fmt(mean)} +- ${fmt(std)}: tail probability ${fmt(tail)}`;
     // Expected range: the prediction +- the surprise that would score 0.5 (tail 1e-5, z 4.26).
     const reach = this.longRun.mean + 4.26 * this.longRun.std;
-    return { score, feature, expected, explanation, value, low: expected - reach, high: expected + reach };
+    return { score, feature, expected, explain, value, low: expected - reach, high: expected + reach };
   }
 
   state(): Record<string, unknown> {

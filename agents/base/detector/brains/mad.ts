@@ -31,7 +31,7 @@ export class MadModel implements ScoringModel {
     const feature = `mad(${this.win.size})`;
     if (this.win.count < 10) {
       this.win.push(value);
-      return { score: 0, feature, expected: value, explanation: 'too few observations for the median/MAD' };
+      return { score: 0, feature, expected: value, explain: () => 'too few observations for the median/MAD' };
     }
     const median = this.win.median();
     // Mostly-constant series have MAD 0: fall back to the mean absolute deviation.

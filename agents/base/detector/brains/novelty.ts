@@ -45,9 +45,9 @@ export class NoveltyModel implements ScoringModel {
 
 function describe(e: EnvelopeScore, feature: string, x: number, what: string): Assessment {
   const expected = Number.isFinite(e.lo) ? Math.min(Math.max(x, e.lo), e.hi) : x;
-  const range = `[${fmt(e.lo)}, ${fmt(e.hi)}]`;
-  const explanation = e.excess > 0
-    ? `${what} ${fmt(x)} is ${fmt(100 * e.excess)} % of the past range ${range} beyond it`
-    : `${what} ${fmt(x)} is within the past range ${range}`;
-  return { score: e.score, feature, expected, explanation, value: x, low: e.lo, high: e.hi };
+  const { lo, hi, excess } = e;
+  const explain = (): string => (excess > 0
+    ? `${what} ${fmt(x)} is ${fmt(100 * excess)} % of the past range [${fmt(lo)}, ${fmt(hi)}] beyond it`
+    : `${what} ${fmt(x)} is within the past range [${fmt(lo)}, ${fmt(hi)}]`);
+  return { score: e.score, feature, expected, explain, value: x, low: lo, high: hi };
 }

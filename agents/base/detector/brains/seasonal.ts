@@ -81,11 +81,12 @@ function ewma(prev: number, x: number | undefined): number {
 
 function describe(p: ProfileScore | undefined, period: string, value: number): Assessment {
   const feature = 'residual';
-  if (!p) return { score: 0, feature, expected: value, explanation: `no earlier ${period === 'daily' ? 'day' : 'week'} at this time yet` };
-  if (Number.isNaN(p.distance)) return { score: 0, feature, expected: p.expected, explanation: 'profile still filling' };
+  if (!p) return { score: 0, feature, expected: value, explain: () => `no earlier ${period === 'daily' ? 'day' : 'week'} at this time yet` };
+  if (Number.isNaN(p.distance)) return { score: 0, feature, expected: p.expected, explain: () => 'profile still filling' };
   const reach = Number.isFinite(p.hi) ? p.hi : 0;
-  const explanation = p.excess > 0
-    ? `${fmt(value)} vs ${period} profile ${fmt(p.expected)}: recent distance to the profile ${fmt(p.distance)} exceeds every past one (${fmt(p.hi)})`
-    : `${fmt(value)} vs ${period} profile ${fmt(p.expected)}: recent distance to the profile ${fmt(p.distance)} is usual (max ${fmt(p.hi)})`;
-  return { score: p.score, feature, expected: p.expected, explanation, value, low: p.expected - reach, high: p.expected + reach };
+  const { expected, distance, hi, excess } = p;
+  const explain = (): string => (excess > 0
+    ? `${fmt(value)} vs ${period} profile ${fmt(expected)}: recent distance to the profile ${fmt(distance)} exceeds every past one (${fmt(hi)})`
+    : `${fmt(value)} vs ${period} profile ${fmt(expected)}: recent distance to the profile ${fmt(distance)} is usual (max ${fmt(hi)})`);
+  return { score: p.score, feature, expected: p.expected, explain, value, low: p.expected - reach, high: p.expected + reach };
 }

@@ -24,8 +24,8 @@ export interface Verdict {
   expected: number;
   /** The observed value. */
   observed: number;
-  /** One human sentence on why the score is what it is. */
-  explanation: string;
+  /** One human sentence on why the score is what it is (built on demand: most verdicts are never read). */
+  explain(): string;
   /**
    * The models that fired (score at or above the brain's threshold), strongest first; when
    * none did, the strongest one. For `auto`, one entry per component that fired.
@@ -80,7 +80,8 @@ export interface Assessment {
   score: number;
   feature: string;
   expected: number;
-  explanation: string;
+  /** Why the score is what it is; built only when asked (an alert), never per sample. */
+  explain(): string;
   /** For ensembles: the component model that gave the score. */
   component?: string;
   /** The feature's value and the range the past makes normal for it (for evidence; default: the observed value and `expected`). */

@@ -26,7 +26,7 @@ export class ZScoreModel implements ScoringModel {
     const feature = `z(${this.stats.size})`;
     if (this.stats.count < 10) {
       this.stats.push(value);
-      return { score: 0, feature, expected: value, explanation: 'too few observations for a z-score' };
+      return { score: 0, feature, expected: value, explain: () => 'too few observations for a z-score' };
     }
     const mean = this.stats.mean;
     const scale = safeScale(this.stats.std, mean);
