@@ -40,10 +40,14 @@ export async function runLive(nc: NatsConnection, scenario: Scenario): Promise<L
   const counts = { samples: 0, agg: 0, alerts: 0 };
   const metrics = new Set<string>();
   const subs = [
-    nc.subscribe(Subjects.clean.subject(live.service), { callback: (_e, m) => {
+    nc.subscribe(Subjects.clean.filter, { callback: (_e, m) => {
       const batch = m.json<CleanBatch>();
-      counts.samples += batch.value.length;
-      for (const metric of batch.metrics) metrics.add(metric);
+      const service = batch.services.indexOf(live.service);
+      for (let i = 0; i < batch.value.length; i++) {
+        if (batch.service[i] !== service) continue;
+        counts.samples++;
+        metrics.add(batch.metrics[batch.metric[i]]);
+      }
     } }),
     nc.subscribe(Subjects.agg.subject(live.service), { callback: () => { counts.agg++; } }),
     nc.subscribe(Subjects.alert.subject(live.service), { callback: () => { counts.alerts++; } }),

@@ -67,8 +67,8 @@ export function runOfflineFleet(scenario: Scenario, opts: { seed?: number; sampl
   while (!world.done()) {
     const { ts, samples } = world.step();
     const alerts: Alert[] = [];
-    for (const raw of rawBatches(samples, Number.POSITIVE_INFINITY)) {
-      const { clean } = cleanBatch(raw, metaFor(entries.get(raw.service)), sampler);
+    for (const { batch: raw } of rawBatches(samples, Number.POSITIVE_INFINITY)) {
+      const { clean } = cleanBatch(raw, (service) => metaFor(entries.get(service)), sampler);
       if (!clean) continue;
       for (const a of detector.observe(cleanSamples(clean))) alerts.push(a);
       aggregator.observe(clean);

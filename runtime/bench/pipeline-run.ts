@@ -75,7 +75,7 @@ export async function rawHop(pub: NatsConnection, sub: NatsConnection, w: Worklo
   const payloads: string[] = [];
   let samples = 0;
   for (let i = 0; payloads.length < 50; i++) {
-    for (const batch of tickMessages(w, i).flatMap((t) => rawBatches(t.samples, 5000))) {
+    for (const { batch } of tickMessages(w, i).flatMap((t) => rawBatches(t.samples, 5000))) {
       payloads.push(JSON.stringify(batch));
       samples += batch.value.length;
     }

@@ -7,65 +7,80 @@ import type { RawUnit } from './metrics.js';
 import { refine, tolerateNonFinite, type Problem } from './validate.js';
 
 /**
- * Builds one service's batch sample by sample: the instance and metric tables grow as names
- * first appear (a metric with two units gets two table entries), the columns grow by one.
+ * Builds one batch sample by sample: the service, instance and metric tables grow as names first
+ * appear (a metric with two units gets two table entries), the columns grow by one.
  */
 export class BatchBuilder {
+  readonly services: string[] = [];
   readonly instances: string[] = [];
   readonly metrics: string[] = [];
   readonly units: (RawUnit | '')[] = [];
+  readonly service: number[] = [];
   readonly instance: number[] = [];
   readonly metric: number[] = [];
   readonly value: number[] = [];
   readonly ts: number[] = [];
+  readonly #serviceIndex = new Map<string, number>();
   readonly #instanceIndex = new Map<string, number>();
   readonly #metricIndex = new Map<string, number>();
 
-  constructor(readonly service: string) {}
-
   get size(): number { return this.value.length; }
 
-  add(instance: string, metric: string, value: number, ts: number, unit: RawUnit | '' = ''): void {
-    let i = this.#instanceIndex.get(instance);
-    if (i === undefined) { i = this.instances.push(instance) - 1; this.#instanceIndex.set(instance, i); }
+  add(service: string, instance: string, metric: string, value: number, ts: number, unit: RawUnit | '' = ''): void {
+    this.service.push(indexIn(this.services, this.#serviceIndex, service));
+    this.instance.push(indexIn(this.instances, this.#instanceIndex, instance));
     const key = unit === '' ? metric : `${metric} ${unit}`;
     let m = this.#metricIndex.get(key);
     if (m === undefined) { m = this.metrics.push(metric) - 1; this.units.push(unit); this.#metricIndex.set(key, m); }
-    this.instance.push(i);
     this.metric.push(m);
     this.value.push(value);
     this.ts.push(ts);
   }
 
   raw(): RawBatch {
-    const { service, instances, metrics, units, instance, metric, value, ts } = this;
-    return { service, instances, metrics, units, instance, metric, value, ts };
+    const { services, instances, metrics, units, service, instance, metric, value, ts } = this;
+    return { services, instances, metrics, units, service, instance, metric, value, ts };
   }
 
-  clean(meta: ServiceMeta): CleanBatch {
-    const { service, instances, metrics, instance, metric, value, ts } = this;
-    return { service, meta, instances, metrics, instance, metric, value, ts };
+  /** The clean batch, each service with its catalogue metadata. */
+  clean(metaOf: (service: string) => ServiceMeta): CleanBatch {
+    const { services, instances, metrics, service, instance, metric, value, ts } = this;
+    return { services, metas: services.map(metaOf), instances, metrics, service, instance, metric, value, ts };
   }
 }
 
-/** Raw batches of `samples`, one per service in order of first appearance, at most `max` samples each. */
-export function rawBatches(samples: readonly Sample[], max: number): RawBatch[] {
-  const open = new Map<string, BatchBuilder>();
-  const out: RawBatch[] = [];
+/** The index of `name` in a growing table, appending it the first time. */
+function indexIn(table: string[], index: Map<string, number>, name: string): number {
+  let i = index.get(name);
+  if (i === undefined) { i = table.push(name) - 1; index.set(name, i); }
+  return i;
+}
+
+/** A batch and the shard whose subject carries it. */
+export interface Sharded<B> { shard: number; batch: B }
+
+/**
+ * Raw batches of `samples`: one per shard (`shardOf` a service; one shard by default), in order of
+ * first appearance, at most `max` samples each.
+ */
+export function rawBatches(samples: readonly Sample[], max: number, shardOf: (service: string) => number = () => 0): Sharded<RawBatch>[] {
+  const open = new Map<number, BatchBuilder>();
+  const out: Sharded<RawBatch>[] = [];
   for (const s of samples) {
-    let b = open.get(s.service);
-    if (!b) open.set(s.service, (b = new BatchBuilder(s.service)));
-    b.add(s.instance, s.metric, s.value, s.ts, s.unit ?? '');
-    if (b.size >= max) { out.push(b.raw()); open.delete(s.service); }
+    const shard = shardOf(s.service);
+    let b = open.get(shard);
+    if (!b) open.set(shard, (b = new BatchBuilder()));
+    b.add(s.service, s.instance, s.metric, s.value, s.ts, s.unit ?? '');
+    if (b.size >= max) { out.push({ shard, batch: b.raw() }); open.delete(shard); }
   }
-  for (const b of open.values()) out.push(b.raw());
+  for (const [shard, b] of open) out.push({ shard, batch: b.raw() });
   return out;
 }
 
 /** Sample `i` of a raw batch as an object (for a DLQ entry or a test). */
 export function rawSampleAt(b: RawBatch, i: number): Sample {
   const unit = b.units[b.metric[i]];
-  const s: Sample = { service: b.service, instance: b.instances[b.instance[i]], metric: b.metrics[b.metric[i]], value: b.value[i], ts: b.ts[i] };
+  const s: Sample = { service: b.services[b.service[i]], instance: b.instances[b.instance[i]], metric: b.metrics[b.metric[i]], value: b.value[i], ts: b.ts[i] };
   return unit === '' ? s : { ...s, unit };
 }
 
@@ -73,7 +88,7 @@ export function rawSampleAt(b: RawBatch, i: number): Sample {
 export function cleanSamples(b: CleanBatch): CleanSample[] {
   const out: CleanSample[] = new Array(b.value.length);
   for (let i = 0; i < b.value.length; i++) {
-    out[i] = { service: b.service, instance: b.instances[b.instance[i]], metric: b.metrics[b.metric[i]], value: b.value[i], ts: b.ts[i] };
+    out[i] = { service: b.services[b.service[i]], instance: b.instances[b.instance[i]], metric: b.metrics[b.metric[i]], value: b.value[i], ts: b.ts[i] };
   }
   return out;
 }
@@ -82,16 +97,21 @@ export function cleanSamples(b: CleanBatch): CleanSample[] {
 function columnProblems(b: RawBatch | CleanBatch, finite: boolean): Problem[] {
   const n = b.value.length;
   const problems: Problem[] = [];
-  for (const column of ['instance', 'metric', 'ts'] as const) {
+  for (const column of ['service', 'instance', 'metric', 'ts'] as const) {
     if (b[column].length !== n) problems.push({ path: `/${column}`, message: `has ${b[column].length} entries, value has ${n}` });
   }
   if ('units' in b && b.units.length !== b.metrics.length) {
     problems.push({ path: '/units', message: `has ${b.units.length} entries, metrics has ${b.metrics.length}` });
   }
+  if ('metas' in b && b.metas.length !== b.services.length) {
+    problems.push({ path: '/metas', message: `has ${b.metas.length} entries, services has ${b.services.length}` });
+  }
   if (problems.length > 0) return problems;
+  const services = b.services.length;
   const instances = b.instances.length;
   const metrics = b.metrics.length;
   for (let i = 0; i < n; i++) {
+    if (b.service[i] >= services) return [{ path: `/service/${i}`, message: `index ${b.service[i]} beyond the ${services} service(s)` }];
     if (b.instance[i] >= instances) return [{ path: `/instance/${i}`, message: `index ${b.instance[i]} beyond the ${instances} instance(s)` }];
     if (b.metric[i] >= metrics) return [{ path: `/metric/${i}`, message: `index ${b.metric[i]} beyond the ${metrics} metric(s)` }];
     if (finite && !Number.isFinite(b.value[i])) return [{ path: `/value/${i}`, message: `${b.value[i]} is not a finite number` }];

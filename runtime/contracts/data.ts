@@ -21,23 +21,28 @@ const Times = Type.Array(EventTime, { maxItems: MAX_BATCH_SAMPLES, description: 
 const Instances = Type.Array(Token, { maxItems: MAX_BATCH_SAMPLES, description: 'table of instance names' });
 const MetricNames = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 256, description: 'table of metric names' });
 
+const Services = Type.Array(Token, { maxItems: MAX_BATCH_SAMPLES, description: 'table of service names' });
+
 /**
- * vigil.raw.<service>: a collector's batch for one service, columnar (README "Data on the
- * wire"): tables of instances and metrics (each metric with its unit, '' when none), then one
- * array per column, sample i being (instances[instance[i]], metrics[metric[i]], value[i], ts[i]).
- * Encoded once per hop, validated once per batch (contracts/columns.ts adds the checks a JSON
- * Schema cannot say: equal lengths, indexes in range, finite values).
+ * vigil.raw.<shard>: a collector's batch for the services of one shard (runtime/host/partition.ts:
+ * one shard, `0`, unless agents are scaled out), columnar (README "Data on the wire"): tables of
+ * services, instances and metrics (each metric with its unit, '' when none), then one array per
+ * column, sample i being (services[service[i]], instances[instance[i]], metrics[metric[i]],
+ * value[i], ts[i]). One message per shard and tick, encoded once per hop, validated once per batch
+ * (contracts/columns.ts adds the checks a JSON Schema cannot say: equal lengths, indexes in range,
+ * finite values).
  */
 export const RawBatch = Type.Object({
-  service: Token,
+  services: Services,
   instances: Instances,
   metrics: MetricNames,
   units: Type.Array(Type.Union([Type.Literal(''), ...RawUnits.map((u) => Type.Literal(u))]), { maxItems: 256, description: 'unit of each metrics entry' }),
+  service: Indexes('services'),
   instance: Indexes('instances'),
   metric: Indexes('metrics'),
   value: Values,
   ts: Times,
-}, { additionalProperties: false, $id: 'vigil.raw-batch.v2' });
+}, { additionalProperties: false, $id: 'vigil.raw-batch.v3' });
 export type RawBatch = Static<typeof RawBatch>;
 
 /** Service metadata from the catalogue, attached by the filter. */
@@ -59,17 +64,21 @@ export const CleanSample = Type.Object({
 }, { additionalProperties: false, $id: 'vigil.clean-sample.v1' });
 export type CleanSample = Static<typeof CleanSample>;
 
-/** vigil.clean.<service>: normalised, enriched samples for one service, columnar like RawBatch (no units: canonical). */
+/**
+ * vigil.clean.<shard>: normalised, enriched samples of one shard's services, columnar like
+ * RawBatch (no units: canonical), with each service's catalogue metadata beside its name.
+ */
 export const CleanBatch = Type.Object({
-  service: Token,
-  meta: ServiceMeta,
+  services: Services,
+  metas: Type.Array(ServiceMeta, { maxItems: MAX_BATCH_SAMPLES, description: 'metadata of each services entry' }),
   instances: Instances,
   metrics: MetricNames,
+  service: Indexes('services'),
   instance: Indexes('instances'),
   metric: Indexes('metrics'),
   value: Values,
   ts: Times,
-}, { additionalProperties: false, $id: 'vigil.clean-batch.v2' });
+}, { additionalProperties: false, $id: 'vigil.clean-batch.v3' });
 export type CleanBatch = Static<typeof CleanBatch>;
 
 /**

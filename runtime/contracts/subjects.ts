@@ -54,8 +54,9 @@ function subject<S extends TSchema>(name: string, prefix: string, schema: S, ...
  * (watermark, heartbeat, dlq, ack): nats.conf lets each role publish only its own kind's.
  */
 export const Subjects = {
-  raw: subject('raw', 'vigil.raw', RawBatch, 'service'),
-  clean: subject('clean', 'vigil.clean', CleanBatch, 'service'),
+  /** Data batches are keyed by shard, not service: one message per shard and tick (runtime/host/partition.ts). */
+  raw: subject('raw', 'vigil.raw', RawBatch, 'shard'),
+  clean: subject('clean', 'vigil.clean', CleanBatch, 'shard'),
   alert: subject('alert', 'vigil.alert', Alert, 'service'),
   /** An alert's lifecycle changed status (owner: the aggregator); the analyst learns false positives here. */
   alertState: subject('alertState', 'vigil.alertstate', AlertRecord, 'service'),

@@ -4,7 +4,7 @@ import { Subjects, check, findNonFinite, toleratesNonFinite, type DlqEntry, type
 import { ContractError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { EpochGate } from './epoch-gate.js';
-import { partitionOf, type Partition } from './partition.js';
+import { ownsShard, partitionOf, type Partition } from './partition.js';
 import { DURABLE_SUBJECTS, DurablePublisher, RETRY_HEADER } from './durable-publish.js';
 
 const encoder = new TextEncoder();
@@ -85,8 +85,8 @@ export class AgentBus {
   }
 
   /**
-   * From now on, messages on subjects keyed by service are handled only for the services of
-   * `partition`; the others are skipped unread (another replica handles them) and counted.
+   * From now on, messages on subjects keyed by service or data shard are handled only for the
+   * services of `partition`; the others are skipped unread (another replica handles them) and counted.
    */
   partitionInputs(partition: Partition): void {
     this.#partition = partition;
@@ -127,7 +127,7 @@ export class AgentBus {
         if (err) { this.count('errors'); this.log.error({ err: errorMessage(err), subject: def.filter }, 'subscription error'); return; }
         // A copy re-sent for the stream only (durable-publish.ts): its original was delivered.
         if (msg.headers?.has(RETRY_HEADER)) { this.count('streamCopies'); return; }
-        if (this.#partition && def.params[0] === 'service' && !this.owns(def, msg.subject, this.#partition)) {
+        if (this.#partition && !this.owns(def, msg.subject, this.#partition)) {
           this.count('otherPartition');
           return;
         }
@@ -142,8 +142,10 @@ export class AgentBus {
   }
 
   private owns(def: SubjectDef, subject: string, p: Partition): boolean {
-    const service = subject.slice(def.prefix.length + 1).split('.', 1)[0];
-    return partitionOf(service, p.count) === p.index;
+    const key = def.params[0];
+    if (key !== 'service' && key !== 'shard') return true;
+    const token = subject.slice(def.prefix.length + 1).split('.', 1)[0];
+    return key === 'shard' ? ownsShard(token, p) : partitionOf(token, p.count) === p.index;
   }
 
   private deliver<S extends TSchema>(def: SubjectDef<S>, handler: Handler<S>, msg: Msg, gated: boolean, guard?: Guard<S>): void {

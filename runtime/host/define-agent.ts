@@ -50,6 +50,8 @@ export interface AgentContext {
   publishDirective(to: { tier: string; kind: string; agentId: string }, directive: Directive): void;
   /** The agent's counters, shown in heartbeats and `vigil ps`; the host adds in/out/dlq/errors. */
   counters: Record<string, number>;
+  /** Data shards of the raw and clean hops (runtime/host/partition.ts shardCount): 1 unless agents are scaled out. */
+  shards: number;
 }
 
 /** What `start` returns: the agent's hooks into the host. */

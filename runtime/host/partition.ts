@@ -46,3 +46,29 @@ export function parseReplicas(text: string | undefined): Record<string, number> 
 export function formatReplicas(agents: readonly { kind: string; count: number }[]): string {
   return agents.filter((a) => a.count > 1).map((a) => `${a.kind}=${a.count}`).join(',');
 }
+
+/**
+ * How many data shards the fleet's raw and clean hops use: one batch per shard and tick, on
+ * vigil.raw.<shard> and vigil.clean.<shard>. It is the least common multiple of the scaled kinds'
+ * replica counts (1 when nothing is scaled), so every partitioned replica owns whole shards: replica
+ * k of n owns shard s when s mod n = k, the services whose partitionOf(service, n) is k (the hash
+ * mod s mod n is the hash mod n when n divides s).
+ */
+export function shardCount(replicas: Record<string, number>): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  return Object.values(replicas).reduce((lcm, n) => (lcm * n) / gcd(lcm, n), 1);
+}
+
+/** The data shard of a service among `shards`. */
+export function shardOf(service: string, shards: number): number {
+  return partitionOf(service, shards);
+}
+
+/**
+ * Whether a replica of `partition` owns data shard `shard`. A token that is not a shard number
+ * belongs to replica 0, which refuses it to the DLQ: a malformed subject never vanishes.
+ */
+export function ownsShard(shard: string, partition: Partition): boolean {
+  const s = /^\d+$/.test(shard) ? Number(shard) : 0;
+  return s % partition.count === partition.index;
+}

@@ -15,7 +15,7 @@ import { registerService } from './service.js';
 import { WatermarkTracker } from './watermarks.js';
 import { EpochGate } from './epoch-gate.js';
 import { serveAgentMetrics } from './metrics.js';
-import type { Partition } from './partition.js';
+import { shardCount, type Partition } from './partition.js';
 
 export interface StartOptions {
   agentId: string;
@@ -42,7 +42,7 @@ export interface StartOptions {
   metrics?: { host?: string; port?: number } | false;
   /** This replica's share of the services, when its kind is partitioned and scaled out. */
   partition?: Partition;
-  /** Replicas per upstream kind (VIGIL_REPLICAS): the clock waits for each of them. */
+  /** Replicas per scaled kind (VIGIL_REPLICAS): the clock waits for each upstream one; the data shards follow from them. */
   replicas?: Record<string, number>;
 }
 
@@ -120,6 +120,7 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
   };
   const ctx: AgentContext = {
     agentId, kind: def.kind, tier: def.tier, bus, clock, log, catalog, counters, advanceClock: stepTo, nats: nc,
+    shards: shardCount(opts.replicas ?? {}),
     connected: () => connected,
     saveState: async (key, value) => { await stateKv.put(`${myKey}.${key}`, JSON.stringify(value)); },
     loadState: async <T>(key: string) => (await readJson(stateKv, `${myKey}.${key}`)) as T | undefined,

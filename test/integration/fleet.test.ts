@@ -123,12 +123,12 @@ describe('fleet: nine agent processes on a real nats-server', () => {
     sub.unsubscribe();
     // The filter keeps going: a valid batch comes out clean.
     const clean: unknown[] = [];
-    const cleanSub = nc.subscribe(Subjects.clean.subject('api'), { callback: (_e, m) => { clean.push(m.json()); } });
-    nc.publish(Subjects.raw.subject('api'), JSON.stringify({
-      service: 'api', instances: ['i-1'], metrics: ['cpu'], units: ['ratio'], instance: [0], metric: [0], value: [0.5], ts: [1_700_000_000_000],
+    const cleanSub = nc.subscribe(Subjects.clean.subject('0'), { callback: (_e, m) => { clean.push(m.json()); } });
+    nc.publish(Subjects.raw.subject('0'), JSON.stringify({
+      services: ['api'], instances: ['i-1'], metrics: ['cpu'], units: ['ratio'], service: [0], instance: [0], metric: [0], value: [0.5], ts: [1_700_000_000_000],
     }));
     await waitFor('a clean batch after the bad ones', () => clean.length > 0);
-    expect(clean[0]).toMatchObject({ service: 'api', metrics: ['cpu'], value: [50] });
+    expect(clean[0]).toMatchObject({ services: ['api'], metrics: ['cpu'], value: [50] });
     cleanSub.unsubscribe();
   });
 

@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { agentDefinitions } from '../../agents/registry.js';
-import { Subjects, endpointSubject, type DlqEntry, type Heartbeat } from '../../runtime/contracts/index.js';
+import { Subjects, endpointSubject, type CleanBatch, type DlqEntry, type Heartbeat } from '../../runtime/contracts/index.js';
 import { useTestFleet, type TestFleet } from '../helpers/fleet.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -20,9 +20,9 @@ async function health(nc: NatsConnection, kind: string): Promise<Heartbeat> {
 /** The filter still turns a valid raw batch into a clean one. */
 async function filterStillWorks(nc: NatsConnection, service: string): Promise<void> {
   const clean: unknown[] = [];
-  const sub = nc.subscribe(Subjects.clean.subject(service), { callback: (_e, m) => { clean.push(m.json()); } });
-  nc.publish(Subjects.raw.subject(service), JSON.stringify({
-    service, instances: ['i-1'], metrics: ['cpu'], units: ['ratio'], instance: [0], metric: [0], value: [0.5], ts: [T0],
+  const sub = nc.subscribe(Subjects.clean.subject('0'), { callback: (_e, m) => { if (m.json<CleanBatch>().services.includes(service)) clean.push(m.json()); } });
+  nc.publish(Subjects.raw.subject('0'), JSON.stringify({
+    services: [service], instances: ['i-1'], metrics: ['cpu'], units: ['ratio'], service: [0], instance: [0], metric: [0], value: [0.5], ts: [T0],
   }));
   await waitFor(`a clean batch for ${service}`, () => clean.length > 0, 10_000);
   sub.unsubscribe();
@@ -39,13 +39,22 @@ describe('poison: no input makes an agent deaf, wedged or skipped', () => {
     await nc.flush();
   });
 
-  it('a batch with 40,000 problems (10,000 {} per column) gives one bounded DLQ entry and the filter keeps reading', async () => {
+  it('a batch with 50,000 problems (10,000 {} per column) gives one bounded DLQ entry and the filter keeps reading', async () => {
     const junk = Array.from({ length: 10_000 }, () => ({}));
-    const payload = JSON.stringify({ service: 'api', instances: [], metrics: [], units: [], instance: junk, metric: junk, value: junk, ts: junk });
-    nc.publish(Subjects.raw.subject('api'), payload);
-    const entry = await waitFor('the DLQ entry of the huge batch', () => dlq.find((e) => e.agentId === 'filter-1' && e.subject === Subjects.raw.subject('api')));
+    const payload = JSON.stringify({ services: ['api'], instances: [], metrics: [], units: [], service: junk, instance: junk, metric: junk, value: junk, ts: junk });
+    nc.publish(Subjects.raw.subject('0'), payload);
+    const entry = await waitFor('the DLQ entry of the huge batch', () => dlq.find((e) => e.agentId === 'filter-1' && e.subject === Subjects.raw.subject('0')));
     expect(JSON.stringify(entry).length).toBeLessThan(32 * 1024);
     expect(entry.problemsTotal).toBeGreaterThan(entry.errors.length);
+    await filterStillWorks(nc, 'api');
+  });
+
+  it('a batch on another shard\'s subject is refused whole with the services named: it would reach a replica without their state', async () => {
+    nc.publish(Subjects.raw.subject('1'), JSON.stringify({
+      services: ['api'], instances: ['i-1'], metrics: ['cpu'], units: ['ratio'], service: [0], instance: [0], metric: [0], value: [0.5], ts: [T0],
+    }));
+    const entry = await waitFor('the DLQ entry of the stray batch', () => dlq.find((e) => e.agentId === 'filter-1' && e.subject === Subjects.raw.subject('1')));
+    expect(entry.reason).toMatch(/service\(s\) api belong to another shard than '1' \(1 shard\(s\)\)/);
     await filterStillWorks(nc, 'api');
   });
 

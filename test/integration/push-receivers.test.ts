@@ -22,7 +22,7 @@ describe('push receivers (OTLP/HTTP JSON, StatsD) on a live collector', () => {
     const seen: Seen[] = [];
     ctx.nc.subscribe(Subjects.clean.filter, { callback: (_e, m) => {
       const b = m.json<CleanBatch>();
-      for (const s of cleanSamples(b)) seen.push({ service: b.service, metric: s.metric, value: s.value });
+      for (const s of cleanSamples(b)) seen.push({ service: s.service, metric: s.metric, value: s.value });
     } });
     await applyDirective(ctx.nc, 'set-config', { patch: {
       mode: 'live', intervalS: 1, host: { enabled: false },

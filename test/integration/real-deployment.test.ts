@@ -113,7 +113,7 @@ beforeAll(async () => {
   nc = await connectNats({ url: env.url, user: 'operator', password: loadCredentials(env.home).operator }, 'test-real');
   nc.subscribe(Subjects.clean.filter, { callback: (_e, m) => {
     const batch = m.json<CleanBatch>();
-    for (const s of cleanSamples(batch)) seen.push({ service: batch.service, metric: s.metric, value: s.value, ts: s.ts });
+    for (const s of cleanSamples(batch)) seen.push({ service: s.service, metric: s.metric, value: s.value, ts: s.ts });
   } });
   nc.subscribe(Subjects.incident.filter, { callback: (_e, m) => { incidents.push(m.json<Incident>()); } });
   nc.subscribe(Subjects.alert.filter, { callback: (_e, m) => { alerts.push(m.json<Alert>()); } });

@@ -104,8 +104,9 @@ export class LiveState {
   }
 
   clean(batch: CleanBatch): void {
-    const track = this.#service(batch.service);
+    const tracks = batch.services.map((service) => this.#service(service));
     for (let k = 0; k < batch.value.length; k++) {
+      const track = tracks[batch.service[k]];
       const metric = batch.metrics[batch.metric[k]];
       const ts = batch.ts[k];
       const value = batch.value[k];

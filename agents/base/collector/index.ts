@@ -1,4 +1,5 @@
 import { Subjects, check, Sample, describeProblems, rawBatches, type Alert } from '../../../runtime/contracts/index.js';
+import { shardOf } from '../../../runtime/host/partition.js';
 import { defineAgent } from '../../../runtime/host/define-agent.js';
 import { errorMessage } from '../../../runtime/errors.js';
 import { HostMetrics } from './sources.js';
@@ -15,7 +16,7 @@ const BATCH_SAMPLES = 5000;
 /**
  * Collector: simulator ticks (sim mode), or on the wall clock (live mode) Prometheus scrapes,
  * file_sd targets, blackbox probes, host CPU/memory and the push receivers (OTLP, StatsD,
- * Alertmanager) -> vigil.raw.<service> and, for Alertmanager, vigil.alert.<service>.
+ * Alertmanager) -> vigil.raw.<shard> (one batch per data shard) and, for Alertmanager, vigil.alert.<service>.
  */
 export default defineAgent({
   kind: 'collector',
@@ -25,7 +26,7 @@ export default defineAgent({
   produces: [Subjects.raw, Subjects.alert],
   clock: 'self',
   config: CollectorConfig,
-  start({ bus, log, counters, advanceClock, agentId, connected, clock }, initial) {
+  start({ bus, log, counters, advanceClock, agentId, connected, clock, shards }, initial) {
     let config = initial;
     let timer: NodeJS.Timeout | undefined;
     const host = new HostMetrics();
@@ -40,7 +41,7 @@ export default defineAgent({
     const pull = new PullInputs(noteError);
 
     /**
-     * Publishes per service: a sample that breaks the contract goes to the DLQ alone, never the batch.
+     * Publishes one batch per data shard: a sample that breaks the contract goes to the DLQ alone, never the batch.
      * `checked`: the samples came in a message the bus has validated whole (a simulator tick).
      */
     const publish = (fresh: Sample[], checked = false): void => {
@@ -49,7 +50,7 @@ export default defineAgent({
         const reason = !r.ok ? describeProblems('sample', r.problems) : Number.isFinite(s.value) ? null : `sample: ${s.metric} = ${s.value} is not finite`;
         if (reason) {
           counters.invalidSamples = (counters.invalidSamples ?? 0) + 1;
-          bus.dlq(Subjects.raw.subject(/^[A-Za-z0-9_-]{1,64}$/.test(s.service) ? s.service : 'invalid'), s, reason);
+          bus.dlq(Subjects.raw.subject(String(shardOf(String(s.service), shards))), s, reason);
         }
         return reason === null;
       });
@@ -61,12 +62,12 @@ export default defineAgent({
       }
       const samples = buffer.size() > 0 ? [...buffer.drain(), ...valid] : valid;
       counters.buffered = 0;
-      for (const batch of rawBatches(samples, BATCH_SAMPLES)) {
+      for (const { shard, batch } of rawBatches(samples, BATCH_SAMPLES, (service) => shardOf(service, shards))) {
         try {
-          bus.emit(Subjects.raw, [batch.service], batch);
+          bus.emit(Subjects.raw, [String(shard)], batch);
           counters.samples = (counters.samples ?? 0) + batch.value.length;
         } catch (err) {
-          noteError(`publish ${batch.service}: ${errorMessage(err)}`);
+          noteError(`publish shard ${shard} (${batch.services.join(', ')}): ${errorMessage(err)}`);
         }
       }
     };

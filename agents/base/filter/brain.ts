@@ -38,23 +38,24 @@ export function metaFor(entry: CatalogEntry | undefined): ServiceMeta {
 }
 
 /**
- * Cleans one raw batch column by column: canonical units, finite in-range values. Pure; the
- * agent publishes `clean` (null when nothing survived) and DLQs `rejected`. With a sampler,
- * valid samples it drops (stable stretches) are left out of `clean`.
+ * Cleans one raw batch column by column: canonical units, finite in-range values, each service's
+ * metadata from `metaOf`. Pure; the agent publishes `clean` (null when nothing survived) and DLQs
+ * `rejected`. With a sampler, valid samples it drops (stable stretches) are left out of `clean`.
  */
-export function cleanBatch(raw: RawBatch, meta: ServiceMeta, sampler?: AdaptiveSampler): { clean: CleanBatch | null; rejected: Rejected[] } {
-  const out = new BatchBuilder(raw.service);
+export function cleanBatch(raw: RawBatch, metaOf: (service: string) => ServiceMeta, sampler?: AdaptiveSampler): { clean: CleanBatch | null; rejected: Rejected[] } {
+  const out = new BatchBuilder();
   const rejected: Rejected[] = [];
   for (let i = 0; i < raw.value.length; i++) {
     const m = raw.metric[i];
     const metric = raw.metrics[m];
     const result = normalise(metric, raw.value[i], raw.units[m]);
     if ('reason' in result) { rejected.push({ sample: rawSampleAt(raw, i), reason: result.reason }); continue; }
+    const service = raw.services[raw.service[i]];
     const instance = raw.instances[raw.instance[i]];
-    if (sampler && !sampler.keep(raw.service, instance, metric, result.value, raw.ts[i])) continue;
-    out.add(instance, metric, result.value, raw.ts[i]);
+    if (sampler && !sampler.keep(service, instance, metric, result.value, raw.ts[i])) continue;
+    out.add(service, instance, metric, result.value, raw.ts[i]);
   }
-  return { clean: out.size > 0 ? out.clean(meta) : null, rejected };
+  return { clean: out.size > 0 ? out.clean(metaOf) : null, rejected };
 }
 
 export type { MetricName };

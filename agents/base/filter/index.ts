@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Subjects } from '../../../runtime/contracts/index.js';
 import { defineAgent } from '../../../runtime/host/define-agent.js';
+import { shardOf } from '../../../runtime/host/partition.js';
 import { cleanBatch, metaFor } from './brain.js';
 import { AdaptiveSampler, DEFAULT_SAMPLING } from './sampler.js';
 
@@ -25,20 +26,22 @@ export default defineAgent({
   produces: [Subjects.clean],
   clock: 'upstream',
   config: Type.Object({ sampling: SamplingConfig }, { additionalProperties: false }),
-  start({ bus, catalog, counters }, config) {
+  start({ bus, catalog, counters, shards }, config) {
     let sampler = new AdaptiveSampler(config.sampling);
-    bus.on(Subjects.raw, (batch, { service }) => {
-      if (service !== undefined && service !== batch.service) {
-        bus.dlq(Subjects.raw.subject(service), { service: batch.service }, `batch of service '${batch.service}' on the subject of '${service}'`);
+    bus.on(Subjects.raw, (batch, { shard }) => {
+      // A service on another shard's subject would reach a replica that does not own its state.
+      const stray = batch.services.filter((service) => String(shardOf(service, shards)) !== shard);
+      if (stray.length > 0) {
+        bus.dlq(Subjects.raw.subject(shard), { services: stray }, `service(s) ${stray.slice(0, 5).join(', ')} belong to another shard than '${shard}' (${shards} shard(s))`);
         return;
       }
-      const { clean, rejected } = cleanBatch(batch, metaFor(catalog.get(batch.service)), sampler.enabled ? sampler : undefined);
-      for (const r of rejected) bus.dlq(Subjects.raw.subject(batch.service), r.sample, r.reason);
+      const { clean, rejected } = cleanBatch(batch, (service) => metaFor(catalog.get(service)), sampler.enabled ? sampler : undefined);
+      for (const r of rejected) bus.dlq(Subjects.raw.subject(shard), r.sample, r.reason);
       counters.rejected = (counters.rejected ?? 0) + rejected.length;
       if (sampler.enabled) counters.sampledOut = sampler.counts.dropped;
       if (!clean) return;
       counters.samples = (counters.samples ?? 0) + clean.value.length;
-      bus.emit(Subjects.clean, [batch.service], clean);
+      bus.emit(Subjects.clean, [shard], clean);
     });
     return {
       inspect: () => ({ samples: counters.samples ?? 0, rejected: counters.rejected ?? 0, catalogue: catalog.all().length, sampling: sampler.state() }),

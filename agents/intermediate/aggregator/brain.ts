@@ -51,8 +51,9 @@ export class Aggregator {
 
   /** Adds a clean batch's samples to their windows. Samples of closed windows are counted as late. */
   observe(batch: CleanBatch): void {
-    const s = this.#service(batch.service);
+    const services = batch.services.map((name) => this.#service(name));
     for (let i = 0; i < batch.value.length; i++) {
+      const s = services[batch.service[i]];
       const instance = batch.instances[batch.instance[i]];
       const metric = batch.metrics[batch.metric[i]];
       if (!s.short.add(instance, metric, batch.value[i], batch.ts[i])) this.#late++;

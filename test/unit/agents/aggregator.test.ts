@@ -6,9 +6,9 @@ const T0 = 1_700_000_100_000; // a multiple of 300 s
 const meta = { tier: 'app', owner: 'team', criticality: 'high' as const, dependsOn: [] };
 
 function batch(service: string, samples: Array<[instance: string, metric: string, value: number, ts: number]>): CleanBatch {
-  const b = new BatchBuilder(service);
-  for (const [instance, metric, value, ts] of samples) b.add(instance, metric, value, ts);
-  return b.clean(meta);
+  const b = new BatchBuilder();
+  for (const [instance, metric, value, ts] of samples) b.add(service, instance, metric, value, ts);
+  return b.clean(() => meta);
 }
 
 function alert(instance: string, metric: string, level: Alert['level'], ts: number): Alert {

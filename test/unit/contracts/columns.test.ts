@@ -3,6 +3,7 @@ import { cleanBatch } from '../../../agents/base/filter/brain.js';
 import {
   BatchBuilder, CleanBatch, RawBatch, check, cleanSamples, rawBatches, rawSampleAt, type Sample,
 } from '../../../runtime/contracts/index.js';
+import { ownsShard, partitionOf, shardCount, shardOf } from '../../../runtime/host/partition.js';
 
 const T = 1_767_571_200_000;
 const meta = { tier: 'app', owner: 'team', criticality: 'high' as const, dependsOn: [] };
@@ -18,61 +19,93 @@ const samples: Sample[] = [
 const wire = <T>(value: T): unknown => JSON.parse(JSON.stringify(value));
 
 describe('columnar data batches', () => {
-  it('rawBatches: one batch per service with shared tables; every sample reads back as it went in', () => {
+  it('rawBatches: one batch per shard with shared tables; every sample reads back as it went in, in order', () => {
     const batches = rawBatches(samples, 100);
-    expect(batches.map((b) => b.service)).toEqual(['api', 'db']);
-    const [api] = batches;
-    expect(api.instances).toEqual(['i-1', 'i-2']);
+    expect(batches.map((b) => b.shard)).toEqual([0]);
+    const [{ batch }] = batches;
+    expect(batch.services).toEqual(['api', 'db']);
+    expect(batch.service).toEqual([0, 1, 0, 0, 0]);
+    expect(batch.instances).toEqual(['i-1', 'i-2']);
     // One metric with two units gets two table entries.
-    expect(api.metrics).toEqual(['cpu', 'latency_ms', 'cpu']);
-    expect(api.units).toEqual(['ratio', 's', 'percent']);
-    expect(check(RawBatch, wire(api)).ok).toBe(true);
-    const back = [...batches.flatMap((b) => b.value.map((_, i) => rawSampleAt(b, i)))];
-    expect(back).toEqual([samples[0], samples[2], samples[3], samples[4], samples[1]]);
+    expect(batch.metrics).toEqual(['cpu', 'cpu', 'latency_ms', 'cpu']);
+    expect(batch.units).toEqual(['ratio', '', 's', 'percent']);
+    expect(check(RawBatch, wire(batch)).ok).toBe(true);
+    expect(batch.value.map((_, i) => rawSampleAt(batch, i))).toEqual(samples);
   });
 
-  it('rawBatches: splits a service at the size limit', () => {
+  it('rawBatches: a service goes to its shard; splits at the size limit', () => {
+    const byShard = rawBatches(samples, 100, (service) => (service === 'db' ? 1 : 0));
+    expect(byShard.map((b) => [b.shard, b.batch.services])).toEqual([[0, ['api']], [1, ['db']]]);
     const many = Array.from({ length: 7 }, (_, i): Sample => ({ service: 'api', instance: 'i-1', metric: 'rps', value: i, ts: T + i }));
-    expect(rawBatches(many, 3).map((b) => b.value)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    expect(rawBatches(many, 3).map((b) => b.batch.value)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+  });
+
+  it('shards: as many as the least common multiple of the replica counts; a replica owns the shards of its services', () => {
+    expect(shardCount({})).toBe(1);
+    expect(shardCount({ detector: 2, aggregator: 3 })).toBe(6);
+    expect(shardCount({ detector: 2, aggregator: 2 })).toBe(2);
+    for (const service of ['api', 'db', 'checkout', 'payments', 'search', 'cart']) {
+      for (const n of [2, 3]) {
+        const owner = partitionOf(service, n);
+        // The replica that owns the service's other subjects (alerts, windows) owns its data shard too.
+        expect(ownsShard(String(shardOf(service, 6)), { index: owner, count: n })).toBe(true);
+        expect(ownsShard(String(shardOf(service, 6)), { index: (owner + 1) % n, count: n })).toBe(false);
+      }
+    }
+    // A token that is not a shard number goes to replica 0, which refuses it: it never vanishes.
+    expect(ownsShard('api', { index: 0, count: 2 })).toBe(true);
+    expect(ownsShard('api', { index: 1, count: 2 })).toBe(false);
   });
 
   it('validation: unequal columns and indexes beyond the tables are refused with where and what', () => {
-    const [api] = rawBatches(samples, 100);
-    const short = check(RawBatch, { ...wire(api) as RawBatch, ts: [T] });
+    const [{ batch }] = rawBatches(samples, 100);
+    const short = check(RawBatch, { ...wire(batch) as RawBatch, ts: [T] });
     expect(short.ok).toBe(false);
-    if (!short.ok) expect(short.problems).toContainEqual({ path: '/ts', message: 'has 1 entries, value has 4' });
-    const beyond = check(RawBatch, { ...wire(api) as RawBatch, instance: [0, 1, 2, 0] });
+    if (!short.ok) expect(short.problems).toContainEqual({ path: '/ts', message: 'has 1 entries, value has 5' });
+    const beyond = check(RawBatch, { ...wire(batch) as RawBatch, instance: [0, 1, 2, 0, 0] });
     expect(beyond.ok).toBe(false);
     if (!beyond.ok) expect(beyond.problems[0]).toEqual({ path: '/instance/2', message: 'index 2 beyond the 2 instance(s)' });
-    const units = check(RawBatch, { ...wire(api) as RawBatch, units: ['ratio'] });
+    const service = check(RawBatch, { ...wire(batch) as RawBatch, service: [0, 1, 2, 0, 0] });
+    expect(service.ok).toBe(false);
+    if (!service.ok) expect(service.problems[0]).toEqual({ path: '/service/2', message: 'index 2 beyond the 2 service(s)' });
+    const units = check(RawBatch, { ...wire(batch) as RawBatch, units: ['ratio'] });
     expect(units.ok).toBe(false);
+    const clean = new BatchBuilder();
+    clean.add('api', 'i-1', 'cpu', 40, T);
+    const metas = check(CleanBatch, { ...wire(clean.clean(() => meta)) as CleanBatch, metas: [] });
+    expect(metas.ok).toBe(false);
+    if (!metas.ok) expect(metas.problems).toContainEqual({ path: '/metas', message: 'has 0 entries, services has 1' });
   });
 
   it('validation: a clean batch with a value that is not finite (1e999 parses as Infinity) is refused', () => {
-    const b = new BatchBuilder('api');
-    b.add('i-1', 'cpu', 40, T);
-    const text = JSON.stringify(b.clean(meta)).replace('[40]', '[1e999]');
+    const b = new BatchBuilder();
+    b.add('api', 'i-1', 'cpu', 40, T);
+    const text = JSON.stringify(b.clean(() => meta)).replace('[40]', '[1e999]');
     const parsed = JSON.parse(text) as CleanBatch;
     expect(parsed.value[0]).toBe(Infinity);
     const result = check(CleanBatch, parsed);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems).toEqual([{ path: '/value/0', message: 'Infinity is not a finite number' }]);
-    const badTs = check(CleanBatch, JSON.parse(JSON.stringify(b.clean(meta)).replace(`[${T}]`, '[1e999]')));
+    const badTs = check(CleanBatch, JSON.parse(JSON.stringify(b.clean(() => meta)).replace(`[${T}]`, '[1e999]')));
     expect(badTs.ok).toBe(false);
   });
 
-  it('filter: converts units column by column, refuses a non-finite raw value alone with its reason', () => {
-    const [api] = rawBatches(samples, 100);
-    const parsed = JSON.parse(JSON.stringify(api).replace('"value":[0.4,', '"value":[1e999,')) as RawBatch;
+  it('filter: converts units column by column, each service with its metadata, refuses a non-finite raw value alone with its reason', () => {
+    const [{ batch }] = rawBatches(samples, 100);
+    const parsed = JSON.parse(JSON.stringify(batch).replace('"value":[0.4,', '"value":[1e999,')) as RawBatch;
     expect(check(RawBatch, parsed).ok).toBe(true);
-    const { clean, rejected } = cleanBatch(parsed, meta);
+    const dbMeta = { ...meta, tier: 'data' };
+    const { clean, rejected } = cleanBatch(parsed, (service) => (service === 'db' ? dbMeta : meta));
     expect(rejected).toEqual([{ sample: { ...samples[0], value: Infinity }, reason: 'value is not a finite number' }]);
     expect(check(CleanBatch, wire(clean)).ok).toBe(true);
     expect(cleanSamples(clean!)).toEqual([
+      { service: 'db', instance: 'i-1', metric: 'cpu', value: 40, ts: T },
       { service: 'api', instance: 'i-2', metric: 'cpu', value: 50, ts: T },
       { service: 'api', instance: 'i-2', metric: 'latency_ms', value: 120, ts: T + 1 },
       { service: 'api', instance: 'i-1', metric: 'cpu', value: 41, ts: T + 1 },
     ]);
+    expect(clean!.services).toEqual(['db', 'api']);
+    expect(clean!.metas).toEqual([dbMeta, meta]);
     expect(clean!.metrics).toEqual(['cpu', 'latency_ms']);
   });
 });

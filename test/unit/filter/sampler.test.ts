@@ -73,13 +73,13 @@ describe('adaptive sampling (filter)', () => {
     const s = new AdaptiveSampler({ ...ON, warmup: 0, maxGapS: 3600 });
     const meta = { tier: 'app', owner: 'team', criticality: 'high' as const, dependsOn: [] };
     const warm = series(100, 50).map((value, i): Sample => ({ service: 'api', instance: 'i-1', metric: 'cpu', value, ts: T + i * STEP }));
-    for (const b of rawBatches(warm, 1000)) cleanBatch(b, meta, s);
+    for (const { batch } of rawBatches(warm, 1000)) cleanBatch(batch, () => meta, s);
     const next: Sample[] = [
       { service: 'api', instance: 'i-1', metric: 'cpu', value: 50, ts: T + 100 * STEP },
       { service: 'api', instance: 'i-1', metric: 'cpu', value: 150, ts: T + 101 * STEP },
       { service: 'api', instance: 'i-1', metric: 'cpu', value: 95, ts: T + 102 * STEP },
     ];
-    const { clean, rejected } = cleanBatch(rawBatches(next, 10)[0], meta, s);
+    const { clean, rejected } = cleanBatch(rawBatches(next, 10)[0].batch, () => meta, s);
     expect(rejected.map((r) => r.reason)).toEqual(['cpu = 150 % is outside 0-100']);
     expect(clean?.value).toEqual([95]);
   });

@@ -76,7 +76,7 @@ describe('dashboard live state', () => {
     const s = new LiveState();
     s.beginRun('run-a', T0);
     const meta = { tier: 'app', owner: 'x', criticality: 'high' as const, dependsOn: [] };
-    s.clean({ service: 'api', meta, instances: ['i1', 'i2'], metrics: ['cpu'], instance: [0, 1], metric: [0, 0], value: [40, 60], ts: [min(1), min(1)] });
+    s.clean({ services: ['api'], metas: [meta], instances: ['i1', 'i2'], metrics: ['cpu'], service: [0, 0], instance: [0, 1], metric: [0, 0], value: [40, 60], ts: [min(1), min(1)] });
     s.agg(win('api', 1));
     expect((serviceDetail(s, 'api') as { raw: Record<string, { v: number[] }> }).raw.cpu.v).toEqual([50]);
     s.beginRun('run-b', T0);
