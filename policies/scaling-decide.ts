@@ -34,7 +34,7 @@ export interface Proposal {
 /** What the machine tracks between windows. */
 export interface Observation {
   breaches: Record<string, number>; // trigger -> event time the continuous breach started
-  lowSince: number | null;          // since when every HPA recommendation was below the instance count
+  lowSince: number | null;          // since when every recommendation (HPA's and capacity plan's) was below the instance count
   recs: { ts: number; replicas: number; rpsMean?: number }[];
   /** the busiest rps of each window of the last horizontal.scaleInMemoryS (absent in older snapshots) */
   peaks?: { ts: number; rps: number }[];
@@ -64,10 +64,17 @@ export function limitsFor(policy: ScalingPolicy, service: string): Limits {
 const enabled = (policy: ScalingPolicy): [string, Trigger][] =>
   Object.entries(policy.triggers).filter(([, t]) => t.enabled);
 
-/** Updates breach streaks (a trigger breaches when over its threshold and its `onlyIf` holds) and the scale-in history. */
-export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, service: string): Observation {
+/**
+ * Updates breach streaks (a trigger breaches when over its threshold and its `onlyIf` holds) and the
+ * scale-in history. A window's recommendation is the HPA formula's on CPU, raised to the instances
+ * the predictor's plan of that window needs (`plan.needed`: the high end of the demand forecast at
+ * the target utilisation): the model that sizes a scale-out also holds back the scale-in that would
+ * undo it, so the two directions never disagree about the same demand.
+ */
+export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, service: string, plan: CapacityPlan | null = null): Observation {
   const breaches: Record<string, number> = dict();
   const memoryMs = (policy.horizontal.scaleInMemoryS ?? 1800) * 1000;
+  const fresh = plan !== null && plan.windowEnd === w.end ? plan : null;
   const peaks = [...(prev.peaks ?? []).filter((p) => p.ts > w.end - memoryMs), ...(w.metrics.rps ? [{ ts: w.end, rps: w.metrics.rps.max }] : [])];
   let over = false;
   for (const [name, t] of enabled(policy)) {
@@ -85,7 +92,8 @@ export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, 
   // a trigger that would scale out blocks a scale-in; one whose `onlyIf` fails (a slow partner's latency with an idle CPU) does not
   if (cpu === undefined || w.instances <= 0 || over) return { breaches, lowSince: null, recs: [], peaks };
   const raw = desiredReplicas(w.instances, cpu, policy.horizontal.targetCpu, policy.horizontal.tolerance);
-  const rec = Math.min(Math.max(raw, min, latencyFloor(w, sloLatencyMs)), max);
+  const planned = fresh?.needed ?? 0;
+  const rec = Math.min(Math.max(raw, planned, min, latencyFloor(w, sloLatencyMs)), max);
   const recs = [...prev.recs.filter((r) => r.ts > w.end - stabS * 1000), { ts: w.end, replicas: rec, rpsMean: w.metrics.rps?.mean }];
   const low = rec < w.instances;
   return { breaches, lowSince: low ? (prev.lowSince ?? w.start) : null, recs: low ? recs : [], peaks };

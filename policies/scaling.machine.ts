@@ -112,7 +112,8 @@ export const scalingMachine = setup({
     setPolicy: assign(({ context, event }) => ('policy' in event ? { policy: event.policy } : { policy: context.policy })),
     observe: assign(({ context, event }) => {
       if (event.type !== 'EVALUATE') return {};
-      return { window: event.window, obs: observe(context.obs, event.window, context.policy, context.service), plan: event.plan ?? context.plan ?? null };
+      const plan = event.plan ?? context.plan ?? null;
+      return { window: event.window, obs: observe(context.obs, event.window, context.policy, context.service, plan), plan };
     }),
     propose: assign(({ context, event }) => {
       if (event.type !== 'EVALUATE') return {};

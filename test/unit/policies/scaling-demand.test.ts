@@ -34,8 +34,9 @@ describe('scaling machine: demand', () => {
       if (h.acts().length > 2) scaledIn = m;
     }
     expect(h.acts()[2]).toMatchObject({ type: 'scale-in', params: { instances: 9, from: 11 } });
-    // after the 5-minute validation and the 5-minute stabilisation, not once the 15-minute cooldown is over
-    expect(scaledIn).toBeLessThanOrEqual(10);
+    // once the plans stop needing 11 (the ramp's windows leave the trend fit) and the 5-minute
+    // stabilisation has passed, not once the 15-minute cooldown is over
+    expect(scaledIn).toBeLessThan(4 + 15);
   });
 
   it('scaling: a ramp inside the window is not taken for noise: the last reading counts against the quiet windows\' spread', () => {
@@ -89,6 +90,23 @@ describe('scaling machine: demand', () => {
     h.minute(3, 3, { cpu: 96, rps: 180 });
     expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-out', params: { instances: 5, from: 3 } })]); // ceil(3 × 96/70)
     expect(h.acts()[0].reason).toMatch(/^demand: cpu 96 % saturates 3 instances/);
+  });
+
+  it('scaling: a scale-in goes no lower than what the plan of any window of the stabilisation needs for the high end of its demand', () => {
+    const h = harness();
+    const pattern = [600, 450, 700, 500, 650]; // window means that swing, readings steady within each
+    const needed: number[] = [];
+    for (let m = 0; m < pattern.length; m++) {
+      const rps = pattern[m];
+      const w = win('api', m, 10, { cpu: (rps / 10) * 0.5, rps }); // 200 rps per instance at 100 % cpu
+      w.metrics.rps = { ...w.metrics.rps, p50: rps, p90: rps * 1.01, max: rps * 1.02 };
+      h.evaluate(w);
+      needed.push(h.actor.getSnapshot().context.plan?.needed ?? 0);
+    }
+    // the busiest reading, 714 rps, needs ceil(714 / 140) = 6 at the CPU target, which is where the scale-in
+    // went before; the plans, whose high end of demand widens with the swings, need up to 7
+    expect(Math.max(...needed)).toBe(7);
+    expect(h.acts()).toEqual([expect.objectContaining({ type: 'scale-in', params: { instances: 7, from: 10 } })]);
   });
 
   it('scaling: steady load well within the learnt capacity never triggers demand scaling', () => {
