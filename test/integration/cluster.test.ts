@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Buckets, Streams } from '../../runtime/contracts/index.js';
-import { freePort } from '../../runtime/bench/bench-fleet.js';
+import { freeClusterPorts } from '../../runtime/free-port.js';
 import { connectNats, type NatsConnection } from '../../runtime/nats/connect.js';
 import { readRegistry } from '../../runtime/nats/registry.js';
 import { loadCredentials } from '../../runtime/supervisor/credentials.js';
@@ -42,7 +42,8 @@ describe('NATS cluster: three nodes, R3 streams and buckets, a node killed mid-s
   let jsm: JetStreamManager;
 
   beforeAll(async () => {
-    const ports = [await freePort(), await freePort(), await freePort()];
+    // below the ephemeral range: an earlier node's route connection cannot take a later node's port
+    const ports = await freeClusterPorts(3);
     env = { home, url: ports.map((p) => `nats://127.0.0.1:${p}`).join(',') };
     const up = await runCli(env, ['up', '--detach', '--json', '--replicas', '3'], 120_000);
     expect(up.code, up.stderr).toBe(0);
