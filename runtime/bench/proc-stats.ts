@@ -22,3 +22,17 @@ export function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
 }
+
+/**
+ * Resident memory of each process at rest, MB: the lowest reading over `seconds`, once a second.
+ * V8 gives start-up garbage back to the system only after some seconds without work (its memory
+ * reducer), so a reading right after start-up counts memory an idle agent no longer holds.
+ */
+export async function restingRssMb(pids: readonly number[], seconds: number): Promise<number[]> {
+  const low = pids.map(rssMb);
+  for (let s = 0; s < seconds; s++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    pids.forEach((pid, i) => { low[i] = Math.min(low[i], rssMb(pid)); });
+  }
+  return low;
+}
