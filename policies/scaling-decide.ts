@@ -5,7 +5,7 @@
 import type { AggWindow, CapacityPlan, Forecast } from '../runtime/contracts/index.js';
 import { desiredReplicas } from './hpa.js';
 import { compare, conditionHolds, readMetric } from './metric-read.js';
-import { proposeDemand, scaleOutAllowed } from './scaling-demand.js';
+import { planOfWindow, proposeDemand, scaleOutAllowed } from './scaling-demand.js';
 import type { Condition, ScalingPolicy, Stat, Trigger } from './schema.js';
 import { dict, own } from '../runtime/dict.js';
 
@@ -74,7 +74,6 @@ const enabled = (policy: ScalingPolicy): [string, Trigger][] =>
 export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, service: string, plan: CapacityPlan | null = null): Observation {
   const breaches: Record<string, number> = dict();
   const memoryMs = (policy.horizontal.scaleInMemoryS ?? 1800) * 1000;
-  const fresh = plan !== null && plan.windowEnd === w.end ? plan : null;
   const peaks = [...(prev.peaks ?? []).filter((p) => p.ts > w.end - memoryMs), ...(w.metrics.rps ? [{ ts: w.end, rps: w.metrics.rps.max }] : [])];
   let over = false;
   for (const [name, t] of enabled(policy)) {
@@ -92,7 +91,7 @@ export function observe(prev: Observation, w: AggWindow, policy: ScalingPolicy, 
   // a trigger that would scale out blocks a scale-in; one whose `onlyIf` fails (a slow partner's latency with an idle CPU) does not
   if (cpu === undefined || w.instances <= 0 || over) return { breaches, lowSince: null, recs: [], peaks };
   const raw = desiredReplicas(w.instances, cpu, policy.horizontal.targetCpu, policy.horizontal.tolerance);
-  const planned = fresh?.needed ?? 0;
+  const planned = planOfWindow(plan, w)?.needed ?? 0;
   const rec = Math.min(Math.max(raw, planned, min, latencyFloor(w, sloLatencyMs)), max);
   const recs = [...prev.recs.filter((r) => r.ts > w.end - stabS * 1000), { ts: w.end, replicas: rec, rpsMean: w.metrics.rps?.mean }];
   const low = rec < w.instances;

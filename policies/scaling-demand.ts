@@ -17,6 +17,11 @@ export function scaleOutAllowed(w: AggWindow | null, policy: ScalingPolicy): boo
   return w !== null && policy.horizontal.scaleOutGuards.every((c) => conditionHolds(w, c));
 }
 
+/** The plan of this very window (`plan.windowEnd` = the window's end), or null: an older plan sizes nothing. */
+export function planOfWindow(plan: CapacityPlan | null, w: AggWindow): CapacityPlan | null {
+  return plan !== null && plan.windowEnd === w.end ? plan : null;
+}
+
 /**
  * The demand change for the window, or null. Demand is the plan's rps at the boot horizon, over
  * what the instances in place (booting included) serve at the learnt capacity (at or above
@@ -36,7 +41,7 @@ export function proposeDemand(
   w: AggWindow, plan: CapacityPlan | null, policy: ScalingPolicy, limits: Limits, measuredCpu = true, size = 1,
 ): Proposal | null {
   const d = policy.demand;
-  const fresh = plan !== null && plan.windowEnd === w.end ? plan : null;
+  const fresh = planOfWindow(plan, w);
   const per = fresh?.capacity.perInstanceRps ?? null;
   const current = w.instances;
   if (!d.enabled || current <= 0 || !scaleOutAllowed(w, policy)) return null;

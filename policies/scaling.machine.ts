@@ -24,7 +24,7 @@ import {
   freshForecastNote, judge, limitsFor, observe, proposalKey, proposePredictive, proposeReactive, sampleOf,
   type Observation, type Proposal, type Sample,
 } from './scaling-decide.js';
-import { proposeDemand } from './scaling-demand.js';
+import { planOfWindow, proposeDemand } from './scaling-demand.js';
 import type { ScalingPolicy } from './schema.js';
 
 /** The change being validated: the proposal as applied. */
@@ -305,9 +305,10 @@ export const scalingMachine = setup({
  * for its whole length; the scale-in's own stabilisation already guards against flapping.
  */
 function overshot(context: ScalingContext): boolean {
-  const { change, plan, window } = context;
-  if (change?.type !== 'scale-out' || !plan || !window || plan.windowEnd !== window.end || plan.needed === null) return false;
-  return plan.needed < Number(change.params.instances);
+  const { change, window } = context;
+  const needed = window ? planOfWindow(context.plan ?? null, window)?.needed ?? null : null;
+  if (change?.type !== 'scale-out' || needed === null) return false;
+  return needed < Number(change.params.instances);
 }
 
 /** A predictive proposal in forecast-only mode: record it (once per target and cooldown), do not act. */

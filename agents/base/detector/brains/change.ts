@@ -54,15 +54,15 @@ export class ChangeModel implements ScoringModel {
     const t = (this.recent.mean - ref) / se;
     const e = this.env.next(Math.abs(t));
     const { excess, hi } = e;
-    const recent = { size: this.recent.size, mean: this.recent.mean };
+    const { size: recentSize, mean: recentMean } = this.recent;
     const referenceSize = this.reference.size;
     const explain = (): string => {
       const side = t >= 0 ? 'above' : 'below';
-      const what = `mean of the last ${recent.size} ${fmt(recent.mean)} is ${fmt(Math.abs(t))} standard errors ${side} the ${referenceSize} before (${fmt(ref)})`;
+      const what = `mean of the last ${recentSize} ${fmt(recentMean)} is ${fmt(Math.abs(t))} standard errors ${side} the ${referenceSize} before (${fmt(ref)})`;
       return excess > 0 ? `${what}: a larger shift than any in the past (max ${fmt(hi)})` : `${what}: usual (max ${fmt(hi)})`;
     };
     const reach = Number.isFinite(e.hi) ? e.hi * se : 0;
-    return { score: e.score, feature, expected: ref, explain, value: recent.mean, low: ref - reach, high: ref + reach };
+    return { score: e.score, feature, expected: ref, explain, value: recentMean, low: ref - reach, high: ref + reach };
   }
 
   state(): Record<string, unknown> {
