@@ -101,7 +101,9 @@ export const ScalingPolicy = Type.Object({
     learnCpuMax: Type.Number({ minimum: 0, maximum: 100, default: 85, description: 'above it a window may be saturated (queues hide demand): 20-85 % is where rps and cpu move together' }),
     learnWeight: Type.Number({ exclusiveMinimum: 0, maximum: 1, default: 0.3, description: 'weight of a new healthy window in the learnt rps per instance (EWMA): a few windows follow a new release, one odd window moves it little' }),
     trendWindows: Type.Integer({ minimum: 3, default: 5, description: 'window means the demand trend is fitted over: long enough for noise to average out, short enough to follow a ramp of a few minutes' }),
-    trendSignificance: Type.Number({ minimum: 0, default: 2, description: 'a trend counts only beyond this many standard errors of its slope (2: about 95 %); over a boot horizon of minutes a slope drawn from noise would project a surge out of every quiet minute' }),
+    noiseWindows: Type.Integer({ minimum: 3, default: 30, description: 'earlier window means over which the predictor measures how much the demand wanders by itself (steps and slopes of trendWindows apart, a median of some twenty differences): half an hour, short enough to follow the day' }),
+    trendSignificance: Type.Number({ minimum: 0, default: 3, description: 'a fitted trend counts only beyond this many standard errors of its slope. The test runs on every window of every service: at 2, a flat noisy series shows a false trend once in about 44 windows (several an hour across a fleet), at 3 once in about 740' }),
+    noiseSigmas: Type.Number({ minimum: 0, default: 2, description: 'a last reading, or a step between window means, counts as a jump beyond this many standard deviations of noise (about 95 %: a jump is confirmed by the windows after it); the demand interval spans as many each side' }),
   }, { additionalProperties: false, default: {}, description: 'demand scaling: capacity per instance learnt from healthy windows, rps projected ahead' }),
   validation: Type.Object({
     windowS: Type.Integer({ minimum: 0, description: 'how long after a change the effect is measured' }),

@@ -73,8 +73,12 @@ export function learnPool(prev: PoolLoad | null, w: AggWindow, policy: ScalingPo
 /** A least-squares trend: slope per second and its standard error. */
 export interface Trend { slope: number; se: number }
 
-/** Least-squares slope (per second) of the points with its standard error; slope 0, se 0 with fewer than 3 points. */
-export function fitTrend(points: readonly { ts: number; rps: number }[]): Trend {
+/**
+ * Least-squares slope (per second) of the points with its standard error; slope 0, se 0 with
+ * fewer than 3 points. The error is the residuals' own, or `seFloor` when that is more: a handful
+ * of residuals can happen to lie close to a line that noise drew.
+ */
+export function fitTrend(points: readonly { ts: number; rps: number }[], seFloor = 0): Trend {
   const n = points.length;
   if (n < 3) return { slope: 0, se: 0 };
   const t0 = points[0].ts;
@@ -88,13 +92,57 @@ export function fitTrend(points: readonly { ts: number; rps: number }[]): Trend 
   const slope = sxy / sxx;
   let sse = 0;
   for (let i = 0; i < n; i++) sse += (points[i].rps - (my + slope * (xs[i] - mx))) ** 2;
-  return { slope, se: Math.sqrt(sse / (n - 2) / sxx) };
+  return { slope, se: Math.max(Math.sqrt(sse / (n - 2) / sxx), seFloor) };
 }
 
 /** The slope of the points, or 0 when within `significance` standard errors of 0 (or fewer than 3 points). */
-export function significantSlope(points: readonly { ts: number; rps: number }[], significance: number): number {
-  const { slope, se } = fitTrend(points);
+export function significantSlope(points: readonly { ts: number; rps: number }[], significance: number, seFloor = 0): number {
+  const { slope, se } = fitTrend(points, seFloor);
   return Math.abs(slope) > significance * se ? slope : 0;
+}
+
+/**
+ * Fewest values a spread is measured from (fewer: 0, no floor): a ramp's onset moves two or three
+ * of the differences, which a median of ten or more leaves out and a median of five would not.
+ */
+const MIN_SPREAD_VALUES = 10;
+
+/** A normal's sigma from its draws, robustly: 1.4826 x the median absolute deviation from the median; 0 with too few. */
+export function robustSpread(values: readonly number[]): number {
+  if (values.length < MIN_SPREAD_VALUES) return 0;
+  const med = median(values);
+  return 1.4826 * median(values.map((v) => Math.abs(v - med)));
+}
+
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/**
+ * How much the service's demand moved by itself before now, measured on the very statistics the
+ * trend tests use, over the earlier windows of `history` (the current one is what is judged):
+ * `step`, the spread of the change from one window mean to the next (rps); `slope`, the spread of
+ * the least-squares slope of `trendWindows` means (rps per second). Real traffic is correlated
+ * from one reading to the next, so window means wander far more than the readings inside one
+ * window spread. Each spread is read from the differences of values `trendWindows` apart (over
+ * sqrt 2): values that far apart share no window, a steady ramp moves them alike and cancels out,
+ * and the few differences across a ramp's onset do not move a median. 0 while the history is too
+ * short to say.
+ */
+export function demandWander(history: readonly { ts: number; rps: number }[], trendWindows: number): { step: number; slope: number } {
+  const before = history.slice(0, -1);
+  const steps: number[] = [];
+  for (let i = 1; i < before.length; i++) steps.push(before[i].rps - before[i - 1].rps);
+  const slopes: number[] = [];
+  for (let end = trendWindows; end <= before.length; end++) slopes.push(fitTrend(before.slice(end - trendWindows, end)).slope);
+  const apart = (xs: readonly number[]): number[] => xs.slice(trendWindows).map((x, i) => (x - xs[i]) / Math.SQRT2);
+  return { step: robustSpread(apart(steps)), slope: robustSpread(apart(slopes)) };
+}
+
+function average(points: readonly { rps: number }[]): number {
+  return points.length === 0 ? 0 : points.reduce((a, p) => a + p.rps, 0) / points.length;
 }
 
 /** The spread of a window's readings as a normal's sigma: (p90 - p50) / 1.28. */
@@ -116,10 +164,10 @@ function quietNoise(current: { mean: number; p50: number; p90: number }, history
 
 /**
  * The slope of a ramp that has just begun: the last three window means each above the one before
- * by more than `beyond` (the difference of two noisy readings), so a rise of two windows running
- * counts at once. A least-squares line over the trend's windows still holds the flat ones before
- * the onset and would see the ramp at a fraction of its slope, or not yet at all; a single spike
- * rises once and falls back, and does not pass.
+ * by more than `beyond` (what the difference of two window means may be by chance), so a rise of
+ * two windows running counts at once. A least-squares line over the trend's windows still holds
+ * the flat ones before the onset and would see the ramp at a fraction of its slope, or not yet at
+ * all; a single spike rises once and falls back, and does not pass.
  */
 function sustainedRise(history: readonly { ts: number; rps: number }[], beyond: number): number {
   if (history.length < 3) return 0;
@@ -128,35 +176,45 @@ function sustainedRise(history: readonly { ts: number; rps: number }[], beyond: 
   return (c.rps - a.rps) / ((c.ts - a.ts) / 1000);
 }
 
+/** How sure a demand projection must be: the policy's `demand` settings it reads. */
+export type DemandTests = Pick<ScalingPolicy['demand'], 'trendWindows' | 'trendSignificance' | 'noiseSigmas'>;
+
 /**
  * The demand part of a plan: the rps now and at `horizonS`. The level is the window's mean, or
- * its last reading when that jumped beyond the service's quiet noise (a surge of a minute or two
- * shows there first). The trend is the least-squares slope of the last window means (`history`, oldest
- * first, the current window last), counted only where it stands out of its own standard error
- * `significance` times (demand.trendSignificance), or, while the last reading still jumps, the
- * slope of a ramp that has just begun (sustainedRise), whichever is steeper; only upwards. The
- * mean stands for the window's middle, so the trend runs half a window longer from it. The noise is the spread of
- * the window's readings ((p90 - p50) / 1.28, a normal's sigma). The interval spans `significance`
- * standard deviations of the forecast (noise and the trend's error over the horizon) each side.
+ * its last reading when that jumped `noiseSigmas` beyond the service's quiet noise (a surge of a
+ * minute or two shows there first). The trend is the least-squares slope of the last
+ * `trendWindows` window means (`history`, oldest first, the current window last), counted only
+ * where it stands out of its standard error `trendSignificance` times, or, while the last reading
+ * still jumps, the slope of a ramp that has just begun (sustainedRise), whichever is steeper; only
+ * upwards. Both judge a rise by how much the demand wandered by itself before (demandWander over
+ * the whole history) as well as by the readings inside the windows. The mean stands for the
+ * window's middle, so the trend runs half a window longer from it. The noise is the spread of the
+ * window's readings ((p90 - p50) / 1.28, a normal's sigma). The interval spans `noiseSigmas`
+ * standard deviations of the forecast (the window mean's wander or the readings' noise, whichever
+ * is more, and the trend's error over the horizon) each side.
  */
 export function projectDemand(
-  w: AggWindow, horizonS: number, history: readonly { ts: number; rps: number; noise?: number }[], significance: number,
+  w: AggWindow, horizonS: number, history: readonly { ts: number; rps: number; noise?: number }[], tests: DemandTests,
 ): CapacityPlan['demand'] {
   const rps = w.metrics.rps;
   if (!rps) return null;
+  const { trendWindows, trendSignificance, noiseSigmas } = tests;
   const noise = spread(rps);
-  const quiet = quietNoise(rps, history);
-  const jumped = rps.last - rps.mean > significance * quiet;
+  const recent = history.slice(-trendWindows);
+  const quiet = quietNoise(rps, recent);
+  const wander = demandWander(history, trendWindows);
+  const jumped = rps.last - rps.mean > noiseSigmas * quiet;
   const level = jumped ? rps.last : rps.mean;
-  const trend = fitTrend(history);
-  const fitted = Math.abs(trend.slope) > significance * trend.se ? trend.slope : 0;
-  const slope = Math.max(fitted, jumped ? sustainedRise(history, significance * quiet * Math.SQRT2) : 0);
+  const trend = fitTrend(recent, wander.slope);
+  const fitted = Math.abs(trend.slope) > trendSignificance * trend.se ? trend.slope : 0;
+  const beyond = noiseSigmas * Math.max(quiet * Math.SQRT2, wander.step);
+  const slope = Math.max(fitted, jumped ? sustainedRise(recent, beyond) : 0);
   // a window's mean stands for its middle, its last reading for its end
   const forecast = level + Math.max(0, slope) * (horizonS + (jumped ? 0 : w.windowS / 2));
-  const sd = Math.sqrt(noise ** 2 + (trend.se * horizonS) ** 2);
+  const sd = Math.sqrt(Math.max(noise, wander.step / Math.SQRT2) ** 2 + (trend.se * horizonS) ** 2);
   return {
     mean: Math.max(0, rps.mean), level: Math.max(0, level), noise, slopePerS: slope, slopeSe: trend.se, horizonS,
-    forecast: Math.max(0, forecast), low: Math.max(0, forecast - significance * sd), high: Math.max(0, forecast + significance * sd),
+    forecast: Math.max(0, forecast), low: Math.max(0, forecast - noiseSigmas * sd), high: Math.max(0, forecast + noiseSigmas * sd),
   };
 }
 
@@ -177,7 +235,7 @@ export function planFor(
   fromEntries: { forecast: number; high: number } | null = null, pool: PoolLoad | null = null,
 ): CapacityPlan {
   const per = capacity?.perInstanceRps ?? null;
-  const demand = withEntries(projectDemand(w, limitsFor(policy, w.service).leadS, history, policy.demand.trendSignificance), fromEntries);
+  const demand = withEntries(projectDemand(w, limitsFor(policy, w.service).leadS, history, policy.demand), fromEntries);
   const perAtTarget = per === null ? 0 : per * (policy.horizontal.targetCpu / 100);
   const inPlace = per === null ? 0 : per * w.instances;
   let tts: number | null = null;

@@ -13,7 +13,7 @@ const ServicePlanState = Type.Object({
   capacity: Type.Union([Type.Null(), Type.Object({
     perInstanceRps: Type.Union([Finite, Type.Null()]), instances: Type.Integer({ minimum: 0 }), samples: Type.Integer({ minimum: 0 }),
   }, { additionalProperties: false })]),
-  /** the rps mean of the last demand.trendWindows windows, oldest first */
+  /** the rps mean of the last demand.noiseWindows windows (demand.trendWindows if more), oldest first */
   means: Type.Array(Type.Object({
     ts: Finite, rps: Finite,
     /** the window's spread of rps readings ((p90 - p50) / 1.28); absent in older states */
@@ -78,7 +78,7 @@ export class CapacityPlanner {
       s.pool = learnt && { ...learnt, settleUntil: s.pool?.settleUntil ?? 0 };
     }
     const rps = w.metrics.rps;
-    if (rps) s.means = [...s.means, { ts: w.end, rps: rps.mean, noise: spread(rps) }].slice(-policy.demand.trendWindows);
+    if (rps) s.means = [...s.means, { ts: w.end, rps: rps.mean, noise: spread(rps) }].slice(-Math.max(policy.demand.trendWindows, policy.demand.noiseWindows));
     const prevEnd = w.end - w.windowS * 1000;
     const entries = entriesOf(w.service, this.graph()).map((e) => this.#services.get(e));
     s.share = learnShare(s.share ?? null, at(s.seen, prevEnd), entries.map((e) => at(e?.seen, prevEnd)), prevEnd, policy.demand.learnWeight);

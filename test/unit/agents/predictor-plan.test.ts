@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CapacityPlanner } from '../../../agents/intermediate/predictor/planner.js';
-import { significantSlope } from '../../../agents/intermediate/predictor/capacity.js';
+import { demandWander, robustSpread, significantSlope } from '../../../agents/intermediate/predictor/capacity.js';
 import { loadPolicy } from '../../../policies/load.js';
 import { scalingPolicyFor } from '../../../policies/scaling-policy.js';
 import { CapacityPlan, check, describeProblems, findNonFinite, type CatalogEntry } from '../../../runtime/contracts/index.js';
@@ -102,6 +102,37 @@ describe('predictor: capacity plans', () => {
     expect(minute(step, 5, 260).demand?.slopePerS).toBeCloseTo(significantSlope(means, policy.demand.trendSignificance), 6);
   });
 
+  it('plan: a rise no larger than the demand wandered by itself in the last half hour is no trend; the same rise out of a steady series is', () => {
+    // window means that wander as correlated traffic does (two slow waves, of 9 and 13 minutes, up to
+    // 90 rps a minute), then five minutes on a tight line up by 40 rps a minute: the residuals alone
+    // would call that a trend
+    const wander = Array.from({ length: 25 }, (_, m) => 1000 + 120 * Math.sin((2 * Math.PI * m) / 9) + 80 * Math.sin((2 * Math.PI * m) / 13 + 1));
+    const rise = [900, 940, 980, 1020, 1060];
+    const play = (before: number[]) => {
+      const p = planner([{ service: 'api', bootDelayS: 90 }]);
+      let plan = null;
+      for (const [m, rps] of [...before, ...rise].entries()) plan = p.window(win('api', m, 10, { cpu: rps / 20, rps }));
+      return plan!;
+    };
+    const noisy = play(wander);
+    expect(noisy.demand?.slopePerS).toBe(0);
+    expect(noisy.demand?.slopeSe).toBeGreaterThan(40 / 60 / policy.demand.trendSignificance);
+    const calm = play(wander.map(() => 900));
+    expect(calm.demand?.slopePerS).toBeCloseTo(40 / 60, 6);
+  });
+
+  it('plan: what the demand wandered by is measured apart from a steady ramp, and a few odd values do not move it', () => {
+    const line = Array.from({ length: 30 }, (_, m) => ({ ts: T0 + m * MIN, rps: 500 + 20 * m }));
+    expect(demandWander(line, 5)).toEqual({ step: 0, slope: 0 });
+    expect(demandWander(line.slice(0, 10), 5)).toEqual({ step: 0, slope: 0 }); // too short to say
+    const waves = line.map((p, m) => ({ ...p, rps: p.rps + 100 * Math.sin((2 * Math.PI * m) / 9) }));
+    const moved = demandWander(waves, 5);
+    expect(moved.step).toBeGreaterThan(30);
+    expect(moved.slope * 60).toBeGreaterThan(20); // rps a minute
+    expect(robustSpread([1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1, 500])).toBeCloseTo(1.4826, 6);
+    expect(robustSpread([1, 2, 3])).toBe(0);
+  });
+
   it('plan: the interval widens with the noise of the readings, and the instances needed take its high end as headroom', () => {
     const noisy = (spread: number) => {
       const p = planner();
@@ -115,7 +146,7 @@ describe('predictor: capacity plans', () => {
     expect(calm.demand?.high).toBeCloseTo(calm.demand!.forecast, 6);
     expect(wild.demand?.noise).toBeCloseTo(64 / 1.28, 6);
     expect(wild.demand!.high - wild.demand!.low).toBeGreaterThan(calm.demand!.high - calm.demand!.low);
-    expect(wild.demand?.high).toBeCloseTo(200 + 2 * 50, 6); // trendSignificance (2) sigmas
+    expect(wild.demand?.high).toBeCloseTo(200 + 2 * 50, 6); // noiseSigmas (2) sigmas
     // 100 rps per instance at 100 % cpu, target 70 %: 200 -> 3 instances, 300 (with headroom) -> 5
     expect(calm.needed).toBe(3);
     expect(wild.needed).toBe(5);
