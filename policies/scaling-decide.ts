@@ -235,12 +235,16 @@ function proposeScaleIn(obs: Observation, w: AggWindow, policy: ScalingPolicy, {
  * the latest window) that crosses the cpu trigger within the horizon, with enough confidence,
  * sizes a scale-out with the HPA formula before the peak arrives. Only when the forecast sees
  * saturation within its horizon, and the latest window still rises at half the forecast's slope
- * or more: a step that already happened fits a line too.
+ * or more: a step that already happened fits a line too. When the window has a capacity plan, its
+ * demand must be rising beyond the noise of the window means as well: a line through ten noisy
+ * minutes, drawn ten minutes on, projects a surge out of an ordinary swing.
  */
-export function proposePredictive(f: Forecast, w: AggWindow | null, policy: ScalingPolicy, service: string): Proposal | null {
+export function proposePredictive(f: Forecast, w: AggWindow | null, policy: ScalingPolicy, service: string, plan: CapacityPlan | null = null): Proposal | null {
   const p = policy.predictive;
   const cpuTrigger = Object.values(policy.triggers).find((t) => t.metric === 'cpu' && t.kind === 'horizontal' && t.enabled);
   if (!p.enabled || !cpuTrigger || !w || w.instances <= 0 || !scaleOutAllowed(w, policy)) return null;
+  const demand = planOfWindow(plan, w)?.demand;
+  if (demand && demand.slopePerS <= 0) return null;
   if (!p.metrics.includes(f.metric) || f.confidence < p.minConfidence || f.horizonS > p.horizonS) return null;
   if (f.timeToSaturationS === null || f.timeToSaturationS > f.horizonS) return null; // a rise is not a peak
   if ((w.metrics[f.metric]?.rate ?? 0) < 0.5 * f.slopePerS) return null;

@@ -128,7 +128,7 @@ export const scalingMachine = setup({
     }),
     predict: assign(({ context, event }) => {
       if (event.type !== 'FORECAST') return {};
-      return { proposal: proposePredictive(event.forecast, context.window, context.policy, context.service) };
+      return { proposal: proposePredictive(event.forecast, context.window, context.policy, context.service, context.plan ?? null) };
     }),
     recordForecastOnly: assign(({ context }) => ({
       proposal: null,

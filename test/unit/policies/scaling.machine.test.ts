@@ -243,6 +243,27 @@ describe('scaling machine: vertical, predictive, policy changes', () => {
     expect(weak.acts()).toHaveLength(0);
   });
 
+  it('scaling: a forecast pre-scales only when the capacity plan of the window sees the demand rising beyond its noise too', () => {
+    /** five minutes at the given rps (cpu 65 % at 400 rps: 4 instances are what the HPA wants), the last one rising inside at the forecast's slope */
+    const feed = (h: ReturnType<typeof harness>, rps: number[]) => rps.forEach((v, m) => {
+      const w = win('api', m, 4, { cpu: (v / 400) * 65, rps: v });
+      if (m === rps.length - 1) { w.metrics.rps.rate = 0.6; w.metrics.cpu.rate = 0.075; }
+      h.evaluate(w);
+    });
+    const flat = harness();
+    feed(flat, [400, 400, 400, 400, 400]);
+    flat.actor.send({ type: 'FORECAST', now: T0 + 5 * MIN, forecast: forecast({ ts: T0 + 5 * MIN }), policy: loadPolicy().scaling });
+    const outs = (h: ReturnType<typeof harness>) => h.acts().filter((a) => a.type === 'scale-out');
+    expect(outs(flat)).toHaveLength(0); // the predictor's line saw a rise the plan's trend test does not
+    const ramp = harness();
+    feed(ramp, [300, 325, 350, 375, 400]);
+    expect(outs(ramp)).toHaveLength(0); // the demand at the boot horizon is still far from the capacity in place
+    ramp.actor.send({ type: 'FORECAST', now: T0 + 5 * MIN, forecast: forecast({ ts: T0 + 5 * MIN }), policy: loadPolicy().scaling });
+    expect(outs(ramp)[0].reason).toMatch(/^predictive/);
+    expect(flat.acts()).toHaveLength(0);
+    expect(flat.state()).toBe('idle'); // not busy with another change: the forecast was heard and refused
+  });
+
   it('scaling: a forecast whose trend the latest window no longer shows (a step already taken) does not pre-scale', () => {
     const h = harness();
     h.minute(0, 4, { cpu: 50, rps: 400 }); // flat: rate 0
