@@ -6,6 +6,7 @@ import { ActionTypes, isUtilisation, type ActionType, type AggWindow, type Capac
 import { bareMetric, compare, conditionHolds, readMetric } from './metric-read.js';
 import type { CatalogueEntry, Check } from './schema.js';
 import { dict } from '../runtime/dict.js';
+import { median } from '../runtime/stats.js';
 
 /**
  * The first catalogue entry (catalogue order is priority) with an `answers` rule matching the
@@ -130,13 +131,6 @@ export function checkPasses(check: Check, samples: number[]): boolean {
 /** The mean of values; xs is not empty. */
 function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-/** The middle value (the mean of the two middle ones for an even count); samples is not empty. */
-function median(samples: readonly number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { AggWindow, CapacityPlan } from '../../../runtime/contracts/index.j
 import { readMetric } from '../../../policies/metric-read.js';
 import { limitsFor } from '../../../policies/scaling-decide.js';
 import type { ScalingPolicy } from '../../../policies/schema.js';
+import { median } from '../../../runtime/stats.js';
 
 /** What has been learnt of a service's capacity. */
 export interface Capacity {
@@ -96,8 +97,8 @@ export function fitTrend(points: readonly { ts: number; rps: number }[], seFloor
 }
 
 /** The slope of the points, or 0 when within `significance` standard errors of 0 (or fewer than 3 points). */
-export function significantSlope(points: readonly { ts: number; rps: number }[], significance: number, seFloor = 0): number {
-  const { slope, se } = fitTrend(points, seFloor);
+export function significantSlope(points: readonly { ts: number; rps: number }[], significance: number): number {
+  const { slope, se } = fitTrend(points);
   return Math.abs(slope) > significance * se ? slope : 0;
 }
 
@@ -112,12 +113,6 @@ export function robustSpread(values: readonly number[]): number {
   if (values.length < MIN_SPREAD_VALUES) return 0;
   const med = median(values);
   return 1.4826 * median(values.map((v) => Math.abs(v - med)));
-}
-
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
 /**
@@ -139,10 +134,6 @@ export function demandWander(history: readonly { ts: number; rps: number }[], tr
   for (let end = trendWindows; end <= before.length; end++) slopes.push(fitTrend(before.slice(end - trendWindows, end)).slope);
   const apart = (xs: readonly number[]): number[] => xs.slice(trendWindows).map((x, i) => (x - xs[i]) / Math.SQRT2);
   return { step: robustSpread(apart(steps)), slope: robustSpread(apart(slopes)) };
-}
-
-function average(points: readonly { rps: number }[]): number {
-  return points.length === 0 ? 0 : points.reduce((a, p) => a + p.rps, 0) / points.length;
 }
 
 /** The spread of a window's readings as a normal's sigma: (p90 - p50) / 1.28. */
