@@ -1,5 +1,6 @@
 /** Memory and CPU of a process from /proc (Linux), for the benches. */
 import { readFileSync } from 'node:fs';
+import { median } from '../stats.js';
 
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ; 100 on Linux). */
 const USER_HZ = 100;
@@ -24,15 +25,17 @@ export function cpuSeconds(pid: number): number {
 }
 
 /**
- * Resident memory of each process at rest, MB: the lowest reading over `seconds`, once a second.
- * V8 gives start-up garbage back to the system only after some seconds without work (its memory
- * reducer), so a reading right after start-up counts memory an idle agent no longer holds.
+ * Resident memory of each process at rest, MB, read once a second for `seconds`: the lowest reading,
+ * and the median of the second half (the steady state). V8 gives start-up garbage back to the
+ * system only after 10-30 s without work (its memory reducer), so a reading right after start-up
+ * counts memory an idle agent no longer holds; afterwards the young generation fills again with
+ * the heartbeats' garbage between scavenges, and the steady state is a few MB above the lowest.
  */
-export async function restingRssMb(pids: readonly number[], seconds: number): Promise<number[]> {
-  const low = pids.map(rssMb);
+export async function restingRssMb(pids: readonly number[], seconds: number): Promise<{ lowest: number[]; median: number[] }> {
+  const readings: number[][] = pids.map((pid) => [rssMb(pid)]);
   for (let s = 0; s < seconds; s++) {
     await new Promise((r) => setTimeout(r, 1000));
-    pids.forEach((pid, i) => { low[i] = Math.min(low[i], rssMb(pid)); });
+    pids.forEach((pid, i) => readings[i].push(rssMb(pid)));
   }
-  return low;
+  return { lowest: readings.map((r) => Math.min(...r)), median: readings.map((r) => median(r.slice(Math.floor(r.length / 2)))) };
 }
