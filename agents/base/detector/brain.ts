@@ -45,7 +45,8 @@ export class DetectorCore {
   observe(samples: readonly CleanSample[]): Alert[] {
     const out: Alert[] = [];
     for (const s of samples) {
-      for (const e of this.#rules.observe(s, s.value, s.ts)) {
+      const series = `${s.service}/${s.instance}/${s.metric}`;
+      for (const e of this.#rules.observe(s, s.value, s.ts, series)) {
         out.push({
           id: `${s.service}:${s.instance}:${s.metric}:threshold:${e.since}`, service: s.service, instance: s.instance, metric: s.metric,
           level: e.level, rule: 'threshold', value: e.value, threshold: e.threshold, since: e.since, ts: e.ts,
@@ -54,7 +55,7 @@ export class DetectorCore {
       }
       for (const e of this.#deployCheck.observe(s, this.#sloErrorRate)) out.push(deployCheckAlert(e, this.#deployRule()));
       if (this.settings.statMetrics.includes(s.metric)) {
-        const alert = this.observeStat(s);
+        const alert = this.observeStat(s, series);
         if (alert) out.push(alert);
       }
     }
@@ -62,8 +63,8 @@ export class DetectorCore {
     return out;
   }
 
-  private observeStat(s: CleanSample): Alert | null {
-    const key = `${s.service}/${s.instance}/${s.metric}`;
+  /** `key` names the series: service/instance/metric. */
+  private observeStat(s: CleanSample, key: string): Alert | null {
     let series = this.#series.get(key);
     if (!series) {
       series = { brain: createDetector(this.settings.algorithm, { sensitivity: this.sensitivityOf(s.service), seed: this.settings.seed }), active: null, quiet: 0 };

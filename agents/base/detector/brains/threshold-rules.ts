@@ -47,6 +47,29 @@ export interface ThresholdEvent {
 }
 
 const LEVELS: RuleLevel[] = ['clear', 'yellow', 'red'];
+/** No level change (shared: observe runs for every sample of every series). */
+const NO_EVENTS: readonly ThresholdEvent[] = [];
+
+/** The threshold of level 1 (yellow) or 2 (red). */
+function thresholdOf(rule: Required<ThresholdRule>, level: number): number {
+  return level === 2 ? rule.red : rule.yellow;
+}
+
+/** Whether `value` is past `limit` in the rule's direction. */
+function isBeyond(rule: Required<ThresholdRule>, value: number, limit: number): boolean {
+  return rule.direction === 'above' ? value > limit : value < limit;
+}
+
+/** Where a raised level clears: back past threshold `t` by the rule's margin. */
+function clearBound(rule: Required<ThresholdRule>, t: number): number {
+  return rule.direction === 'above' ? t - rule.clearMargin * Math.abs(t) : t + rule.clearMargin * Math.abs(t);
+}
+
+/** Moves series `s` to `level` and returns the event that says so. */
+function change(s: SeriesState, key: SeriesKey, level: number, threshold: number, value: number, since: number, ts: number): ThresholdEvent[] {
+  s.level = level;
+  return [{ level: LEVELS[level], service: key.service, instance: key.instance, metric: key.metric, value, threshold, since, ts }];
+}
 
 interface SeriesState {
   level: number;
@@ -94,38 +117,30 @@ export class ThresholdRules {
    * Feeds one sample of a series. Returns the level changes it causes (zero or one
    * event); a metric without a rule or a non-finite value gives none.
    */
-  observe(key: SeriesKey, value: number, ts: number): ThresholdEvent[] {
+  observe(key: SeriesKey, value: number, ts: number, id = `${key.service}/${key.instance}/${key.metric}`): readonly ThresholdEvent[] {
     const rule = this.rules.get(key.metric);
-    if (!rule || !Number.isFinite(value)) return [];
-    const id = `${key.service}/${key.instance}/${key.metric}`;
+    if (!rule || !Number.isFinite(value)) return NO_EVENTS;
     let s = this.series.get(id);
     if (!s) this.series.set(id, (s = { level: 0, breachSince: [null, null, null], recoverSince: null }));
-    const thr = [Number.NaN, rule.yellow, rule.red];
-    const beyond = (limit: number): boolean => (rule.direction === 'above' ? value > limit : value < limit);
-    for (let l = 1; l <= 2; l++) s.breachSince[l] = beyond(thr[l]) ? (s.breachSince[l] ?? ts) : null;
-    const event = (level: number, threshold: number, since: number): ThresholdEvent[] => {
-      s.level = level;
-      return [{ level: LEVELS[level], service: key.service, instance: key.instance, metric: key.metric, value, threshold, since, ts }];
-    };
+    for (let l = 1; l <= 2; l++) s.breachSince[l] = isBeyond(rule, value, thresholdOf(rule, l)) ? (s.breachSince[l] ?? ts) : null;
     for (let l = 2; l > s.level; l--) {
       const since = s.breachSince[l];
       if (since !== null && ts - since >= rule.holdS * 1000) {
         s.recoverSince = null;
-        return event(l, thr[l], since);
+        return change(s, key, l, thresholdOf(rule, l), value, since, ts);
       }
     }
-    if (s.level === 0) return [];
-    const bound = (t: number): number => (rule.direction === 'above' ? t - rule.clearMargin * Math.abs(t) : t + rule.clearMargin * Math.abs(t));
-    if (beyond(bound(thr[s.level]))) {
+    if (s.level === 0) return NO_EVENTS;
+    if (isBeyond(rule, value, clearBound(rule, thresholdOf(rule, s.level)))) {
       s.recoverSince = null;
-      return [];
+      return NO_EVENTS;
     }
     s.recoverSince ??= ts;
-    if (ts - s.recoverSince < rule.clearHoldS * 1000) return [];
+    if (ts - s.recoverSince < rule.clearHoldS * 1000) return NO_EVENTS;
     const since = s.recoverSince;
     s.recoverSince = null;
-    const lower = s.level === 2 && beyond(bound(rule.yellow)) ? 1 : 0;
-    return event(lower, bound(thr[s.level]), since);
+    const lower = s.level === 2 && isBeyond(rule, value, clearBound(rule, rule.yellow)) ? 1 : 0;
+    return change(s, key, lower, clearBound(rule, thresholdOf(rule, s.level)), value, since, ts);
   }
 
   /** Rules in force and the level of every series seen. */
