@@ -90,19 +90,27 @@ export function findNonFinite(value: unknown): string | null {
   return at === null ? null : at.length === 0 ? '/' : `/${at.reverse().join('/')}`;
 }
 
-/** The keys from the first non-finite number up to `value` (innermost first), or null. */
+/**
+ * The keys from the first non-finite number up to `value` (innermost first), or null. Strings are
+ * skipped without a call, and keys are walked with for-in: Object.keys' array per object made the
+ * walk of a simulator tick (an object per sample) three times slower.
+ */
 function nonFiniteAt(value: unknown): (string | number)[] | null {
   if (typeof value === 'number') return Number.isFinite(value) ? null : [];
   if (value === null || typeof value !== 'object') return null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const at = nonFiniteAt(value[i]);
+      const item: unknown = value[i];
+      if (typeof item === 'string') continue;
+      const at = nonFiniteAt(item);
       if (at) { at.push(i); return at; }
     }
     return null;
   }
-  for (const key of Object.keys(value)) {
-    const at = nonFiniteAt((value as Record<string, unknown>)[key]);
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'string') continue;
+    const at = nonFiniteAt(item);
     if (at) { at.push(key); return at; }
   }
   return null;
