@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { ALL, Buckets, LEADER_LEASE_KEY, Subjects, check, type Action, type Alert, type Incident } from '../runtime/contracts/index.js';
+import { ALL, Buckets, LEADER_LEASE_KEY, Subjects, check, simTick, type Action, type Alert, type Incident } from '../runtime/contracts/index.js';
 import { applyDirective } from '../runtime/nats/directive-client.js';
 import { currentLeader } from '../runtime/nats/leader.js';
 import { errorMessage } from '../runtime/errors.js';
@@ -199,7 +199,7 @@ async function playOnce(
       }
       faults.check();
       const tick = world.step();
-      lastTick = JSON.stringify({ runId, ts: tick.ts, samples: tick.samples });
+      lastTick = JSON.stringify(simTick(runId, tick.ts, tick.samples));
       nc.publish(Subjects.simTick.subject(), lastTick);
       if (opts.tickDelayMs) await new Promise((r) => setTimeout(r, opts.tickDelayMs));
       if (opts.onProgress && performance.now() - lastProgress > 1000) {

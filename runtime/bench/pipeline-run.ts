@@ -3,7 +3,7 @@
  * watermarks out) and one hop of raw NATS with the same raw-batch payloads.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Subjects, rawBatches, type Watermark } from '../contracts/index.js';
+import { Subjects, type Watermark } from '../contracts/index.js';
 import { DEFAULT_MAX_SKEW_MS } from '../host/start-agent.js';
 import { TICK_MS, TickTexts, seriesOf, tickEnd, tickMessages, type Workload } from './workload.js';
 
@@ -75,7 +75,7 @@ export async function rawHop(pub: NatsConnection, sub: NatsConnection, w: Worklo
   const payloads: string[] = [];
   let samples = 0;
   for (let i = 0; payloads.length < 50; i++) {
-    for (const { batch } of tickMessages(w, i).flatMap((t) => rawBatches(t.samples, 5000))) {
+    for (const batch of tickMessages(w, i).flatMap((t) => t.batches)) {
       payloads.push(JSON.stringify(batch));
       samples += batch.value.length;
     }

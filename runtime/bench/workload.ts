@@ -2,7 +2,7 @@
  * The benches' synthetic load: `services` x `instances` x the five core metrics, one sample per
  * series per 10-second tick, values on a slow sine per series (stable, no anomaly).
  */
-import type { Sample, SimTick } from '../contracts/index.js';
+import { simTick, type Sample, type SimTick } from '../contracts/index.js';
 
 export const BENCH_METRICS = ['cpu', 'memory', 'latency_ms', 'error_rate', 'rps'] as const;
 const BASE: Record<(typeof BENCH_METRICS)[number], number> = { cpu: 40, memory: 55, latency_ms: 120, error_rate: 0.3, rps: 200 };
@@ -23,25 +23,27 @@ export function tickTs(i: number): number {
 }
 
 /**
- * Tick `i` as simulator messages of at most CHUNK_SAMPLES samples. Chunk k carries event time
- * tickTs(i) + k ms: each chunk is an epoch of its own, so no sample arrives after the
- * watermark that covers it.
+ * Tick `i`'s samples in chunks of at most CHUNK_SAMPLES, chunk k at event time `tsOf(k)`
+ * (tickTs(i) + k by default: each chunk is an epoch of its own, so no sample arrives after the
+ * watermark that covers it).
  */
-export function tickMessages(w: Workload, i: number): SimTick[] {
-  const out: SimTick[] = [];
-  let samples: Sample[] = [];
-  const ts0 = tickTs(i);
+function tickChunks(w: Workload, i: number, tsOf = (k: number): number => tickTs(i) + k): Sample[][] {
+  const chunks: Sample[][] = [[]];
   for (let s = 0; s < w.services; s++) {
     for (let n = 0; n < w.instances; n++) {
       for (const metric of BENCH_METRICS) {
-        if (samples.length === CHUNK_SAMPLES) { out.push({ runId: 'bench', ts: ts0 + out.length, samples }); samples = []; }
+        if (chunks[chunks.length - 1].length === CHUNK_SAMPLES) chunks.push([]);
         const value = BASE[metric] * (1 + 0.1 * Math.sin(i / 30 + s + n / 7));
-        samples.push({ service: `svc-${s}`, instance: `i-${n}`, metric, value, ts: ts0 + out.length });
+        chunks[chunks.length - 1].push({ service: `svc-${s}`, instance: `i-${n}`, metric, value, ts: tsOf(chunks.length - 1) });
       }
     }
   }
-  out.push({ runId: 'bench', ts: ts0 + out.length, samples });
-  return out;
+  return chunks;
+}
+
+/** Tick `i` as simulator messages of at most CHUNK_SAMPLES samples, chunk k at tickTs(i) + k ms. */
+export function tickMessages(w: Workload, i: number): SimTick[] {
+  return tickChunks(w, i).map((samples, k) => simTick('bench', tickTs(i) + k, samples));
 }
 
 const TS_MARK = 9_999_999_999_999;
@@ -60,7 +62,7 @@ export class TickTexts {
     const phase = i % this.period;
     let pieces = this.#phases.get(phase);
     if (!pieces) {
-      pieces = tickMessages(this.w, phase).map((m, k) => JSON.stringify({ ...m, ts: TS_MARK + k, samples: m.samples.map((s) => ({ ...s, ts: TS_MARK + k })) }).split(String(TS_MARK + k)));
+      pieces = tickChunks(this.w, phase, (k) => TS_MARK + k).map((samples, k) => JSON.stringify(simTick('bench', TS_MARK + k, samples)).split(String(TS_MARK + k)));
       this.#phases.set(phase, pieces);
     }
     return pieces.map((parts, k) => parts.join(String(tickTs(i) + k)));

@@ -2,7 +2,7 @@
  * Columnar data batches (vigil.raw / vigil.clean): building them from samples, reading samples
  * back, and the checks their JSON Schema cannot express. The one place that knows the layout.
  */
-import { CleanBatch, RawBatch, type CleanSample, type Sample, type ServiceMeta } from './data.js';
+import { CleanBatch, MAX_BATCH_SAMPLES, RawBatch, SimTick, type CleanSample, type Sample, type ServiceMeta } from './data.js';
 import type { RawUnit } from './metrics.js';
 import { refine, tolerateNonFinite, type Problem } from './validate.js';
 
@@ -77,6 +77,18 @@ export function rawBatches(samples: readonly Sample[], max: number, shardOf: (se
   return out;
 }
 
+/** The simulator's tick at `ts`: `samples` in raw batches of at most MAX_BATCH_SAMPLES. */
+export function simTick(runId: string, ts: number, samples: readonly Sample[]): SimTick {
+  return { runId, ts, batches: rawBatches(samples, MAX_BATCH_SAMPLES).map((b) => b.batch) };
+}
+
+/** A raw batch's samples as objects (to re-shard them, or for a test). */
+export function rawSamples(b: RawBatch): Sample[] {
+  const out: Sample[] = new Array(b.value.length);
+  for (let i = 0; i < b.value.length; i++) out[i] = rawSampleAt(b, i);
+  return out;
+}
+
 /** Sample `i` of a raw batch as an object (for a DLQ entry or a test). */
 export function rawSampleAt(b: RawBatch, i: number): Sample {
   const unit = b.units[b.metric[i]];
@@ -126,3 +138,5 @@ function columnProblems(b: RawBatch | CleanBatch, finite: boolean): Problem[] {
 refine(RawBatch, (b) => columnProblems(b, false));
 tolerateNonFinite(RawBatch);
 refine(CleanBatch, (b) => columnProblems(b, true));
+// A simulator tick is checked whole: a value that is not finite refuses the tick (the simulator has a bug).
+refine(SimTick, (t) => t.batches.flatMap((b, k) => columnProblems(b, true).map((p) => ({ ...p, path: `/batches/${k}${p.path}` }))));

@@ -93,12 +93,16 @@ export const Watermark = Type.Object({
 }, { additionalProperties: false, $id: 'vigil.watermark.v2' });
 export type Watermark = Static<typeof Watermark>;
 
-/** vigil.sim.tick: the simulator's readings for one tick; the collector's sim source. */
+/**
+ * vigil.sim.tick: the simulator's readings for one tick; the collector's sim source. Columnar like
+ * RawBatch (the collector forwards a batch as it came when the fleet has one shard), in batches
+ * of at most MAX_BATCH_SAMPLES samples: a tick holds up to 100,000.
+ */
 export const SimTick = Type.Object({
   runId: Token,
   ts: EventTime,
-  samples: Type.Array(Sample, { maxItems: 100_000 }),
-}, { additionalProperties: false, $id: 'vigil.sim-tick.v1' });
+  batches: Type.Array(RawBatch, { maxItems: 10 }),
+}, { additionalProperties: false, $id: 'vigil.sim-tick.v2' });
 export type SimTick = Static<typeof SimTick>;
 
 /** One service of the catalogue (KV bucket vigil-catalog, key = service). */

@@ -32,11 +32,13 @@ const hostileValue = fc.letrec<{ value: unknown }>((tie) => ({
     fc.array(tie('value'), { maxLength: 5 }),
     fc.dictionary(hostileKey, tie('value'), { maxKeys: 6 })),
 })).value;
-/** Near-valid shapes: a watermark, a columnar batch, a tick, with hostile fields. */
+/** A columnar batch with hostile fields. */
+const nearBatch = fc.record({ services: fc.array(fc.oneof(fc.constantFrom('api', '__proto__'), hostileLeaf), { maxLength: 3 }), service: fc.array(hostileLeaf, { maxLength: 3 }), instances: fc.array(hostileLeaf, { maxLength: 3 }), metrics: fc.array(hostileLeaf, { maxLength: 3 }), instance: fc.array(hostileLeaf, { maxLength: 3 }), metric: fc.array(hostileLeaf, { maxLength: 3 }), value: fc.array(hostileLeaf, { maxLength: 3 }), ts: fc.array(hostileLeaf, { maxLength: 3 }) });
+/** Near-valid shapes: a watermark, a columnar batch, a tick of batches, with hostile fields. */
 const nearValid = fc.oneof(
   fc.record({ agentId: fc.oneof(fc.constant('filter-1'), hostileLeaf), kind: fc.oneof(fc.constantFrom('filter', 'collector', 'sim'), hostileLeaf), ts: hostileLeaf, run: fc.oneof(fc.constant(''), hostileLeaf) }),
-  fc.record({ services: fc.array(fc.oneof(fc.constantFrom('api', '__proto__'), hostileLeaf), { maxLength: 3 }), service: fc.array(hostileLeaf, { maxLength: 3 }), instances: fc.array(hostileLeaf, { maxLength: 3 }), metrics: fc.array(hostileLeaf, { maxLength: 3 }), instance: fc.array(hostileLeaf, { maxLength: 3 }), metric: fc.array(hostileLeaf, { maxLength: 3 }), value: fc.array(hostileLeaf, { maxLength: 3 }), ts: fc.array(hostileLeaf, { maxLength: 3 }) }),
-  fc.record({ runId: hostileLeaf, ts: hostileLeaf, samples: fc.array(fc.dictionary(hostileKey, hostileLeaf, { maxKeys: 6 }), { maxLength: 3 }) }),
+  nearBatch,
+  fc.record({ runId: hostileLeaf, ts: hostileLeaf, batches: fc.array(nearBatch, { maxLength: 2 }) }),
 );
 /** The bytes of one hostile message. */
 const payload = fc.oneof(

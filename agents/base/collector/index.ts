@@ -1,4 +1,4 @@
-import { Subjects, check, Sample, describeProblems, rawBatches, type Alert } from '../../../runtime/contracts/index.js';
+import { Subjects, check, Sample, describeProblems, rawBatches, rawSamples, type Alert, type RawBatch } from '../../../runtime/contracts/index.js';
 import { shardOf } from '../../../runtime/host/partition.js';
 import { defineAgent } from '../../../runtime/host/define-agent.js';
 import { errorMessage } from '../../../runtime/errors.js';
@@ -62,14 +62,23 @@ export default defineAgent({
       }
       const samples = buffer.size() > 0 ? [...buffer.drain(), ...valid] : valid;
       counters.buffered = 0;
-      for (const { shard, batch } of rawBatches(samples, BATCH_SAMPLES, (service) => shardOf(service, shards))) {
-        try {
-          bus.emit(Subjects.raw, [String(shard)], batch);
-          counters.samples = (counters.samples ?? 0) + batch.value.length;
-        } catch (err) {
-          noteError(`publish shard ${shard} (${batch.services.join(', ')}): ${errorMessage(err)}`);
-        }
+      for (const { shard, batch } of rawBatches(samples, BATCH_SAMPLES, (service) => shardOf(service, shards))) emitRaw(shard, batch);
+    };
+    const emitRaw = (shard: number, batch: RawBatch): void => {
+      try {
+        bus.emit(Subjects.raw, [String(shard)], batch);
+        counters.samples = (counters.samples ?? 0) + batch.value.length;
+      } catch (err) {
+        noteError(`publish shard ${shard} (${batch.services.join(', ')}): ${errorMessage(err)}`);
       }
+    };
+    /**
+     * A simulator batch, validated whole by the bus: forwarded as it came when there is one shard
+     * and nothing waits in the buffer (encoded once per hop), else re-sharded sample by sample.
+     */
+    const publishBatch = (batch: RawBatch): void => {
+      if (shards > 1 || !connected() || buffer.size() > 0) publish(rawSamples(batch), true);
+      else emitRaw(0, batch);
     };
     const publishAlerts = (alerts: Alert[]): void => {
       for (const a of alerts) bus.emit(Subjects.alert, [a.service], a);
@@ -108,7 +117,7 @@ export default defineAgent({
       // The simulator sends a tick again when the fleet makes no progress (a tick lost with a
       // cluster node): one already seen is not published twice.
       if (tick.ts <= clock.now()) { counters.duplicateTicks = (counters.duplicateTicks ?? 0) + 1; return; }
-      publish(tick.samples, true);
+      for (const batch of tick.batches) publishBatch(batch);
       advanceClock(tick.ts);
     });
     schedule();

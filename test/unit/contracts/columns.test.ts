@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanBatch } from '../../../agents/base/filter/brain.js';
 import {
-  BatchBuilder, CleanBatch, RawBatch, check, cleanSamples, rawBatches, rawSampleAt, type Sample,
+  BatchBuilder, CleanBatch, MAX_BATCH_SAMPLES, RawBatch, SimTick, check, cleanSamples, rawBatches, rawSampleAt, rawSamples, simTick, type Sample,
 } from '../../../runtime/contracts/index.js';
 import { ownsShard, partitionOf, shardCount, shardOf } from '../../../runtime/host/partition.js';
 
@@ -107,5 +107,19 @@ describe('columnar data batches', () => {
     expect(clean!.services).toEqual(['db', 'api']);
     expect(clean!.metas).toEqual([dbMeta, meta]);
     expect(clean!.metrics).toEqual(['cpu', 'latency_ms']);
+  });
+
+  it('simulator ticks: columnar batches of at most MAX_BATCH_SAMPLES that read back as the samples; a bad index or a value that is not finite refuses the tick, saying where', () => {
+    const tick = simTick('run-1', T + 1, samples);
+    expect(check(SimTick, wire(tick)).ok).toBe(true);
+    expect(tick.batches.flatMap(rawSamples)).toEqual(samples);
+    const many = Array.from({ length: MAX_BATCH_SAMPLES + 1 }, (_, i): Sample => ({ service: 'api', instance: 'i-1', metric: 'rps', value: i, ts: T }));
+    expect(simTick('run-1', T, many).batches.map((b) => b.value.length)).toEqual([MAX_BATCH_SAMPLES, 1]);
+    const beyond = check(SimTick, { ...tick, batches: [{ ...tick.batches[0], metric: [0, 0, 0, 9, 0] }] });
+    expect(beyond.ok).toBe(false);
+    if (!beyond.ok) expect(beyond.problems[0]).toEqual({ path: '/batches/0/metric/3', message: 'index 9 beyond the 4 metric(s)' });
+    const infinite = check(SimTick, JSON.parse(JSON.stringify(tick).replace('"value":[0.4,', '"value":[1e999,')));
+    expect(infinite.ok).toBe(false);
+    if (!infinite.ok) expect(infinite.problems[0]).toEqual({ path: '/batches/0/value/0', message: 'Infinity is not a finite number' });
   });
 });
