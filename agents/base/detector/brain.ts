@@ -78,7 +78,7 @@ export class DetectorCore {
       series.active = {
         id: `${s.service}:${s.instance}:${s.metric}:${this.settings.algorithm}:${s.ts}`, service: s.service, instance: s.instance, metric: s.metric,
         level: 'yellow', rule: verdict.detector, value: s.value, threshold, score: Math.min(1, Math.max(0, verdict.score)),
-        explanation: explain(verdict), evidence: alertEvidence(verdict.evidence), since: s.ts, ts: s.ts,
+        explanation: explain(verdict), evidence: alertEvidence(verdict.evidence()), since: s.ts, ts: s.ts,
       };
       return series.active;
     }
@@ -147,6 +147,6 @@ export function alertEvidence(evidence: readonly Evidence[]): AlertEvidence[] {
 
 /** One sentence: which models fired, each with its observed feature against the expected range, then the strongest model's own words. */
 export function explain(verdict: Verdict): string {
-  const fired = alertEvidence(verdict.evidence).map((e) => `${e.detector} [${e.feature}]: ${fmt(e.observed)} vs expected ${fmt(e.low)}..${fmt(e.high)} (score ${e.score.toFixed(2)})`);
+  const fired = alertEvidence(verdict.evidence()).map((e) => `${e.detector} [${e.feature}]: ${fmt(e.observed)} vs expected ${fmt(e.low)}..${fmt(e.high)} (score ${e.score.toFixed(2)})`);
   return fired.length > 0 ? `fired: ${fired.join(', ')}; ${verdict.explain()}` : verdict.explain();
 }

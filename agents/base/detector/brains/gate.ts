@@ -35,7 +35,7 @@ export class GatedBrain implements DetectorBrain {
   observe(value: number, ts: number): Verdict {
     if (!Number.isFinite(value) || !Number.isFinite(ts)) {
       // One bad sample must not poison the running statistics: skip it entirely.
-      return { score: 0, detector: this.name, feature: 'value', expected: Number.NaN, observed: value, explain: () => 'not a finite value or time: ignored', evidence: [] };
+      return { score: 0, detector: this.name, feature: 'value', expected: Number.NaN, observed: value, explain: () => 'not a finite value or time: ignored', evidence: () => [] };
     }
     const a = this.model.assess(value, ts);
     const index = this.seen++;
@@ -60,15 +60,8 @@ export class GatedBrain implements DetectorBrain {
     }
     this.lastScore = score;
     this.lastDetector = detector;
-    return { score, detector, feature: a.feature, expected: a.expected, observed: value, explain, evidence: this.evidence(a, value) };
-  }
-
-  /** The models at or above the threshold, strongest first; else the strongest one. */
-  private evidence(a: Assessment, value: number): Evidence[] {
-    const all = a.members ?? [{ detector: this.name, feature: a.feature, score: a.score, observed: a.value ?? value, low: a.low ?? a.expected, high: a.high ?? a.expected }];
-    const fired = all.filter((e) => e.score >= this.threshold).sort((x, y) => y.score - x.score);
-    if (fired.length > 0) return fired;
-    return all.length > 0 ? [all.reduce((x, y) => (y.score > x.score ? y : x))] : [];
+    const { threshold, name } = this;
+    return { score, detector, feature: a.feature, expected: a.expected, observed: value, explain, evidence: () => evidenceOf(name, a, value, threshold) };
   }
 
   setSensitivity(sensitivity: number): void {
@@ -90,4 +83,12 @@ export class GatedBrain implements DetectorBrain {
       model: this.model.state(),
     };
   }
+}
+
+/** The models at or above `threshold`, strongest first; else the strongest one (`brain`'s own when it has no members). */
+function evidenceOf(brain: DetectorName, a: Assessment, value: number, threshold: number): Evidence[] {
+  const all = a.members ?? [{ detector: brain, feature: a.feature, score: a.score, observed: a.value ?? value, low: a.low ?? a.expected, high: a.high ?? a.expected }];
+  const fired = all.filter((e) => e.score >= threshold).sort((x, y) => y.score - x.score);
+  if (fired.length > 0) return fired;
+  return all.length > 0 ? [all.reduce((x, y) => (y.score > x.score ? y : x))] : [];
 }

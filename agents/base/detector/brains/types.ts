@@ -28,9 +28,10 @@ export interface Verdict {
   explain(): string;
   /**
    * The models that fired (score at or above the brain's threshold), strongest first; when
-   * none did, the strongest one. For `auto`, one entry per component that fired.
+   * none did, the strongest one. For `auto`, one entry per component that fired. Built on demand,
+   * like `explain`: only an alert reads it.
    */
-  evidence: Evidence[];
+  evidence(): Evidence[];
 }
 
 /** What one model saw: its feature's value against the range the past makes normal. */
