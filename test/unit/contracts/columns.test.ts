@@ -88,6 +88,9 @@ describe('columnar data batches', () => {
     if (!result.ok) expect(result.problems).toEqual([{ path: '/value/0', message: 'Infinity is not a finite number' }]);
     const badTs = check(CleanBatch, JSON.parse(JSON.stringify(b.clean(() => meta)).replace(`[${T}]`, '[1e999]')));
     expect(badTs.ok).toBe(false);
+    // The bus does not walk clean batches for non-finite numbers: the batch's own checks must see every one.
+    const badIndex = check(CleanBatch, JSON.parse(JSON.stringify(b.clean(() => meta)).replace('"service":[0]', '"service":[1e999]')));
+    expect(badIndex.ok).toBe(false);
   });
 
   it('filter: converts units column by column, each service with its metadata, refuses a non-finite raw value alone with its reason', () => {
