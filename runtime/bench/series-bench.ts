@@ -2,7 +2,8 @@
 /**
  * `npm run bench:series [-- --json]`: the pipeline (collector -> filter -> detector ->
  * aggregator) at 100, 1,000, 10,000 and 100,000 series, each on a fresh fleet: throughput, CPU
- * seconds per million samples and peak RSS per agent, detector memory growth per series; then
+ * seconds per million samples and peak RSS per agent, detector memory growth per series (right
+ * after the load, and at rest VIGIL_BENCH_REST_S seconds later, default 15); then
  * 10,000 series with two detector and two aggregator replicas (partitioned by service).
  * Bounded: each level publishes for at most VIGIL_BENCH_LEVEL_S seconds (default 20).
  */
@@ -10,7 +11,7 @@ import type { Role } from '../supervisor/credentials.js';
 import { formatReplicas } from '../host/partition.js';
 import { BenchFleet } from './bench-fleet.js';
 import { drivePipeline } from './pipeline-run.js';
-import { cpuSeconds, peakRssMb, rssMb } from './proc-stats.js';
+import { cpuSeconds, peakRssMb, restingRssMb, rssMb } from './proc-stats.js';
 import { seriesOf, type Workload } from './workload.js';
 
 const LEVEL_S = Number(process.env.VIGIL_BENCH_LEVEL_S ?? 20);
@@ -18,10 +19,14 @@ const LEVELS = (process.env.VIGIL_BENCH_SERIES ?? '100,1000,10000,100000').split
 const PIPELINE: Role[] = ['collector', 'filter', 'detector', 'aggregator'];
 /** Samples each level aims to push through (fewer when the time bound comes first). */
 const SAMPLES_PER_LEVEL = 2_000_000;
+/** Seconds the detector rests after the load before the memory it holds is read (the lowest RSS then). */
+const REST_S = Number(process.env.VIGIL_BENCH_REST_S ?? 15);
 
 interface LevelResult {
   series: number; replicas: number; samples: number; seconds: number; samplesPerS: number;
-  cpuSPerMillion: Record<string, number>; peakRssMb: Record<string, number>; detectorBytesPerSeries: number;
+  cpuSPerMillion: Record<string, number>; peakRssMb: Record<string, number>;
+  /** Detector RSS growth per series right after the load (garbage and batches in flight included) and at rest afterwards (what it holds). */
+  detectorBytesPerSeries: number; detectorBytesPerSeriesAtRest: number;
 }
 
 const round = (x: number, digits = 0): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -52,13 +57,16 @@ async function level(series: number, replicas: number): Promise<LevelResult> {
       return out;
     };
     const cpu = byKind((pid, id) => cpuSeconds(pid) - cpu0.get(id)!, (a, b) => a + b);
-    const detectorNow = fleet.processes().filter((p) => p.kind === 'detector').reduce((n, p) => n + rssMb(p.pid), 0);
+    const detectors = fleet.processes().filter((p) => p.kind === 'detector').map((p) => p.pid);
+    const detectorNow = detectors.reduce((n, pid) => n + rssMb(pid), 0);
+    const detectorAtRest = (await restingRssMb(detectors, REST_S)).lowest.reduce((a, b) => a + b, 0);
     await nc.close();
     return {
       series, replicas, samples: run.samples, seconds: round(run.seconds, 1), samplesPerS: round(run.samplesPerS),
       cpuSPerMillion: Object.fromEntries(Object.entries(cpu).map(([k, s]) => [k, round((s / handled) * 1e6, 2)])),
       peakRssMb: Object.fromEntries(Object.entries(byKind(peakRssMb, Math.max)).filter(([k]) => k !== 'nats-server').map(([k, v]) => [k, round(v, 1)])),
       detectorBytesPerSeries: round(((detectorNow - idleDetector) * 1024 * 1024) / series),
+      detectorBytesPerSeriesAtRest: round(((detectorAtRest - idleDetector) * 1024 * 1024) / series),
     };
   } finally {
     await fleet.stop();
@@ -73,11 +81,11 @@ async function main(): Promise<void> {
   const top = results.filter((r) => r.replicas === 1).at(-1)!;
   const summary = { slowdownTopVsBase: round(base.samplesPerS / top.samplesPerS, 2) };
   if (process.argv.includes('--json')) { process.stdout.write(`${JSON.stringify({ levels: results, ...summary })}\n`); return; }
-  const lines = ['| series | replicas | samples/s | CPU s per 1M samples (collector / filter / detector / aggregator / nats-server) | peak RSS MB (c / f / d / a) | detector bytes per series |', '|---|---|---|---|---|---|'];
+  const lines = ['| series | replicas | samples/s | CPU s per 1M samples (collector / filter / detector / aggregator / nats-server) | peak RSS MB (c / f / d / a) | detector bytes per series, after the load / at rest |', '|---|---|---|---|---|---|'];
   for (const r of results) {
     const c = r.cpuSPerMillion;
     const m = r.peakRssMb;
-    lines.push(`| ${r.series.toLocaleString('en')} | ${r.replicas} | ${r.samplesPerS.toLocaleString('en')} | ${c.collector} / ${c.filter} / ${c.detector} / ${c.aggregator} / ${c['nats-server']} | ${m.collector} / ${m.filter} / ${m.detector} / ${m.aggregator} | ${r.detectorBytesPerSeries} |`);
+    lines.push(`| ${r.series.toLocaleString('en')} | ${r.replicas} | ${r.samplesPerS.toLocaleString('en')} | ${c.collector} / ${c.filter} / ${c.detector} / ${c.aggregator} / ${c['nats-server']} | ${m.collector} / ${m.filter} / ${m.detector} / ${m.aggregator} | ${r.detectorBytesPerSeries} / ${r.detectorBytesPerSeriesAtRest} |`);
   }
   lines.push('', `throughput at ${top.series.toLocaleString('en')} series is 1/${summary.slowdownTopVsBase} of the ${base.series}-series figure`);
   process.stdout.write(`${lines.join('\n')}\n`);
