@@ -4,9 +4,10 @@
  * made every agent scavenge so often that collection took 20-33 % of the detector's and the
  * aggregator's CPU, and batches held in the epoch gate were promoted to the old generation:
  * 109,000 samples/s with 1 MB, 145,000 with 4 MB, 154,000-160,000 with 8 MB and 120,000-155,000
- * with 16 MB (issue 13). Resting idle RSS is the same 55-56 MB with any of them (V8's memory
- * reducer gives the young generation back after ~10 s without work); only the reading 1 s after
- * start-up grows (60 -> 68-74 MB), and the aggregator peaks at 94-97 MB under load (112 with 16 MB).
+ * with 16 MB (issue 13). At rest the lowest RSS is the same 55-56 MB with any of them (V8's memory
+ * reducer gives the young generation back after 10-30 s without work) and the steady state ~0.8 MB
+ * higher than with 1 MB; the reading 1 s after start-up grows (60 -> 68-74 MB), and the aggregator
+ * peaks at 94-97 MB under load (112 with 16 MB).
  * The old generation may grow by half its live size before a full collection (V8 picks a factor
  * of up to 4 by itself): under the pipeline bench the aggregator peaked at 115-124 MB, mostly
  * garbage awaiting collection, and 81-82 MB with this flag, at the same throughput.

@@ -93,7 +93,7 @@ export function findNonFinite(value: unknown): string | null {
 /**
  * The keys from the first non-finite number up to `value` (innermost first), or null. Strings are
  * skipped without a call, and keys are walked with for-in: Object.keys' array per object made the
- * walk of a simulator tick (an object per sample) three times slower.
+ * walk of a message of many small objects three times slower.
  */
 function nonFiniteAt(value: unknown): (string | number)[] | null {
   if (typeof value === 'number') return Number.isFinite(value) ? null : [];

@@ -124,5 +124,9 @@ describe('columnar data batches', () => {
     const infinite = check(SimTick, JSON.parse(JSON.stringify(tick).replace('"value":[0.4,', '"value":[1e999,')));
     expect(infinite.ok).toBe(false);
     if (!infinite.ok) expect(infinite.problems[0]).toEqual({ path: '/batches/0/value/0', message: 'Infinity is not a finite number' });
+    // The bus does not walk ticks for non-finite numbers: the tick's own checks must see its time too.
+    const late = check(SimTick, JSON.parse(JSON.stringify(tick).replace(`"ts":${T + 1},"batches"`, '"ts":1e999,"batches"')));
+    expect(late.ok).toBe(false);
+    if (!late.ok) expect(late.problems[0]).toEqual({ path: '/ts', message: 'Infinity is not a finite time' });
   });
 });
