@@ -216,7 +216,7 @@ function externalDependency(c: RuleContext): Hypothesis {
   return fails('dependency-timeout', [`${c.root}: an own service, no timeout alert`]);
 }
 
-function dataCorruption(c: RuleContext): Hypothesis {
+function dataCorruption(c: RuleContext): Verdict {
   // errors that no deploy, no partner, no latency and no saturation explain: the data the service
   // reads. The root first; then any service of the incident whose errors its own dependencies do
   // not explain (a corruption that began after another cause opened the incident)
@@ -244,12 +244,17 @@ function dataCorruption(c: RuleContext): Hypothesis {
  * bursts (a queue that fills and drains) drops requests at its peaks while the window's mean
  * stays well below them.
  */
-function corruptionAt(c: RuleContext, service: string): Hypothesis {
+function corruptionAt(c: RuleContext, service: string): Verdict {
   const info = c.topology(service);
   const latency = c.features.lastMean(service, 'latency_ms');
   const cpu = c.features.lastStat(service, 'cpu', 'p90');
   const alert = c.alerts.find((a) => a.service === service && a.metric === 'error_rate');
   if (!alert) return fails('data-corruption', [`${service}: no error_rate alert`]);
+  // Latency and saturation from a window that closed before the errors began say nothing of them:
+  // a burst that fills a shared database's pool for half a minute would read as corrupt data.
+  if (c.features.awaiting(service, alert.firstTs, c.now)) {
+    return { ...fails('data-corruption', [`${service}: no window since its errors began`]), pending: `${service}: latency and saturation since its errors began not known yet` };
+  }
   const errors = Math.max(c.features.lastMean(service, 'error_rate') ?? -1, c.features.lastStat(service, 'error_rate', 'last') ?? -1);
   const seen = (c.features.lastEnd(service) ?? -Infinity) > alert.firstTs;
   if (seen && errors <= (info?.sloErrorRate ?? 1)) return fails('data-corruption', [`${service}: errors in its last window within its SLO (${errors < 0 ? '?' : errors.toFixed(2)} %)`]);

@@ -167,10 +167,23 @@ describe('correlator', () => {
     expect(inc.hypotheses?.find((h) => h.cause === 'deploy-regression')).toMatchObject({ holds: false, against: [expect.stringMatching(/returned to a version that served within its SLO before/)] });
   });
 
-  it('correlator: only a deploy check waits for its window: other error_rate alerts are diagnosed at once', () => {
-    const c = new Correlator();
-    c.window(window('api', 0, { error_rate: stat(0.1), latency_ms: stat(50), deploy_version: stat(1) }), T0 + 60 * S, chain);
-    expect(c.alert({ ...alert('api', 'error_rate', T0 + 70 * S, 'yellow'), rule: 'auto', value: 8 }, chain)).toEqual([expect.objectContaining({ pattern: 'data-corruption' })]);
+  it('correlator: errors newer than their service\'s last window wait for the window holding their onset before they are called data corruption', () => {
+    // a fan: ten callers of one database; a burst fills its pool for half a minute and the callers
+    // fail with it (latency over their SLO); the window before says nothing of that
+    const fan = (s: string) => (s === 'db' ? { dependsOn: [], tier: 'database' } : { dependsOn: ['db'], tier: 'app', sloLatencyMs: 300, sloErrorRate: 1 });
+    const topo: CatalogSnapshot = { topology: fan, services: ['api', 'db'] };
+    const healthy = { error_rate: stat(0), latency_ms: stat(70), cpu: stat(40) };
+    const verdict = (next: Record<string, MetricWindow>) => {
+      const c = new Correlator();
+      c.window(window('api', 0, healthy), T0 + 60 * S, topo);
+      expect(c.alert({ ...alert('api', 'error_rate', T0 + 70 * S, 'yellow', 'all'), rule: 'auto', value: 1.3 }, topo)).toEqual([]);
+      return c.window(window('api', 1, next), T0 + 120 * S, topo)[0];
+    };
+    const burst = verdict({ error_rate: stat(0.4, { last: 0 }), latency_ms: stat(1100, { p90: 3000 }), cpu: stat(50) });
+    expect(burst.pattern).not.toBe('data-corruption');
+    expect(burst.hypotheses?.find((h) => h.cause === 'data-corruption')?.holds).toBe(false);
+    // corrupt data: the errors stay, latency stays within the SLO
+    expect(verdict({ error_rate: stat(8), latency_ms: stat(70), cpu: stat(40) })).toMatchObject({ pattern: 'data-corruption', service: 'api' });
   });
 
   it('correlator: timing alone blames no release whose errors come from a failing dependency', () => {
@@ -271,9 +284,10 @@ describe('correlator', () => {
     const verdict = (apiErrors: number) => {
       const c = new Correlator();
       c.alert(alert('db', 'db_latency_ms', T0), topo);
-      c.window(window('api', 0, { error_rate: stat(apiErrors), latency_ms: stat(80), cpu: stat(40), rps: stat(100) }), T0 + 60 * S, topo);
-      const [inc] = c.alert(alert('api', 'error_rate', T0 + 70 * S), topo);
-      return inc.hypotheses?.find((h) => h.cause === 'data-corruption');
+      c.window(window('api', 0, { error_rate: stat(0), latency_ms: stat(80), cpu: stat(40), rps: stat(100) }), T0 + 60 * S, topo);
+      c.alert(alert('api', 'error_rate', T0 + 70 * S), topo);
+      const [inc] = c.window(window('api', 1, { error_rate: stat(apiErrors), latency_ms: stat(80), cpu: stat(40), rps: stat(100) }), T0 + 120 * S, topo);
+      return (inc ?? (c.state() as { open: Incident[] }).open[0]).hypotheses?.find((h) => h.cause === 'data-corruption');
     };
     expect(verdict(7)).toMatchObject({ holds: true, at: 'api' });
     expect(verdict(0)?.holds).toBe(false); // the alert outlived the errors (an overload's dropped requests)
