@@ -39,12 +39,13 @@ async function main(): Promise<void> {
     partition: parsePartition(process.env.VIGIL_PARTITION),
     replicas: parseReplicas(process.env.VIGIL_REPLICAS),
     supervisorPid,
+    // Until the agent has data to handle, only start-up and housekeeping code has run.
+    onFirstEpoch: optimiseFromNowOn,
   });
   shutdown = (signal: string): void => {
     log.info({ signal }, 'stopping');
     agent.stop().then(() => process.exit(0), (err) => { log.error({ err: errorMessage(err) }, 'unclean stop'); process.exit(1); });
   };
-  optimiseFromNowOn();
   if (stopSignal) shutdown(stopSignal);
   // An agent dies with its supervisor: when the parent that started it is gone (kill -9), the
   // process is reparented and this agent stops, so no orphan acts beside the next fleet.

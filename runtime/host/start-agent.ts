@@ -44,6 +44,8 @@ export interface StartOptions {
   partition?: Partition;
   /** Replicas per scaled kind (VIGIL_REPLICAS): the clock waits for each upstream one; the data shards follow from them. */
   replicas?: Record<string, number>;
+  /** Called once, when event time first moves forward (the agent has work to do). */
+  onFirstEpoch?: () => void;
 }
 
 /** Default of StartOptions.maxSkewMs: ten minutes of event time. */
@@ -111,8 +113,10 @@ export async function startAgent<C extends TObject>(def: AgentDefinition<C>, opt
    * it), then onWatermark, then the watermark goes downstream. The collector, whose clock
    * follows its own source, steps through here too (its inputs are never held).
    */
+  let firstEpoch = opts.onFirstEpoch;
   const stepTo = (end: number): void => {
     if (end <= clock.now()) { gate.release(end); return; }
+    if (firstEpoch) { const first = firstEpoch; firstEpoch = undefined; first(); }
     clock.advance(end);
     gate.release(end);
     instance.onWatermark?.(end);
