@@ -47,10 +47,15 @@ export class SeasonalProfile {
   private readonly smooth: number;
   private recentHead = 0;
   private readonly env: Envelope;
+  private readonly periodMs: number;
+  private readonly bucketMs: number;
   /** Observations scored against an earlier period so far. */
   scored = 0;
 
-  constructor(readonly options: ProfileOptions) {
+  /** Keeps what it needs of `options`, not the object: a detector holds one profile per series. */
+  constructor(options: ProfileOptions) {
+    this.periodMs = options.periodMs;
+    this.bucketMs = options.bucketMs;
     this.buckets = Math.max(1, Math.round(options.periodMs / options.bucketMs));
     this.neighbours = Math.ceil(options.toleranceMs / options.bucketMs);
     this.exemplars = new SeasonalExemplars(this.buckets, Math.max(1, Math.min(1000, Math.floor(options.periods))));
@@ -65,8 +70,8 @@ export class SeasonalProfile {
 
   /** Scores `value` at `ts` against earlier periods, then learns it. */
   next(value: number, ts: number): ProfileScore | undefined {
-    const period = Math.floor(ts / this.options.periodMs);
-    const bucket = Math.floor((ts - period * this.options.periodMs) / this.options.bucketMs) % this.buckets;
+    const period = Math.floor(ts / this.periodMs);
+    const bucket = Math.floor((ts - period * this.periodMs) / this.bucketMs) % this.buckets;
     const expected = this.exemplars.nearest(value, period, bucket, this.neighbours);
     const average = this.exemplars.average(period, bucket);
     if (this.exemplars.learn(value, period, bucket)) this.bucketsLearnt++;
@@ -96,6 +101,6 @@ export class SeasonalProfile {
   }
 
   state(): Record<string, unknown> {
-    return { periodMs: this.options.periodMs, bucketsLearnt: this.bucketsLearnt, scored: this.scored, envelope: this.env.state() };
+    return { periodMs: this.periodMs, bucketsLearnt: this.bucketsLearnt, scored: this.scored, envelope: this.env.state() };
   }
 }
