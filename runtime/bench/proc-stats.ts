@@ -28,9 +28,9 @@ export function cpuSeconds(pid: number): number {
  * Resident memory of each process at rest, MB, read once a second for `seconds`: the lowest reading,
  * and the median of the second half (the steady state). V8 gives start-up garbage back to the
  * system only after 10-30 s without work (its memory reducer), so a reading right after start-up
- * counts memory an idle agent no longer holds; afterwards the optimising compiler, first used at
- * ~35 s of rest, pages its code in from the node binary (~3.4 MB), and the steady state is a few MB
- * above the lowest.
+ * counts memory an idle agent no longer holds. The median shows a rise the lowest reading hides:
+ * an optimising compiler that came on at rest paged ~3.4 MB of its code in from the node binary at
+ * ~35 s (agents now keep it off until they have work, runtime/startup-compiler.ts).
  */
 export async function restingRssMb(pids: readonly number[], seconds: number): Promise<{ lowest: number[]; median: number[] }> {
   const readings: number[][] = pids.map((pid) => [rssMb(pid)]);
