@@ -113,8 +113,10 @@ export class IncidentDesk {
       rec.latest = null;
       rec.settled = incident;
       const answered = last?.outcome?.status === 'done' && (last.cause ?? causeOf(incident)) === causeOf(incident);
-      if (answered && this.#relapsed(last, true)) this.#tryRemediation(rec, incident, now, out, last.entry);
-      else if (answered || !this.#tryRemediation(rec, incident, now, out)) {
+      // a relapse is answered by the fix that worked, if its preconditions still hold; if they do
+      // not (no lock wait left to kill), what came back is another cause
+      const retried = answered && this.#relapsed(last, true) && this.#tryRemediation(rec, incident, now, out, last.entry);
+      if (!retried && (answered || !this.#tryRemediation(rec, incident, now, out))) {
         // the leading cause is fixed, or nothing more can start for it: the next located cause
         const next = this.#nextCause(rec, incident);
         if (next) this.#tryRemediation(rec, next, now, out);

@@ -18,6 +18,26 @@ describe('orchestrator brain: relapses and further causes', () => {
     expect(d.actions().map((a) => [a.type, a.runId])).toEqual([['restart', 'rem-inc-1-1'], ['restart', 'rem-inc-1-2']]);
   });
 
+  it('brain: a relapse whose fix cannot run again (no lock wait left to kill) goes to the next located cause (slow queries filling the pool)', () => {
+    const d = drive();
+    const hypotheses = [
+      { cause: 'blocking-queries' as const, holds: true, for: ['db: queries wait on locks'], against: [], at: 'db' },
+      { cause: 'pool-saturation' as const, holds: true, for: ['db: connection pool at 100 %'], against: [], at: 'db' },
+    ];
+    const locks = (ts: number) => incident('inc-1', 'blocking-queries', { rootCause: { service: 'db', metric: 'db_latency_ms', reason: 'x' }, hypotheses, ts });
+    d.minute('db', 0, 2, { db_latency_ms: 2000, db_lock_wait_ms: 1800, db_pool_usage: 100, rps: 300 });
+    d.incidentEpoch(locks(T0 + MIN), T0 + MIN);
+    expect(d.actions().map((a) => a.type)).toEqual(['kill-blocking-queries']);
+    d.reply(d.actions()[0], 'applied', T0 + MIN + 1000);
+    // the kill's check (db latency under 100 over 5 minutes) passes
+    for (let m = 1; m < 8; m++) { d.minute('db', m, 2, { db_latency_ms: 20, db_lock_wait_ms: 0, db_pool_usage: 40, rps: 300 }); d.take(d.brain.advance(T0 + (m + 1) * MIN)); }
+    expect(d.brain.incidents()[0].remediation[0].outcome?.status).toBe('done');
+    // slow queries now: db latency back up, the pool full, no lock wait; the incident goes on
+    d.minute('db', 8, 2, { db_latency_ms: 1500, db_lock_wait_ms: 0, db_pool_usage: 100, rps: 300 });
+    d.incidentEpoch(locks(T0 + 9 * MIN), T0 + 9 * MIN);
+    expect(d.actions().filter((a) => !a.type.startsWith('scale')).map((a) => `${a.type} ${a.service}`)).toEqual(['kill-blocking-queries db', 'pool-resize db']);
+  });
+
   it('brain: latency back over the SLO after a breaker\'s fix, with no new diagnosis, does not re-run the fix: any fault raises latency', () => {
     const d = drive();
     const slow = incident('inc-1', 'cascade', { rootCause: { service: 'db', metric: 'latency_ms', reason: 'upstream' } });

@@ -197,6 +197,18 @@ describe('orchestrator brain: incidents', () => {
     expect(d.actions()).toEqual([expect.objectContaining({ type: 'kill-blocking-queries', service: 'db' })]);
   });
 
+  it('brain: killing blocking queries needs lock waits where they are measured: a database cascade under load with none is not answered by it', () => {
+    const cascade = (id: string) => incident(id, 'cascade', { service: 'db', services: ['db', 'api'], rootCause: { service: 'db', metric: 'db_latency_ms', reason: 'x' } });
+    const kills = (lockWaitMs: number) => {
+      const d = drive();
+      d.minute('db', -1, 1, { db_latency_ms: 3500, db_pool_usage: 100, db_lock_wait_ms: lockWaitMs });
+      d.incidentEpoch(cascade(`inc-locks-${lockWaitMs}`), T0);
+      return d.actions().filter((a) => a.type === 'kill-blocking-queries');
+    };
+    expect(kills(0)).toEqual([]); // the load fills the pool: killing queries frees nothing
+    expect(kills(2000)).toEqual([expect.objectContaining({ service: 'db' })]);
+  });
+
   it('brain: of two updates of one incident in a tick, the newer is acted on whatever the order they come in', () => {
     // The host hands a tick's messages over ordered by subject (the root-cause service), so the
     // correlator's later update (the partner named as the cause) may come before its earlier one.
