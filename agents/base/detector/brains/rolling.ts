@@ -7,8 +7,8 @@
 
 /** Mean and standard deviation of the last `size` values (Welford add/remove). */
 export class RollingStats {
-  /** Ring of the last `size` values; grows by appending until it is full. */
-  private readonly buf: number[] = [];
+  /** Ring of the last `size` values; grows (see grow) until it is full. */
+  private buf: number[] = [];
   private head = 0;
   private n = 0;
   private mu = 0;
@@ -39,6 +39,7 @@ export class RollingStats {
       this.m2 -= d * (old - this.mu);
       this.n--;
     }
+    if (this.head === this.buf.length) this.grow();
     this.buf[this.head] = x;
     this.head = (this.head + 1) % this.size;
     this.n++;
@@ -47,6 +48,13 @@ export class RollingStats {
     this.m2 += d * (x - this.mu);
     // Add/remove accumulates rounding error; recompute exactly now and then.
     if (++this.sinceRecompute >= 8 * this.size) this.recompute();
+  }
+
+  /** Doubles the room while the ring fills, up to `size` exactly (appending would leave up to 60 % of it unused). */
+  private grow(): void {
+    const grown = new Array<number>(Math.min(this.size, Math.max(8, 2 * this.buf.length))).fill(0);
+    for (let i = 0; i < this.buf.length; i++) grown[i] = this.buf[i];
+    this.buf = grown;
   }
 
   private recompute(): void {
@@ -66,54 +74,98 @@ export class RollingStats {
 }
 
 /**
- * Minimum and maximum of the last `size` values (monotone deques, amortised O(1)). Each
- * deque is one flat array of (time, value) pairs, the live part from `head` on; the dead
- * prefix is cut once it is half the array, so a deque holds little more than it needs.
+ * Blocks a sliding-extremes window is kept in: a value is forgotten within 1/32 of the window
+ * of its exact time (a block of 270 values at the envelopes' 8,640), for 2 x 32 numbers a window.
+ */
+export const EXTREME_BLOCKS = 32;
+
+/** Values per block of a window of `size`. */
+function blockOf(size: number): number {
+  return Math.max(1, Math.ceil(size / EXTREME_BLOCKS));
+}
+
+/**
+ * Minimum and maximum of the last `size` values (at least), in memory bounded whatever the data:
+ * the past is kept as the extremes of at most {@link EXTREME_BLOCKS} consecutive blocks of
+ * `block` values, beside the block being filled. A monotone series would fill an exact monotone
+ * deque with up to `size` entries (350 KiB at 8,640); here a mature window holds one array of
+ * 2 + 2 x 32 numbers, and a series younger than one block holds no array at all.
+ * Exact while fewer than `size` values have been seen; after that a value is forgotten when its
+ * block leaves the ring: never before `size` newer values, at most two blocks after.
  */
 export class SlidingExtremes {
-  private t = 0;
-  private readonly maxQ: number[] = [];
-  private readonly minQ: number[] = [];
-  private maxHead = 0;
-  private minHead = 0;
+  private seen = 0;
+  /** Values still to come in the block being filled. */
+  private left: number;
+  private blockMax = Number.NEGATIVE_INFINITY;
+  private blockMin = Number.POSITIVE_INFINITY;
+  /**
+   * The completed blocks, from the first one on: [max, min] over all of them, then each
+   * block's [max, min] in a ring (one array: a detector holds five windows per series).
+   */
+  private past: number[] | null = null;
+  /** The ring slot the next completed block goes to. */
+  private next = 0;
 
-  constructor(readonly size: number) {}
+  constructor(readonly size: number) {
+    this.left = blockOf(size);
+  }
+
+  /** Values per block. */
+  get block(): number {
+    return blockOf(this.size);
+  }
 
   /** Number of values seen, capped at `size`. */
   get count(): number {
-    return Math.min(this.t, this.size);
+    return Math.min(this.seen, this.size);
   }
 
   get max(): number {
-    return this.maxHead < this.maxQ.length ? this.maxQ[this.maxHead + 1] : Number.NaN;
+    if (this.seen === 0) return Number.NaN;
+    return this.past ? Math.max(this.past[0], this.blockMax) : this.blockMax;
   }
 
   get min(): number {
-    return this.minHead < this.minQ.length ? this.minQ[this.minHead + 1] : Number.NaN;
+    if (this.seen === 0) return Number.NaN;
+    return this.past ? Math.min(this.past[1], this.blockMin) : this.blockMin;
+  }
+
+  /** Numbers kept for the completed blocks (at most 2 + 2 x EXTREME_BLOCKS): what the window costs. */
+  get stored(): number {
+    return this.past?.length ?? 0;
   }
 
   push(v: number): void {
-    const t = this.t++;
-    this.maxHead = SlidingExtremes.add(this.maxQ, this.maxHead, t, v, this.size, 1);
-    this.minHead = SlidingExtremes.add(this.minQ, this.minHead, t, v, this.size, -1);
+    this.seen++;
+    if (v > this.blockMax) this.blockMax = v;
+    if (v < this.blockMin) this.blockMin = v;
+    if (--this.left === 0) this.closeBlock();
   }
 
-  /**
-   * Appends (t, v) to the deque of maxima (sign 1) or minima (sign -1) after dropping the
-   * values it dominates (they can never be the extreme again); returns the new head.
-   */
-  private static add(q: number[], head: number, t: number, v: number, size: number, sign: 1 | -1): number {
-    while (q.length > head && sign * q[q.length - 1] <= sign * v) {
-      q.pop();
-      q.pop();
+  /** Moves the full block into the ring, over the oldest block once the ring is full. */
+  private closeBlock(): void {
+    const block = blockOf(this.size);
+    const slots = Math.ceil(this.size / block);
+    const past = (this.past ??= [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]);
+    const full = past.length === 2 + 2 * slots;
+    past[2 + 2 * this.next] = this.blockMax;
+    past[3 + 2 * this.next] = this.blockMin;
+    if (full) {
+      past[0] = Number.NEGATIVE_INFINITY;
+      past[1] = Number.POSITIVE_INFINITY;
+      for (let i = 2; i < past.length; i += 2) {
+        past[0] = Math.max(past[0], past[i]);
+        past[1] = Math.min(past[1], past[i + 1]);
+      }
+    } else {
+      past[0] = Math.max(past[0], this.blockMax);
+      past[1] = Math.min(past[1], this.blockMin);
     }
-    q.push(t, v);
-    while (q[head] <= t - size) head += 2;
-    if (head >= 32 && head * 2 > q.length) {
-      q.splice(0, head);
-      head = 0;
-    }
-    return head;
+    this.next = (this.next + 1) % slots;
+    this.left = block;
+    this.blockMax = Number.NEGATIVE_INFINITY;
+    this.blockMin = Number.POSITIVE_INFINITY;
   }
 }
 
