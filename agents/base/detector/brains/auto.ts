@@ -6,25 +6,25 @@
  */
 import type { Assessment, Evidence, ScoringModel } from './types.js';
 
-/** One member of the ensemble. */
-export interface EnsembleMember {
-  model: ScoringModel;
-  /** Multiplies the score's excess over 0.5; 1 = full vote, < 1 = needs stronger evidence. */
-  weight: number;
-}
-
 /** Max-combination of weighted component scores. */
 export class EnsembleModel implements ScoringModel {
   readonly name = 'auto';
 
-  constructor(private readonly members: EnsembleMember[]) {
-    if (members.length === 0) throw new Error('auto: the ensemble needs at least one component');
+  /**
+   * `weights[i]` multiplies the excess over 0.5 of `models[i]`'s score: 1 = full vote, < 1 = needs
+   * stronger evidence. The weights are the same for every series: one array can serve them all.
+   */
+  constructor(private readonly models: readonly ScoringModel[], private readonly weights: readonly number[]) {
+    if (models.length === 0) throw new Error('auto: the ensemble needs at least one component');
+    if (weights.length !== models.length) throw new Error(`auto: ${models.length} components but ${weights.length} weights`);
   }
 
   assess(value: number, ts: number): Assessment {
     let best: Assessment | undefined;
     const members: Evidence[] = [];
-    for (const { model, weight } of this.members) {
+    for (let i = 0; i < this.models.length; i++) {
+      const model = this.models[i];
+      const weight = this.weights[i];
       const a = model.assess(value, ts);
       const score = a.score > 0.5 ? 0.5 + (a.score - 0.5) * weight : a.score;
       members.push({ detector: model.name, feature: a.feature, score, observed: a.value ?? value, low: a.low ?? a.expected, high: a.high ?? a.expected });
@@ -40,6 +40,6 @@ export class EnsembleModel implements ScoringModel {
   }
 
   state(): Record<string, unknown> {
-    return Object.fromEntries(this.members.map(({ model, weight }) => [model.name, { weight, ...model.state() }]));
+    return Object.fromEntries(this.models.map((model, i) => [model.name, { weight: this.weights[i], ...model.state() }]));
   }
 }

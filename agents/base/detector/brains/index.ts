@@ -28,7 +28,7 @@ export { IsolationForestModel, type IsolationForestOptions } from './iforest.js'
 export { NoveltyModel, type NoveltyOptions } from './novelty.js';
 export { ChangeModel, type ChangeOptions } from './change.js';
 export { LikelihoodModel, normalTail, type LikelihoodOptions } from './likelihood.js';
-export { EnsembleModel, type EnsembleMember } from './auto.js';
+export { EnsembleModel } from './auto.js';
 export { mulberry32, withRandom } from './prng.js';
 export * from './threshold-rules.js';
 
@@ -51,6 +51,10 @@ export const AUTO_WEIGHTS: Readonly<Record<ComponentName, number>> = {
   mad: 0,
   iforest: 0,
 };
+
+/** The components with a vote in `auto` (weight above 0), and their weights: shared by every series' brain. */
+const AUTO_VOTERS = (Object.keys(AUTO_WEIGHTS) as ComponentName[]).filter((c) => AUTO_WEIGHTS[c] > 0);
+const AUTO_VOTER_WEIGHTS: readonly number[] = AUTO_VOTERS.map((c) => AUTO_WEIGHTS[c]);
 
 /** Every component name, in documentation order. */
 export const AUTO_COMPONENTS = DETECTOR_NAMES.filter((n): n is ComponentName => n !== 'auto');
@@ -79,9 +83,7 @@ export function createDetector(name: DetectorName, options: DetectorOptions = {}
     throw new Error(`unknown detector "${String(name)}": expected one of ${DETECTOR_NAMES.join(', ')}`);
   }
   if (name !== 'auto') return new GatedBrain(name, createModel(name, options), options);
-  const members = Object.entries(AUTO_WEIGHTS)
-    .filter(([, weight]) => weight > 0)
-    .map(([component, weight]) => ({ model: createModel(component as ComponentName, options), weight }));
-  return new GatedBrain('auto', new EnsembleModel(members), options);
+  const models = AUTO_VOTERS.map((component) => createModel(component, options));
+  return new GatedBrain('auto', new EnsembleModel(models, AUTO_VOTER_WEIGHTS), options);
 }
 export { RollingStats, SlidingExtremes, SortedWindow } from './rolling.js';
