@@ -32,30 +32,45 @@ export interface EnvelopeScore {
 /** Default score gain: 5 % of the width beyond the envelope scores 0.625. */
 export const ENVELOPE_GAIN = 2.5;
 
+/** Values an envelope needs before scoring, unless its options say otherwise. */
+const MIN_COUNT = 30;
+
+/** How an envelope scores: its options resolved. */
+interface EnvelopeRule { readonly sides: 'both' | 'upper'; readonly gain: number; readonly minCount: number }
+
+/** The rules of envelopes with default gain and count, nearly all of them: shared (a detector holds five envelopes per series). */
+const DEFAULT_RULES: Readonly<Record<'both' | 'upper', EnvelopeRule>> = {
+  both: { sides: 'both', gain: ENVELOPE_GAIN, minCount: MIN_COUNT },
+  upper: { sides: 'upper', gain: ENVELOPE_GAIN, minCount: MIN_COUNT },
+};
+
+function ruleOf(options: EnvelopeOptions): EnvelopeRule {
+  const sides = options.sides ?? 'both';
+  if (options.gain === undefined && options.minCount === undefined) return DEFAULT_RULES[sides];
+  return { sides, gain: options.gain ?? ENVELOPE_GAIN, minCount: options.minCount ?? MIN_COUNT };
+}
+
 /** Sliding-window novelty calibration of one feature. See the module comment. */
 export class Envelope {
   private readonly ext: SlidingExtremes;
-  private readonly sides: 'both' | 'upper';
-  private readonly gain: number;
-  private readonly minCount: number;
+  private readonly rule: EnvelopeRule;
 
   constructor(options: EnvelopeOptions = {}) {
     this.ext = new SlidingExtremes(options.horizon ?? 8640);
-    this.sides = options.sides ?? 'both';
-    this.gain = options.gain ?? ENVELOPE_GAIN;
-    this.minCount = options.minCount ?? 30;
+    this.rule = ruleOf(options);
   }
 
   /** Scores `v` against the past without learning it. */
   score(v: number): EnvelopeScore {
     const lo = this.ext.min;
     const hi = this.ext.max;
-    if (this.ext.count < this.minCount || !Number.isFinite(v)) return { score: 0, excess: 0, lo, hi };
+    const { sides, gain, minCount } = this.rule;
+    if (this.ext.count < minCount || !Number.isFinite(v)) return { score: 0, excess: 0, lo, hi };
     // A flat past has no width: the first departure from it is fully anomalous.
     const width = Math.max(hi - lo, 1e-9 * Math.max(1, Math.abs(hi), Math.abs(lo)));
-    const excess = this.sides === 'upper' ? (v - hi) / width : Math.max(v - hi, lo - v) / width;
-    if (excess > 0) return { score: Math.min(1, 0.5 + this.gain * excess), excess, lo, hi };
-    const closeness = this.sides === 'upper' ? (v - lo) / width : Math.abs(v - (lo + hi) / 2) / (width / 2);
+    const excess = sides === 'upper' ? (v - hi) / width : Math.max(v - hi, lo - v) / width;
+    if (excess > 0) return { score: Math.min(1, 0.5 + gain * excess), excess, lo, hi };
+    const closeness = sides === 'upper' ? (v - lo) / width : Math.abs(v - (lo + hi) / 2) / (width / 2);
     return { score: Math.max(0, Math.min(0.5, 0.5 * closeness)), excess, lo, hi };
   }
 
