@@ -27,6 +27,8 @@ interface LevelResult {
   cpuSPerMillion: Record<string, number>; peakRssMb: Record<string, number>;
   /** Detector RSS growth per series right after the load (garbage and batches in flight included) and at rest afterwards (what it holds). */
   detectorBytesPerSeries: number; detectorBytesPerSeriesAtRest: number;
+  /** Detector RSS growth at rest, MB (for the marginal cost between two levels). */
+  detectorGrowthMbAtRest: number;
 }
 
 const round = (x: number, digits = 0): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -67,6 +69,7 @@ async function level(series: number, replicas: number): Promise<LevelResult> {
       peakRssMb: Object.fromEntries(Object.entries(byKind(peakRssMb, Math.max)).filter(([k]) => k !== 'nats-server').map(([k, v]) => [k, round(v, 1)])),
       detectorBytesPerSeries: round(((detectorNow - idleDetector) * 1024 * 1024) / series),
       detectorBytesPerSeriesAtRest: round(((detectorAtRest - idleDetector) * 1024 * 1024) / series),
+      detectorGrowthMbAtRest: round(detectorAtRest - idleDetector, 1),
     };
   } finally {
     await fleet.stop();
@@ -78,8 +81,15 @@ async function main(): Promise<void> {
   for (const series of LEVELS) results.push(await level(series, 1));
   results.push(await level(Number(process.env.VIGIL_BENCH_PARTITIONED_SERIES ?? 10_000), 2));
   const base = results.find((r) => r.series === LEVELS[0] && r.replicas === 1)!;
-  const top = results.filter((r) => r.replicas === 1).at(-1)!;
-  const summary = { slowdownTopVsBase: round(base.samplesPerS / top.samplesPerS, 2) };
+  const single = results.filter((r) => r.replicas === 1);
+  const top = single.at(-1)!;
+  const below = single.at(-2);
+  const summary = {
+    slowdownTopVsBase: round(base.samplesPerS / top.samplesPerS, 2),
+    // What one more series costs: the growth between the two largest levels, free of what any load
+    // adds whatever the series (the young generation's semi-spaces grow to their maximum, ~30 MB).
+    detectorMarginalBytesPerSeries: below ? round(((top.detectorGrowthMbAtRest - below.detectorGrowthMbAtRest) * 1024 * 1024) / (top.series - below.series)) : null,
+  };
   if (process.argv.includes('--json')) { process.stdout.write(`${JSON.stringify({ levels: results, ...summary })}\n`); return; }
   const lines = ['| series | replicas | samples/s | CPU s per 1M samples (collector / filter / detector / aggregator / nats-server) | peak RSS MB (c / f / d / a) | detector bytes per series, after the load / at rest |', '|---|---|---|---|---|---|'];
   for (const r of results) {
@@ -88,6 +98,7 @@ async function main(): Promise<void> {
     lines.push(`| ${r.series.toLocaleString('en')} | ${r.replicas} | ${r.samplesPerS.toLocaleString('en')} | ${c.collector} / ${c.filter} / ${c.detector} / ${c.aggregator} / ${c['nats-server']} | ${m.collector} / ${m.filter} / ${m.detector} / ${m.aggregator} | ${r.detectorBytesPerSeries} / ${r.detectorBytesPerSeriesAtRest} |`);
   }
   lines.push('', `throughput at ${top.series.toLocaleString('en')} series is 1/${summary.slowdownTopVsBase} of the ${base.series}-series figure`);
+  if (below) lines.push(`detector memory per series between ${below.series.toLocaleString('en')} and ${top.series.toLocaleString('en')} series, at rest: ${summary.detectorMarginalBytesPerSeries} bytes`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
