@@ -71,10 +71,18 @@ function change(s: SeriesState, key: SeriesKey, level: number, threshold: number
   return [{ level: LEVELS[level], service: key.service, instance: key.instance, metric: key.metric, value, threshold, since, ts }];
 }
 
+/** One series under its rule: fields, not arrays (a detector holds one per series of every ruled metric). */
 interface SeriesState {
   level: number;
-  breachSince: (number | null)[];
+  /** Since when the value is past yellow, and past red (null when it is not). */
+  yellowSince: number | null;
+  redSince: number | null;
   recoverSince: number | null;
+}
+
+/** Since when `s` is past the threshold of level 1 (yellow) or 2 (red). */
+function breachSince(s: SeriesState, level: number): number | null {
+  return level === 2 ? s.redSince : s.yellowSince;
 }
 
 /** Validates a rule and fills in its defaults; throws an Error naming the metric. */
@@ -121,10 +129,11 @@ export class ThresholdRules {
     const rule = this.rules.get(key.metric);
     if (!rule || !Number.isFinite(value)) return NO_EVENTS;
     let s = this.series.get(id);
-    if (!s) this.series.set(id, (s = { level: 0, breachSince: [null, null, null], recoverSince: null }));
-    for (let l = 1; l <= 2; l++) s.breachSince[l] = isBeyond(rule, value, thresholdOf(rule, l)) ? (s.breachSince[l] ?? ts) : null;
+    if (!s) this.series.set(id, (s = { level: 0, yellowSince: null, redSince: null, recoverSince: null }));
+    s.yellowSince = isBeyond(rule, value, rule.yellow) ? (s.yellowSince ?? ts) : null;
+    s.redSince = isBeyond(rule, value, rule.red) ? (s.redSince ?? ts) : null;
     for (let l = 2; l > s.level; l--) {
-      const since = s.breachSince[l];
+      const since = breachSince(s, l);
       if (since !== null && ts - since >= rule.holdS * 1000) {
         s.recoverSince = null;
         return change(s, key, l, thresholdOf(rule, l), value, since, ts);
