@@ -68,3 +68,15 @@ describe('SlidingExtremes', () => {
     expect(w.max).toBeLessThanOrEqual(-(2 * size) + 2 * w.block);
   });
 });
+
+describe('SlidingExtremes window size', () => {
+  it.each([0, -5, 2.5, Number.NaN])('refuses a window of %s values with a message', (size) => {
+    expect(() => new SlidingExtremes(size)).toThrow(/window must be a whole number of values >= 1/);
+  });
+
+  it('a window of one value is the last value', () => {
+    const w = new SlidingExtremes(1);
+    for (const v of [3, 9, -2]) w.push(v);
+    expect([w.min, w.max]).toEqual([-2, -2]);
+  });
+});

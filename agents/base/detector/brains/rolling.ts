@@ -108,6 +108,7 @@ export class SlidingExtremes {
   private next = 0;
 
   constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`sliding extremes: the window must be a whole number of values >= 1, got ${size}`);
     this.left = blockOf(size);
   }
 
