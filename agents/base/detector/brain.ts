@@ -45,7 +45,8 @@ export class DetectorCore {
   observe(samples: readonly CleanSample[]): Alert[] {
     const out: Alert[] = [];
     for (const s of samples) {
-      const series = `${s.service}/${s.instance}/${s.metric}`;
+      // join makes one flat string; a template literal makes a rope that, kept as a map key, holds a copy besides.
+      const series = [s.service, s.instance, s.metric].join('/');
       for (const e of this.#rules.observe(s, s.value, s.ts, series)) {
         out.push({
           id: `${s.service}:${s.instance}:${s.metric}:threshold:${e.since}`, service: s.service, instance: s.instance, metric: s.metric,
