@@ -4,7 +4,7 @@
  * largest weighted score wins (max-combination: one confident component suffices).
  * The verdict names the winning component.
  */
-import type { Assessment, Evidence, ScoringModel } from './types.js';
+import type { Assessment, ScoringModel } from './types.js';
 
 /** Max-combination of weighted component scores. */
 export class EnsembleModel implements ScoringModel {
@@ -21,21 +21,18 @@ export class EnsembleModel implements ScoringModel {
 
   assess(value: number, ts: number): Assessment {
     let best: Assessment | undefined;
-    const members: Evidence[] = [];
+    // Each model returns a fresh assessment: it carries its weighted score and name as a part of
+    // the verdict, and the best one is the verdict (evidence is built from the parts for alerts only).
+    const parts: Assessment[] = [];
     for (let i = 0; i < this.models.length; i++) {
       const model = this.models[i];
-      const weight = this.weights[i];
       const a = model.assess(value, ts);
-      const score = a.score > 0.5 ? 0.5 + (a.score - 0.5) * weight : a.score;
-      members.push({ detector: model.name, feature: a.feature, score, observed: a.value ?? value, low: a.low ?? a.expected, high: a.high ?? a.expected });
-      // Each model returns a fresh assessment: re-using it as the verdict saves a copy per sample.
-      if (!best || score > best.score) {
-        a.score = score;
-        a.component = model.name;
-        best = a;
-      }
+      if (a.score > 0.5) a.score = 0.5 + (a.score - 0.5) * this.weights[i];
+      a.component = model.name;
+      parts.push(a);
+      if (!best || a.score > best.score) best = a;
     }
-    (best as Assessment).members = members;
+    (best as Assessment).parts = parts;
     return best as Assessment;
   }
 

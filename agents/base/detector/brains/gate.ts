@@ -85,9 +85,11 @@ export class GatedBrain implements DetectorBrain {
   }
 }
 
-/** The models at or above `threshold`, strongest first; else the strongest one (`brain`'s own when it has no members). */
+/** The models at or above `threshold`, strongest first; else the strongest one (`brain`'s own when it has no parts). */
 function evidenceOf(brain: DetectorName, a: Assessment, value: number, threshold: number): Evidence[] {
-  const all = a.members ?? [{ detector: brain, feature: a.feature, score: a.score, observed: a.value ?? value, low: a.low ?? a.expected, high: a.high ?? a.expected }];
+  const all = (a.parts ?? [a]).map((p) => ({
+    detector: p.component ?? brain, feature: p.feature, score: p.score, observed: p.value ?? value, low: p.low ?? p.expected, high: p.high ?? p.expected,
+  }));
   const fired = all.filter((e) => e.score >= threshold).sort((x, y) => y.score - x.score);
   if (fired.length > 0) return fired;
   return all.length > 0 ? [all.reduce((x, y) => (y.score > x.score ? y : x))] : [];

@@ -89,8 +89,8 @@ export interface Assessment {
   value?: number;
   low?: number;
   high?: number;
-  /** For ensembles: every component's evidence (weighted score). */
-  members?: Evidence[];
+  /** For ensembles: every component's assessment, `score` weighted and `component` named. */
+  parts?: Assessment[];
 }
 
 /**
