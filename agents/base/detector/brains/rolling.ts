@@ -74,8 +74,9 @@ export class RollingStats {
 }
 
 /**
- * Blocks a sliding-extremes window is kept in: a value is forgotten within 1/32 of the window
- * of its exact time (a block of 270 values at the envelopes' 8,640), for 2 x 32 numbers a window.
+ * Blocks a sliding-extremes window is kept in, for 2 x 32 numbers a window: a value is forgotten
+ * at most two blocks (1/16 of the window) after its exact time; at most one when the blocks divide
+ * the window, as the 270-value blocks of the envelopes' 8,640 do.
  */
 export const EXTREME_BLOCKS = 32;
 
