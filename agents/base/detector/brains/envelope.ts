@@ -50,22 +50,24 @@ function ruleOf(options: EnvelopeOptions): EnvelopeRule {
   return { sides, gain: options.gain ?? ENVELOPE_GAIN, minCount: options.minCount ?? MIN_COUNT };
 }
 
-/** Sliding-window novelty calibration of one feature. See the module comment. */
-export class Envelope {
-  private readonly ext: SlidingExtremes;
+/**
+ * Sliding-window novelty calibration of one feature. See the module comment. It is the feature's
+ * sliding extremes with a scoring rule: one object, not two (a detector holds five per series).
+ */
+export class Envelope extends SlidingExtremes {
   private readonly rule: EnvelopeRule;
 
   constructor(options: EnvelopeOptions = {}) {
-    this.ext = new SlidingExtremes(options.horizon ?? 8640);
+    super(options.horizon ?? 8640);
     this.rule = ruleOf(options);
   }
 
   /** Scores `v` against the past without learning it. */
   score(v: number): EnvelopeScore {
-    const lo = this.ext.min;
-    const hi = this.ext.max;
+    const lo = this.min;
+    const hi = this.max;
     const { sides, gain, minCount } = this.rule;
-    if (this.ext.count < minCount || !Number.isFinite(v)) return { score: 0, excess: 0, lo, hi };
+    if (this.count < minCount || !Number.isFinite(v)) return { score: 0, excess: 0, lo, hi };
     // A flat past has no width: the first departure from it is fully anomalous.
     const width = Math.max(hi - lo, 1e-9 * Math.max(1, Math.abs(hi), Math.abs(lo)));
     const excess = sides === 'upper' ? (v - hi) / width : Math.max(v - hi, lo - v) / width;
@@ -75,8 +77,8 @@ export class Envelope {
   }
 
   /** Learns `v` (call after {@link score}: the envelope only holds the past). */
-  push(v: number): void {
-    if (Number.isFinite(v)) this.ext.push(v);
+  override push(v: number): void {
+    if (Number.isFinite(v)) super.push(v);
   }
 
   /** Scores then learns `v`. */
@@ -87,6 +89,6 @@ export class Envelope {
   }
 
   state(): { lo: number; hi: number; count: number } {
-    return { lo: this.ext.min, hi: this.ext.max, count: this.ext.count };
+    return { lo: this.min, hi: this.max, count: this.count };
   }
 }

@@ -106,7 +106,7 @@ export class SlidingExtremes {
    */
   private past: number[] | null = null;
   /** The ring slot the next completed block goes to. */
-  private next = 0;
+  private nextSlot = 0;
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`sliding extremes: the window must be a whole number of values >= 1, got ${size}`);
@@ -151,8 +151,8 @@ export class SlidingExtremes {
     const slots = Math.ceil(this.size / block);
     const past = (this.past ??= [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]);
     const full = past.length === 2 + 2 * slots;
-    past[2 + 2 * this.next] = this.blockMax;
-    past[3 + 2 * this.next] = this.blockMin;
+    past[2 + 2 * this.nextSlot] = this.blockMax;
+    past[3 + 2 * this.nextSlot] = this.blockMin;
     if (full) {
       past[0] = Number.NEGATIVE_INFINITY;
       past[1] = Number.POSITIVE_INFINITY;
@@ -164,7 +164,7 @@ export class SlidingExtremes {
       past[0] = Math.max(past[0], this.blockMax);
       past[1] = Math.min(past[1], this.blockMin);
     }
-    this.next = (this.next + 1) % slots;
+    this.nextSlot = (this.nextSlot + 1) % slots;
     this.left = block;
     this.blockMax = Number.NEGATIVE_INFINITY;
     this.blockMin = Number.POSITIVE_INFINITY;
