@@ -26,7 +26,7 @@ export const Alert = Type.Object({
   instance: Token,
   metric: Type.String(),
   level: AlertLevel,
-  rule: Type.String({ description: 'rule or algorithm that fired: threshold, deploy-check, zscore, ewma, mad, seasonal, iforest, auto' }),
+  rule: Type.String({ description: 'rule or algorithm that fired: threshold, deploy-check, auto, novelty, gap, seasonal, change, likelihood, zscore, ewma, mad, iforest' }),
   value: Type.Number(),
   threshold: Type.Number({ description: 'threshold crossed, or score threshold for statistical detectors' }),
   score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),

@@ -18,7 +18,7 @@ const drift = noisy(2000, 50, 2, 7, (i) => i * 0.002);
 const flat = series(2000, () => 5);
 const flatThenStep = series(2000, (i) => (i < 1500 ? 5 : 6));
 
-describe.each(['auto', 'novelty', 'seasonal', 'change', 'likelihood', 'zscore', 'ewma', 'mad', 'iforest'] as DetectorName[])('%s brain', (name) => {
+describe.each(['auto', 'novelty', 'gap', 'seasonal', 'change', 'likelihood', 'zscore', 'ewma', 'mad', 'iforest'] as DetectorName[])('%s brain', (name) => {
   it(`${name}: a flat line never flags`, () => {
     expect(alerts(scores(name, flat), T)).toEqual([]);
   });
@@ -38,7 +38,7 @@ describe.each(['auto', 'novelty', 'seasonal', 'change', 'likelihood', 'zscore', 
   });
 });
 
-describe.each(['auto', 'novelty', 'seasonal', 'zscore', 'ewma', 'mad'] as DetectorName[])('%s brain on shapes', (name) => {
+describe.each(['auto', 'novelty', 'gap', 'seasonal', 'zscore', 'ewma', 'mad'] as DetectorName[])('%s brain on shapes', (name) => {
   it(`${name}: a spike flags at the spike`, () => {
     expect(alerts(scores(name, spike), T)).toContain(1500);
   });

@@ -7,6 +7,7 @@
 import { EnsembleModel } from './auto.js';
 import { ChangeModel } from './change.js';
 import { EwmaModel } from './ewma.js';
+import { GapModel } from './gap.js';
 import { GatedBrain } from './gate.js';
 import { IsolationForestModel } from './iforest.js';
 import { LikelihoodModel } from './likelihood.js';
@@ -26,6 +27,7 @@ export { MadModel, type MadOptions } from './mad.js';
 export { SeasonalModel, type SeasonalOptions } from './seasonal.js';
 export { IsolationForestModel, type IsolationForestOptions } from './iforest.js';
 export { NoveltyModel, type NoveltyOptions } from './novelty.js';
+export { GapModel, type GapOptions } from './gap.js';
 export { ChangeModel, type ChangeOptions } from './change.js';
 export { LikelihoodModel, normalTail, type LikelihoodOptions } from './likelihood.js';
 export { EnsembleModel } from './auto.js';
@@ -43,6 +45,7 @@ export * from './threshold-rules.js';
  */
 export const AUTO_WEIGHTS: Readonly<Record<ComponentName, number>> = {
   novelty: 1,
+  gap: 0,
   seasonal: 1,
   change: 0,
   likelihood: 0,
@@ -70,6 +73,7 @@ export function createModel(name: ComponentName, options: DetectorOptions = {}):
     case 'seasonal': return new SeasonalModel();
     case 'iforest': return new IsolationForestModel({ seed: options.seed });
     case 'novelty': return new NoveltyModel();
+    case 'gap': return new GapModel();
   }
 }
 
@@ -86,4 +90,4 @@ export function createDetector(name: DetectorName, options: DetectorOptions = {}
   const models = AUTO_VOTERS.map((component) => createModel(component, options));
   return new GatedBrain('auto', new EnsembleModel(models, AUTO_VOTER_WEIGHTS), options);
 }
-export { RollingStats, SlidingExtremes, SortedWindow } from './rolling.js';
+export { RollingStats, SlidingExtremes, SlidingValues, SortedWindow } from './rolling.js';

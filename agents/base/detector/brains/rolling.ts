@@ -185,10 +185,10 @@ export class SortedWindow {
   push(x: number): void {
     if (this.order.length === this.size) {
       const old = this.order.shift() as number;
-      this.sorted.splice(this.lowerBound(old), 1);
+      this.sorted.splice(lowerBound(this.sorted, old), 1);
     }
     this.order.push(x);
-    this.sorted.splice(this.lowerBound(x), 0, x);
+    this.sorted.splice(lowerBound(this.sorted, x), 0, x);
   }
 
   /** Median of the window (NaN when empty). */
@@ -208,17 +208,6 @@ export class SortedWindow {
     for (const v of this.sorted) s += Math.abs(v - centre);
     return this.sorted.length ? s / this.sorted.length : Number.NaN;
   }
-
-  private lowerBound(x: number): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sorted[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
 }
 
 function quantileSorted(a: number[], q: number): number {
@@ -227,4 +216,94 @@ function quantileSorted(a: number[], q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return a[lo] + (a[hi] - a[lo]) * (pos - lo);
+}
+
+/** The nearest values at or below and at or above a value (-Infinity / Infinity when there is none). */
+export interface Neighbours {
+  below: number;
+  above: number;
+}
+
+/**
+ * The last `size` values (at least), sorted block by block for nearest-value queries: completed
+ * blocks of {@link SlidingExtremes}' size, each a sorted typed array, in a ring, beside the block being
+ * filled (kept sorted as it fills). A value is forgotten when its block leaves the ring, as in
+ * SlidingExtremes: never before `size` newer values, at most two blocks after. Memory follows the
+ * values seen, up to (`size` / block + 1) x block numbers: 71 KiB at 8,640.
+ */
+export class SlidingValues {
+  private seen = 0;
+  /** The block being filled, sorted. */
+  private filling: number[] = [];
+  /** The completed blocks, each sorted, in a ring. */
+  private readonly blocks: Float64Array[] = [];
+  /** The ring slot the next completed block goes to. */
+  private nextSlot = 0;
+
+  constructor(readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new Error(`sliding values: the window must be a whole number of values >= 1, got ${size}`);
+  }
+
+  /** Number of values seen, capped at `size`. */
+  get count(): number {
+    return Math.min(this.seen, this.size);
+  }
+
+  /** Numbers kept (completed blocks and the block being filled): what the window costs. */
+  get stored(): number {
+    return this.blocks.length * blockOf(this.size) + this.filling.length;
+  }
+
+  get min(): number {
+    let m = this.filling.length ? this.filling[0] : Number.POSITIVE_INFINITY;
+    for (const b of this.blocks) if (b[0] < m) m = b[0];
+    return this.seen ? m : Number.NaN;
+  }
+
+  get max(): number {
+    let m = this.filling.length ? this.filling[this.filling.length - 1] : Number.NEGATIVE_INFINITY;
+    for (const b of this.blocks) if (b[b.length - 1] > m) m = b[b.length - 1];
+    return this.seen ? m : Number.NaN;
+  }
+
+  /** The largest value held at or below `v` and the smallest at or above it. */
+  neighbours(v: number): Neighbours {
+    const n: Neighbours = { below: Number.NEGATIVE_INFINITY, above: Number.POSITIVE_INFINITY };
+    closest(this.filling, v, n);
+    for (const b of this.blocks) closest(b, v, n);
+    return n;
+  }
+
+  push(v: number): void {
+    this.seen++;
+    const f = this.filling;
+    f.splice(lowerBound(f, v), 0, v);
+    const block = blockOf(this.size);
+    if (f.length < block) return;
+    const slots = Math.ceil(this.size / block);
+    if (this.blocks.length < slots) this.blocks.push(Float64Array.from(f));
+    else this.blocks[this.nextSlot].set(f);
+    this.nextSlot = (this.nextSlot + 1) % slots;
+    this.filling = [];
+  }
+}
+
+/** Narrows `n` to the values of sorted `a` nearest to `v` from below and from above. */
+function closest(a: ArrayLike<number>, v: number, n: Neighbours): void {
+  const i = lowerBound(a, v);
+  if (i < a.length && a[i] < n.above) n.above = a[i];
+  const below = i < a.length && a[i] === v ? v : i > 0 ? a[i - 1] : Number.NEGATIVE_INFINITY;
+  if (below > n.below) n.below = below;
+}
+
+/** First index of sorted `a` whose value is >= `x` (a.length when none). */
+function lowerBound(a: ArrayLike<number>, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -4,13 +4,13 @@
  */
 
 /** Names accepted by {@link createDetector}. */
-export type DetectorName = 'zscore' | 'ewma' | 'mad' | 'seasonal' | 'iforest' | 'novelty' | 'change' | 'likelihood' | 'auto';
+export type DetectorName = 'zscore' | 'ewma' | 'mad' | 'seasonal' | 'iforest' | 'novelty' | 'gap' | 'change' | 'likelihood' | 'auto';
 
 /** A detector that can be a component of the `auto` ensemble (every one but `auto`). */
 export type ComponentName = Exclude<DetectorName, 'auto'>;
 
 /** Every detector name, in documentation order. */
-export const DETECTOR_NAMES: readonly DetectorName[] = ['auto', 'novelty', 'seasonal', 'change', 'likelihood', 'zscore', 'ewma', 'mad', 'iforest'];
+export const DETECTOR_NAMES: readonly DetectorName[] = ['auto', 'novelty', 'gap', 'seasonal', 'change', 'likelihood', 'zscore', 'ewma', 'mad', 'iforest'];
 
 /** What a brain says about one observation. */
 export interface Verdict {
