@@ -3,7 +3,7 @@
  * component traces of every file once, then scores every candidate of
  * {@link selectionGrid} and cross-validates the choice (see cv.ts).
  */
-import { AUTO_WEIGHTS, NAB_THRESHOLD, type ComponentName } from '../../agents/base/detector/brains/index.js';
+import { AUTO_CHOSEN_AT, AUTO_WEIGHTS, type ComponentName } from '../../agents/base/detector/brains/index.js';
 import { cvFile, leaveOneCategoryOut, rawScores, scoresOver, selectionGrid, type Candidate, type CvFile, type CvReport } from './cv.js';
 import { nabFiles } from './run.js';
 import type { NabProfileName } from './score.js';
@@ -12,7 +12,7 @@ import { componentTraces } from './traces.js';
 /** Result of {@link runNabCv}. */
 export interface NabCvReport {
   cv: CvReport;
-  /** What ships: `AUTO_WEIGHTS` and `NAB_THRESHOLD`, scored on every file. */
+  /** What ships: `AUTO_WEIGHTS` at the threshold they were chosen at (`AUTO_CHOSEN_AT`), scored on every file. */
   shipped: Candidate & { scores: Record<NabProfileName, number> };
   candidates: number;
   seconds: number;
@@ -30,7 +30,7 @@ export async function runNabCv(data: string, labels: string, seed = 1): Promise<
   }
   if (new Set(files.map((f) => f.category)).size < 2) throw new Error(`--cv needs at least two categories (folders) under ${data}`);
   const cv = leaveOneCategoryOut(files, grid);
-  const shippedCandidate: Candidate = { weights: { ...AUTO_WEIGHTS }, threshold: NAB_THRESHOLD };
+  const shippedCandidate: Candidate = { weights: { ...AUTO_WEIGHTS }, threshold: AUTO_CHOSEN_AT };
   const scores = scoresOver(files, rawScores(files, [shippedCandidate]), 0, () => true);
   return { cv, shipped: { ...shippedCandidate, scores }, candidates: grid.length, seconds: (performance.now() - started) / 1000 };
 }

@@ -52,17 +52,20 @@ export function detectionScore(file: CvFile, flagged: Uint8Array): Record<NabPro
 
 /**
  * The candidates `vigil nab --cv` chooses from: range novelty and the seasonal profile
- * vote fully; the z-score, change-point and likelihood components each at 0, 0.3 or 0.6;
- * thresholds 0.55..0.75 in steps of 0.005. Adjacent candidates share their weights.
+ * vote fully; gap novelty at 0, 0.3, 0.6 or 1; the z-score, change-point and likelihood
+ * components each at 0, 0.3 or 0.6; thresholds 0.55..0.80 in steps of 0.005. Adjacent
+ * candidates share their weights.
  */
 export function selectionGrid(): Candidate[] {
   const steps = [0, 0.3, 0.6];
   const out: Candidate[] = [];
-  for (const zscore of steps) {
-    for (const change of steps) {
-      for (const likelihood of steps) {
-        const weights: Weights = { novelty: 1, seasonal: 1, zscore, change, likelihood };
-        for (let k = 0; k <= 40; k++) out.push({ weights, threshold: Math.round((0.55 + k * 0.005) * 1000) / 1000 });
+  for (const gap of [...steps, 1]) {
+    for (const zscore of steps) {
+      for (const change of steps) {
+        for (const likelihood of steps) {
+          const weights: Weights = { novelty: 1, gap, seasonal: 1, zscore, change, likelihood };
+          for (let k = 0; k <= 50; k++) out.push({ weights, threshold: Math.round((0.55 + k * 0.005) * 1000) / 1000 });
+        }
       }
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUTO_WEIGHTS, NAB_THRESHOLD } from '../../../agents/base/detector/brains/index.js';
+import { AUTO_CHOSEN_AT, AUTO_WEIGHTS, calibrate, NAB_THRESHOLD } from '../../../agents/base/detector/brains/index.js';
 import { cvFile, detectionScore, leaveOneCategoryOut, selectionGrid, type Candidate } from '../../../runtime/nab/cv.js';
 import { scoreSeries } from '../../../runtime/nab/run.js';
 import { NAB_PROFILES, probationaryPeriod, scoreFile } from '../../../runtime/nab/score.js';
@@ -13,7 +13,8 @@ describe('component traces', () => {
     for (const t of [0.55, NAB_THRESHOLD, 0.7]) {
       const brain = scoreSeries('auto', s.values, s.times, t);
       const expected = brain.map((x, i) => (i >= warmup && x >= t ? 1 : 0));
-      const replayed = gatedDetections(componentTraces(s.values, s.times), AUTO_WEIGHTS, t, warmup);
+      // The brain maps the threshold its weights were chosen at onto the default one: undo it.
+      const replayed = gatedDetections(componentTraces(s.values, s.times), AUTO_WEIGHTS, calibrate(t, NAB_THRESHOLD, AUTO_CHOSEN_AT), warmup);
       expect(Array.from(replayed)).toEqual(Array.from(expected));
       expect(expected.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     }
@@ -71,11 +72,13 @@ describe('leave one category out', () => {
     expect(cv.standard).toBeGreaterThan(50);
   });
 
-  it('selectionGrid: every weight set with thresholds 0.55..0.75, neighbours adjacent', () => {
+  it('selectionGrid: every weight set with thresholds 0.55..0.80, neighbours adjacent, what ships among them', () => {
     const grid = selectionGrid();
-    expect(grid).toHaveLength(27 * 41);
-    expect(grid[0]).toEqual({ weights: { novelty: 1, seasonal: 1, zscore: 0, change: 0, likelihood: 0 }, threshold: 0.55 });
-    expect(grid[40].threshold).toBe(0.75);
-    expect(grid.some((c) => c.threshold === NAB_THRESHOLD && JSON.stringify(c.weights) === JSON.stringify({ novelty: 1, seasonal: 1, zscore: AUTO_WEIGHTS.zscore, change: AUTO_WEIGHTS.change, likelihood: AUTO_WEIGHTS.likelihood }))).toBe(true);
+    expect(grid).toHaveLength(4 * 27 * 51);
+    expect(grid[0]).toEqual({ weights: { novelty: 1, gap: 0, seasonal: 1, zscore: 0, change: 0, likelihood: 0 }, threshold: 0.55 });
+    expect(grid[50].threshold).toBe(0.8);
+    const { novelty, gap, seasonal, zscore, change, likelihood } = AUTO_WEIGHTS;
+    const shipped = JSON.stringify({ novelty, gap, seasonal, zscore, change, likelihood });
+    expect(grid.some((c) => c.threshold === AUTO_CHOSEN_AT && JSON.stringify(c.weights) === shipped)).toBe(true);
   });
 });

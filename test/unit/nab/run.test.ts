@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { thresholdForSensitivity } from '../../../agents/base/detector/brains/index.js';
+import { AUTO_CHOSEN_AT, thresholdForSensitivity } from '../../../agents/base/detector/brains/index.js';
 import { registerNabCommand } from '../../../runtime/cli/commands/nab.js';
 import { runNab } from '../../../runtime/nab/run.js';
 
@@ -128,7 +128,8 @@ describe('runNab', () => {
     expect(parsed.files).toBe(2);
     expect(parsed.cv.folds.map((f) => [f.category, f.windows])).toEqual([['one', 1], ['two', 1]]);
     expect(parsed.cv.heldOut.standard).toBeGreaterThan(90);
-    expect(parsed.cv.shipped.threshold).toBe(thresholdForSensitivity(0.5));
+    // What ships is scored at the threshold its weights were chosen at (auto maps it onto the default one).
+    expect(parsed.cv.shipped.threshold).toBe(AUTO_CHOSEN_AT);
   });
 
   it('nab command: --cv with a single category is an error that says why', async () => {

@@ -30,30 +30,38 @@ export { NoveltyModel, type NoveltyOptions } from './novelty.js';
 export { GapModel, type GapOptions } from './gap.js';
 export { ChangeModel, type ChangeOptions } from './change.js';
 export { LikelihoodModel, normalTail, type LikelihoodOptions } from './likelihood.js';
-export { EnsembleModel } from './auto.js';
+export { EnsembleModel, calibrate } from './auto.js';
 export { mulberry32, withRandom } from './prng.js';
 export * from './threshold-rules.js';
 
 /**
  * Weights of the `auto` ensemble's components (see auto.ts), as chosen by the
- * cross-validated selection of `vigil nab --cv` (runtime/nab/cv.ts, README there).
- * Range novelty and the seasonal profile vote fully; the rolling z-score adds a local view
- * at 0.3 (at the default threshold it alerts only on a |z| about 16 % of the past range
- * beyond the largest it has seen). The change-point and likelihood brains are in the
- * selection grid (0, 0.3, 0.6) and come out at 0; EWMA, median/MAD and the isolation
- * forest cost 0.4-0.9 standard points at 0.3. All remain available on their own.
+ * cross-validated selection of `vigil nab --cv` (runtime/nab/cv.ts, README there), at the
+ * ensemble threshold {@link AUTO_CHOSEN_AT}. Range novelty and the seasonal profile vote fully
+ * (they alert 8 % of the past range beyond the most extreme value or distance seen); gap novelty
+ * at 0.6 alerts on a value 3.3 % of the past range from every past value, and the rolling z-score
+ * at 0.6 on a |z| 13 % of the past range beyond the largest it has seen. The change-point and
+ * likelihood brains are in the selection grid (0, 0.3, 0.6) and come out at 0; EWMA, median/MAD
+ * and the isolation forest cost 0.4-0.9 standard points at 0.3. All remain available on their own.
  */
 export const AUTO_WEIGHTS: Readonly<Record<ComponentName, number>> = {
   novelty: 1,
-  gap: 0,
+  gap: 0.6,
   seasonal: 1,
   change: 0,
   likelihood: 0,
-  zscore: 0.3,
+  zscore: 0.6,
   ewma: 0,
   mad: 0,
   iforest: 0,
 };
+
+/**
+ * The ensemble threshold {@link AUTO_WEIGHTS} were chosen at. `auto` maps it onto the default
+ * threshold ({@link NAB_THRESHOLD}, shared by every brain): at the default sensitivity it alerts
+ * exactly where the chosen candidate does, and other sensitivities move from there.
+ */
+export const AUTO_CHOSEN_AT = 0.7;
 
 /** The components with a vote in `auto` (weight above 0), and their weights: shared by every series' brain. */
 const AUTO_VOTERS = (Object.keys(AUTO_WEIGHTS) as ComponentName[]).filter((c) => AUTO_WEIGHTS[c] > 0);
@@ -88,6 +96,6 @@ export function createDetector(name: DetectorName, options: DetectorOptions = {}
   }
   if (name !== 'auto') return new GatedBrain(name, createModel(name, options), options);
   const models = AUTO_VOTERS.map((component) => createModel(component, options));
-  return new GatedBrain('auto', new EnsembleModel(models, AUTO_VOTER_WEIGHTS), options);
+  return new GatedBrain('auto', new EnsembleModel(models, AUTO_VOTER_WEIGHTS, AUTO_CHOSEN_AT), options);
 }
 export { RollingStats, SlidingExtremes, SlidingValues, SortedWindow } from './rolling.js';

@@ -5,14 +5,13 @@
  */
 
 /**
- * The score threshold of the default sensitivity (0.5): what the selection of
- * `vigil nab --cv` (runtime/nab/cv.ts) chooses on the 41 shared NAB files, together with
- * `AUTO_WEIGHTS`: among thresholds 0.55..0.75 (step 0.005) and 27 weight sets, the one
- * with the best mean `standard` score over its +-0.01 neighbourhood, rather than a lone
- * best point next to a cliff (0.63 -> 0.65). The same procedure, run with one category
- * held out, chooses 0.62 or 0.63 in every fold. No labels are read at run time: the
- * brains only see this constant. In envelope terms: 4.8 % of the past range beyond the
- * most extreme value seen.
+ * The score threshold of the default sensitivity (0.5), shared by every brain. In envelope terms:
+ * 4.8 % of the past range beyond the most extreme value seen. It is what the selection of
+ * `vigil nab --cv` (runtime/nab/cv.ts) chose on the 41 shared NAB files for the ensemble of range
+ * novelty, the seasonal profile and the z-score; since gap novelty joined the ensemble the selection
+ * chooses its weights at 0.70 (`AUTO_CHOSEN_AT`), and `auto` maps that threshold onto this one, so
+ * that the single brains keep their operating point. No labels are read at run time: the brains only
+ * see this constant.
  */
 export const NAB_THRESHOLD = 0.62;
 
