@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlidingValues } from '../../../agents/base/detector/brains/rolling.js';
+import { SlidingValues, VALUE_BLOCKS } from '../../../agents/base/detector/brains/rolling.js';
 import { mulberry32 } from '../../../agents/base/detector/brains/prng.js';
 
 /** Nearest of values[from..to] (inclusive) at or below / at or above v, brute force. */
@@ -33,7 +33,7 @@ describe('SlidingValues', () => {
   it('never forgets a value before `size` newer ones, and forgets it within two blocks after', () => {
     const rand = mulberry32(9);
     const size = 320;
-    const block = Math.ceil(size / 32);
+    const block = Math.ceil(size / VALUE_BLOCKS);
     const w = new SlidingValues(size);
     const values: number[] = [];
     for (let i = 0; i < 5 * size; i++) {
@@ -55,11 +55,22 @@ describe('SlidingValues', () => {
 
   it('holds at most one block more than its window, and little while young', () => {
     const w = new SlidingValues(8640);
+    const block = 8640 / VALUE_BLOCKS;
     for (let i = 0; i < 40; i++) w.push(i);
-    expect(w.stored).toBe(40);
+    expect(w.stored).toBeLessThanOrEqual(2 * 40);
     for (let i = 0; i < 3 * 8640; i++) w.push(-i);
-    expect(w.stored).toBeLessThanOrEqual(8640 + 270);
-    expect(w.max).toBeLessThanOrEqual(-(2 * 8640) + 2 * 270);
+    expect(w.stored).toBeLessThanOrEqual(8640 + block);
+    expect(w.max).toBeLessThanOrEqual(-(2 * 8640) + 2 * block);
+  });
+
+  it('with a tolerance, stops at the newest block holding a value that near', () => {
+    const w = new SlidingValues(640);
+    const block = 640 / VALUE_BLOCKS;
+    w.push(10); // the nearest value to 10.01, in the oldest block
+    for (let i = 1; i < 4 * block; i++) w.push(i < 2 * block ? 50 : 10.5);
+    expect(w.neighbours(10.01)).toEqual({ below: 10, above: 10.5 });
+    expect(w.neighbours(10.01, 1)).toEqual({ below: -Infinity, above: 10.5 });
+    expect(w.neighbours(10.01, 0.1)).toEqual({ below: 10, above: 10.5 });
   });
 
   it.each([0, -5, 2.5, Number.NaN])('refuses a window of %s values with a message', (size) => {

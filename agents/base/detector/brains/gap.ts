@@ -44,10 +44,12 @@ export class GapModel implements ScoringModel {
     }
     const lo = this.past.min;
     const hi = this.past.max;
-    const { below, above } = this.past.neighbours(value);
-    this.past.push(value);
     // A flat past has no width: the first departure from it is fully anomalous.
     const width = Math.max(hi - lo, 1e-9 * Math.max(1, Math.abs(hi), Math.abs(lo)));
+    // Older blocks are searched only while no past value is within an eighth of the edge (a score
+    // of 1/16 at most, far below any threshold): most values have a near neighbour among recent ones.
+    const { below, above } = this.past.neighbours(value, (this.edge * width) / 8);
+    this.past.push(value);
     const gap = Math.min(value - below, above - value) / width;
     const score = Math.min(1, (0.5 * gap) / this.edge);
     const expected = value - below <= above - value ? below : above;

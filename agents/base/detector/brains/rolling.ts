@@ -80,9 +80,16 @@ export class RollingStats {
  */
 export const EXTREME_BLOCKS = 32;
 
-/** Values per block of a window of `size`. */
-function blockOf(size: number): number {
-  return Math.max(1, Math.ceil(size / EXTREME_BLOCKS));
+/**
+ * Blocks a sliding-values window is kept in: a nearest-value query searches each block, one
+ * dependent chain of memory reads per block, so fewer and longer blocks than the extremes' (a value is
+ * forgotten at most two blocks, 1/8 of the window, after its exact time).
+ */
+export const VALUE_BLOCKS = 16;
+
+/** Values per block of a window of `size` kept in `blocks` blocks. */
+function blockOf(size: number, blocks = EXTREME_BLOCKS): number {
+  return Math.max(1, Math.ceil(size / blocks));
 }
 
 /**
@@ -226,22 +233,27 @@ export interface Neighbours {
 
 /**
  * The last `size` values (at least), sorted block by block for nearest-value queries: completed
- * blocks of {@link SlidingExtremes}' size, each a sorted typed array, in a ring, beside the block being
- * filled (kept sorted as it fills). A value is forgotten when its block leaves the ring, as in
- * SlidingExtremes: never before `size` newer values, at most two blocks after. Memory follows the
- * values seen, up to (`size` / block + 1) x block numbers: 71 KiB at 8,640.
+ * blocks of `size` / {@link VALUE_BLOCKS} values, each a sorted typed array, in a ring, beside the
+ * block being filled (kept sorted as it fills). A value is forgotten when its block leaves the ring,
+ * as in SlidingExtremes: never before `size` newer values, at most two blocks after. Memory follows
+ * the values seen, up to `size` + one block of numbers: 73 KiB at 8,640.
  */
 export class SlidingValues {
   private seen = 0;
-  /** The block being filled, sorted. */
-  private filling: number[] = [];
+  /** The block being filled, sorted in its first `filled` slots; its room doubles up to a block. */
+  private filling: Float64Array;
+  private filled = 0;
   /** The completed blocks, each sorted, in a ring. */
   private readonly blocks: Float64Array[] = [];
   /** The ring slot the next completed block goes to. */
   private nextSlot = 0;
+  /** Extremes of the completed blocks (they change only when a block completes). */
+  private pastMin = Number.POSITIVE_INFINITY;
+  private pastMax = Number.NEGATIVE_INFINITY;
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`sliding values: the window must be a whole number of values >= 1, got ${size}`);
+    this.filling = new Float64Array(Math.min(16, blockOf(size, VALUE_BLOCKS)));
   }
 
   /** Number of values seen, capped at `size`. */
@@ -249,55 +261,92 @@ export class SlidingValues {
     return Math.min(this.seen, this.size);
   }
 
-  /** Numbers kept (completed blocks and the block being filled): what the window costs. */
+  /** Numbers kept (completed blocks and the room of the block being filled): what the window costs. */
   get stored(): number {
-    return this.blocks.length * blockOf(this.size) + this.filling.length;
+    return this.blocks.length * blockOf(this.size, VALUE_BLOCKS) + this.filling.length;
   }
 
   get min(): number {
-    let m = this.filling.length ? this.filling[0] : Number.POSITIVE_INFINITY;
-    for (const b of this.blocks) if (b[0] < m) m = b[0];
-    return this.seen ? m : Number.NaN;
+    if (this.seen === 0) return Number.NaN;
+    return this.filled ? Math.min(this.pastMin, this.filling[0]) : this.pastMin;
   }
 
   get max(): number {
-    let m = this.filling.length ? this.filling[this.filling.length - 1] : Number.NEGATIVE_INFINITY;
-    for (const b of this.blocks) if (b[b.length - 1] > m) m = b[b.length - 1];
-    return this.seen ? m : Number.NaN;
+    if (this.seen === 0) return Number.NaN;
+    return this.filled ? Math.max(this.pastMax, this.filling[this.filled - 1]) : this.pastMax;
   }
 
-  /** The largest value held at or below `v` and the smallest at or above it. */
-  neighbours(v: number): Neighbours {
+  /**
+   * The largest value held at or below `v` and the smallest at or above it. With a `tolerance`, the
+   * search goes from the newest block to the oldest and stops once a value within `tolerance` of `v`
+   * is found: the answer is then a near value, not always the nearest.
+   */
+  neighbours(v: number, tolerance = 0): Neighbours {
     const n: Neighbours = { below: Number.NEGATIVE_INFINITY, above: Number.POSITIVE_INFINITY };
-    closest(this.filling, v, n);
-    for (const b of this.blocks) closest(b, v, n);
+    closest(this.filling, this.filled, v, n);
+    const { blocks } = this;
+    for (let k = 1; k <= blocks.length; k++) {
+      if (v - n.below <= tolerance || n.above - v <= tolerance) break;
+      const b = blocks[(this.nextSlot - k + blocks.length) % blocks.length];
+      // A block with nothing between the nearest values found so far cannot improve them.
+      if (b[0] < n.above && b[b.length - 1] > n.below) closest(b, b.length, v, n);
+    }
     return n;
   }
 
   push(v: number): void {
     this.seen++;
+    const block = blockOf(this.size, VALUE_BLOCKS);
+    if (this.filled === this.filling.length) {
+      const grown = new Float64Array(Math.min(block, 2 * this.filling.length));
+      grown.set(this.filling);
+      this.filling = grown;
+    }
     const f = this.filling;
-    f.splice(lowerBound(f, v), 0, v);
-    const block = blockOf(this.size);
-    if (f.length < block) return;
+    const at = sortedIndex(f, this.filled, v);
+    f.copyWithin(at + 1, at, this.filled);
+    f[at] = v;
+    if (++this.filled < block) return;
     const slots = Math.ceil(this.size / block);
-    if (this.blocks.length < slots) this.blocks.push(Float64Array.from(f));
-    else this.blocks[this.nextSlot].set(f);
+    if (this.blocks.length < slots) this.blocks.push(f.slice(0, block));
+    else this.blocks[this.nextSlot].set(f.subarray(0, block));
     this.nextSlot = (this.nextSlot + 1) % slots;
-    this.filling = [];
+    this.filled = 0;
+    this.pastMin = Number.POSITIVE_INFINITY;
+    this.pastMax = Number.NEGATIVE_INFINITY;
+    for (const b of this.blocks) {
+      if (b[0] < this.pastMin) this.pastMin = b[0];
+      if (b[b.length - 1] > this.pastMax) this.pastMax = b[b.length - 1];
+    }
   }
 }
 
-/** Narrows `n` to the values of sorted `a` nearest to `v` from below and from above. */
-function closest(a: ArrayLike<number>, v: number, n: Neighbours): void {
-  const i = lowerBound(a, v);
-  if (i < a.length && a[i] < n.above) n.above = a[i];
-  const below = i < a.length && a[i] === v ? v : i > 0 ? a[i - 1] : Number.NEGATIVE_INFINITY;
+/** Narrows `n` to the values of sorted `a[0..end)` nearest to `v` from below and from above. */
+function closest(a: Float64Array, end: number, v: number, n: Neighbours): void {
+  const i = sortedIndex(a, end, v);
+  if (i < end && a[i] < n.above) n.above = a[i];
+  const below = i < end && a[i] === v ? v : i > 0 ? a[i - 1] : Number.NEGATIVE_INFINITY;
   if (below > n.below) n.below = below;
 }
 
+/**
+ * First index of sorted `a[0..end)` whose value is >= `x` (`end` when none). Branch-free halving:
+ * the comparisons of a search are unpredictable, and a gap query makes one search per block.
+ */
+function sortedIndex(a: Float64Array, end: number, x: number): number {
+  if (end === 0) return 0;
+  let base = 0;
+  let n = end;
+  while (n > 1) {
+    const half = n >>> 1;
+    base = a[base + half - 1] < x ? base + half : base;
+    n -= half;
+  }
+  return a[base] < x ? base + 1 : base;
+}
+
 /** First index of sorted `a` whose value is >= `x` (a.length when none). */
-function lowerBound(a: ArrayLike<number>, x: number): number {
+function lowerBound(a: number[], x: number): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
