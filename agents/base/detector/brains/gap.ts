@@ -23,44 +23,53 @@ export interface GapOptions {
   minCount?: number;
 }
 
-/** Scores the distance from each value to its nearest past value (see the module comment). */
-export class GapModel implements ScoringModel {
+/** How a gap model scores: its options resolved. */
+interface GapRule { readonly edge: number; readonly minCount: number }
+
+/** The rule of gap models with default settings: shared (a detector holds one per statistical series). */
+const DEFAULT_RULE: GapRule = { edge: 0.02, minCount: 30 };
+
+/**
+ * Scores the distance from each value to its nearest past value (see the module comment). It is its
+ * past values with a scoring rule: one object, not two, like an envelope.
+ */
+export class GapModel extends SlidingValues implements ScoringModel {
   readonly name = 'gap';
-  private readonly past: SlidingValues;
-  private readonly edge: number;
-  private readonly minCount: number;
+  private readonly rule: GapRule;
 
   constructor(options: GapOptions = {}) {
-    this.past = new SlidingValues(options.horizon ?? 8640);
-    this.edge = options.edge ?? 0.02;
-    this.minCount = options.minCount ?? 30;
-    if (!(this.edge > 0)) throw new Error(`gap: edge must be a fraction of the range > 0, got ${options.edge}`);
+    super(options.horizon ?? 8640);
+    if (options.edge !== undefined && !(options.edge > 0)) throw new Error(`gap: edge must be a fraction of the range > 0, got ${options.edge}`);
+    this.rule = options.edge === undefined && options.minCount === undefined
+      ? DEFAULT_RULE
+      : { edge: options.edge ?? DEFAULT_RULE.edge, minCount: options.minCount ?? DEFAULT_RULE.minCount };
   }
 
   assess(value: number, _ts: number): Assessment {
-    if (this.past.count < this.minCount) {
-      this.past.push(value);
+    const { edge, minCount } = this.rule;
+    if (this.count < minCount) {
+      this.push(value);
       return { score: 0, feature: 'gap', expected: value, explain: () => 'too few observations to know which values are usual' };
     }
-    const lo = this.past.min;
-    const hi = this.past.max;
+    const lo = this.min;
+    const hi = this.max;
     // A flat past has no width: the first departure from it is fully anomalous.
     const width = Math.max(hi - lo, 1e-9 * Math.max(1, Math.abs(hi), Math.abs(lo)));
     // Older blocks are searched only while no past value is within an eighth of the edge (a score
     // of 1/16 at most, far below any threshold): most values have a near neighbour among recent ones.
-    const { below, above } = this.past.neighbours(value, (this.edge * width) / 8);
-    this.past.push(value);
+    const { below, above } = this.neighbours(value, (edge * width) / 8);
+    this.push(value);
     const gap = Math.min(value - below, above - value) / width;
-    const score = Math.min(1, (0.5 * gap) / this.edge);
+    const score = Math.min(1, (0.5 * gap) / edge);
     const expected = value - below <= above - value ? below : above;
     const explain = (): string => `value ${fmt(value)} is ${fmt(100 * gap)} % of the past range [${fmt(lo)}, ${fmt(hi)}] from the nearest past value ${fmt(expected)}`
       + (Number.isFinite(below) && Number.isFinite(above) ? ` (no past value between ${fmt(below)} and ${fmt(above)})` : '');
     // The range the past makes normal: within the edge of the nearest past value.
-    const margin = this.edge * width;
+    const margin = edge * width;
     return { score, feature: 'gap', expected, explain, value, low: expected - margin, high: expected + margin };
   }
 
   state(): Record<string, unknown> {
-    return { horizon: this.past.size, edge: this.edge, count: this.past.count, lo: this.past.min, hi: this.past.max };
+    return { horizon: this.size, edge: this.rule.edge, count: this.count, lo: this.min, hi: this.max };
   }
 }

@@ -233,27 +233,24 @@ export interface Neighbours {
 
 /**
  * The last `size` values (at least), sorted block by block for nearest-value queries: completed
- * blocks of `size` / {@link VALUE_BLOCKS} values, each a sorted typed array, in a ring, beside the
- * block being filled (kept sorted as it fills). A value is forgotten when its block leaves the ring,
- * as in SlidingExtremes: never before `size` newer values, at most two blocks after. Memory follows
- * the values seen, up to `size` + one block of numbers: 73 KiB at 8,640.
+ * blocks of `size` / {@link VALUE_BLOCKS} values, each a sorted array, in a ring, beside the block
+ * being filled (kept sorted as it fills). A value is forgotten when its block leaves the ring, as in
+ * SlidingExtremes: never before `size` newer values, at most two blocks after. Memory follows the
+ * values seen, up to `size` + one block of numbers: 73 KiB at 8,640 (a detector holds one per
+ * statistical series, and most series of a big fleet are young).
  */
 export class SlidingValues {
   private seen = 0;
   /** The block being filled, sorted in its first `filled` slots; its room doubles up to a block. */
-  private filling: Float64Array;
+  private filling: number[] = [0, 0, 0, 0];
   private filled = 0;
-  /** The completed blocks, each sorted, in a ring. */
-  private readonly blocks: Float64Array[] = [];
+  /** The completed blocks, each sorted, in a ring (none while the series is younger than a block). */
+  private blocks: number[][] | null = null;
   /** The ring slot the next completed block goes to. */
   private nextSlot = 0;
-  /** Extremes of the completed blocks (they change only when a block completes). */
-  private pastMin = Number.POSITIVE_INFINITY;
-  private pastMax = Number.NEGATIVE_INFINITY;
 
   constructor(readonly size: number) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`sliding values: the window must be a whole number of values >= 1, got ${size}`);
-    this.filling = new Float64Array(Math.min(16, blockOf(size, VALUE_BLOCKS)));
   }
 
   /** Number of values seen, capped at `size`. */
@@ -263,17 +260,19 @@ export class SlidingValues {
 
   /** Numbers kept (completed blocks and the room of the block being filled): what the window costs. */
   get stored(): number {
-    return this.blocks.length * blockOf(this.size, VALUE_BLOCKS) + this.filling.length;
+    return (this.blocks?.length ?? 0) * blockOf(this.size, VALUE_BLOCKS) + this.filling.length;
   }
 
   get min(): number {
-    if (this.seen === 0) return Number.NaN;
-    return this.filled ? Math.min(this.pastMin, this.filling[0]) : this.pastMin;
+    let m = this.filled ? this.filling[0] : Number.POSITIVE_INFINITY;
+    for (const b of this.blocks ?? []) if (b[0] < m) m = b[0];
+    return this.seen ? m : Number.NaN;
   }
 
   get max(): number {
-    if (this.seen === 0) return Number.NaN;
-    return this.filled ? Math.max(this.pastMax, this.filling[this.filled - 1]) : this.pastMax;
+    let m = this.filled ? this.filling[this.filled - 1] : Number.NEGATIVE_INFINITY;
+    for (const b of this.blocks ?? []) if (b[b.length - 1] > m) m = b[b.length - 1];
+    return this.seen ? m : Number.NaN;
   }
 
   /**
@@ -284,7 +283,7 @@ export class SlidingValues {
   neighbours(v: number, tolerance = 0): Neighbours {
     const n: Neighbours = { below: Number.NEGATIVE_INFINITY, above: Number.POSITIVE_INFINITY };
     closest(this.filling, this.filled, v, n);
-    const { blocks } = this;
+    const blocks = this.blocks ?? [];
     for (let k = 1; k <= blocks.length; k++) {
       if (v - n.below <= tolerance || n.above - v <= tolerance) break;
       const b = blocks[(this.nextSlot - k + blocks.length) % blocks.length];
@@ -297,32 +296,34 @@ export class SlidingValues {
   push(v: number): void {
     this.seen++;
     const block = blockOf(this.size, VALUE_BLOCKS);
-    if (this.filled === this.filling.length) {
-      const grown = new Float64Array(Math.min(block, 2 * this.filling.length));
-      grown.set(this.filling);
-      this.filling = grown;
-    }
+    if (this.filled === this.filling.length) this.grow(block);
     const f = this.filling;
     const at = sortedIndex(f, this.filled, v);
-    f.copyWithin(at + 1, at, this.filled);
+    for (let i = this.filled; i > at; i--) f[i] = f[i - 1];
     f[at] = v;
-    if (++this.filled < block) return;
+    if (++this.filled === block) this.closeBlock(block);
+  }
+
+  /** Doubles the room of the block being filled, up to a block. */
+  private grow(block: number): void {
+    const grown = new Array<number>(Math.min(block, 2 * this.filling.length)).fill(0);
+    for (let i = 0; i < this.filled; i++) grown[i] = this.filling[i];
+    this.filling = grown;
+  }
+
+  /** Moves the full block into the ring, over the oldest block once the ring is full. */
+  private closeBlock(block: number): void {
     const slots = Math.ceil(this.size / block);
-    if (this.blocks.length < slots) this.blocks.push(f.slice(0, block));
-    else this.blocks[this.nextSlot].set(f.subarray(0, block));
+    const blocks = (this.blocks ??= []);
+    if (blocks.length < slots) blocks.push(this.filling.slice(0, block));
+    else for (let i = 0; i < block; i++) blocks[this.nextSlot][i] = this.filling[i];
     this.nextSlot = (this.nextSlot + 1) % slots;
     this.filled = 0;
-    this.pastMin = Number.POSITIVE_INFINITY;
-    this.pastMax = Number.NEGATIVE_INFINITY;
-    for (const b of this.blocks) {
-      if (b[0] < this.pastMin) this.pastMin = b[0];
-      if (b[b.length - 1] > this.pastMax) this.pastMax = b[b.length - 1];
-    }
   }
 }
 
 /** Narrows `n` to the values of sorted `a[0..end)` nearest to `v` from below and from above. */
-function closest(a: Float64Array, end: number, v: number, n: Neighbours): void {
+function closest(a: number[], end: number, v: number, n: Neighbours): void {
   const i = sortedIndex(a, end, v);
   if (i < end && a[i] < n.above) n.above = a[i];
   const below = i < end && a[i] === v ? v : i > 0 ? a[i - 1] : Number.NEGATIVE_INFINITY;
@@ -333,7 +334,7 @@ function closest(a: Float64Array, end: number, v: number, n: Neighbours): void {
  * First index of sorted `a[0..end)` whose value is >= `x` (`end` when none). Branch-free halving:
  * the comparisons of a search are unpredictable, and a gap query makes one search per block.
  */
-function sortedIndex(a: Float64Array, end: number, x: number): number {
+function sortedIndex(a: number[], end: number, x: number): number {
   if (end === 0) return 0;
   let base = 0;
   let n = end;
