@@ -3,7 +3,7 @@
  * (runtime/nab). Prints a readable summary, or with --json exactly one JSON object.
  */
 import type { Command } from 'commander';
-import { DETECTOR_NAMES } from '../../../agents/base/detector/brains/index.js';
+import { AUTO_CHOSEN_AT, DETECTOR_NAMES } from '../../../agents/base/detector/brains/index.js';
 import { runNabCv, type NabCvReport } from '../../nab/cv-run.js';
 import { runNab, type NabReport } from '../../nab/run.js';
 import type { NabProfileName } from '../../nab/score.js';
@@ -51,7 +51,7 @@ export function summary(r: NabReport): Record<string, number | string> {
 export function formatReport(r: NabReport, out: string): string {
   return [
     `NAB: detector ${r.detector}, ${r.files} files, ${r.rows} rows, ${r.windows} windows`,
-    `threshold ${r.threshold} (same for every profile)`,
+    `threshold ${r.threshold} (same for every profile${r.detector === 'auto' ? `; auto's weights were chosen at ${AUTO_CHOSEN_AT}, which it maps onto this threshold` : ''})`,
     ...(r.keptShare !== undefined ? [`adaptive sampling: the detector saw ${(100 * r.keptShare).toFixed(1)} % of the rows`] : []),
     `  standard            ${r.standard.toFixed(2)}`,
     `  reward_low_FP_rate  ${r.reward_low_FP_rate.toFixed(2)}`,

@@ -23,7 +23,7 @@ describe('gap brain', () => {
   it('scores 0.5 at a gap of `edge` of the past range and 1 at twice that', () => {
     // Past: 0..100 in steps of 1 (range 100); 150.5 is 50.5 from 100: capped at 1.
     const at = (edge: number, v: number): number => {
-      const m = new GapModel({ edge });
+      const m = new GapModel({ edge, minCount: 30 });
       for (let i = 0; i <= 100; i++) m.assess(i, i);
       return m.assess(v, 101).score;
     };
@@ -35,20 +35,22 @@ describe('gap brain', () => {
 
   it('is silent on a value it has seen, and explains a gap with the nearest past values around it', () => {
     const m = new GapModel();
-    for (let i = 0; i < 100; i++) m.assess(i % 2 === 0 ? 0 : 100, i);
-    expect(m.assess(100, 100).score).toBe(0);
-    const a = m.assess(40, 101);
+    for (let i = 0; i < 300; i++) m.assess(i % 2 === 0 ? 0 : 100, i);
+    expect(m.assess(100, 300).score).toBe(0);
+    const a = m.assess(40, 301);
     expect(a.score).toBe(1);
     expect(a.expected).toBe(0);
     expect(a.explain()).toBe('value 40 is 40 % of the past range [0, 100] from the nearest past value 0 (no past value between 0 and 100)');
     expect([a.low, a.high]).toEqual([-2, 2]);
   });
 
-  it('stays quiet while young and on a repeated pattern', () => {
+  it('stays quiet on a repeated pattern, and while younger than 300 values', () => {
     const sawtooth = series(2000, (i) => i % 50);
-    expect(alerts(scores(new GapModel(), sawtooth).map((s, i) => (i < 60 ? 0 : s)), T)).toEqual([]);
+    expect(alerts(scores(new GapModel({ minCount: 30 }), sawtooth).map((s, i) => (i < 60 ? 0 : s)), T)).toEqual([]);
     const young = new GapModel();
-    expect([1, 1000, -5].map((v, i) => young.assess(v, i).score)).toEqual([0, 0, 0]);
+    const wild = series(300, (i) => (i % 2 ? 1000 * i : -i));
+    expect(scores(young, wild).every((s) => s === 0)).toBe(true);
+    expect(young.assess(1e9, 0).score).toBe(1);
   });
 
   it('refuses an edge that is not a positive fraction', () => {
