@@ -35,6 +35,14 @@ export const ENVELOPE_GAIN = 2.5;
 /** Values an envelope needs before scoring, unless its options say otherwise. */
 const MIN_COUNT = 30;
 
+/**
+ * Width of a past range lo..hi, the unit of every excess and gap. A flat past has no width: a floor
+ * of 1e-9 of its magnitude makes the first departure from it fully anomalous.
+ */
+export function rangeWidth(lo: number, hi: number): number {
+  return Math.max(hi - lo, 1e-9 * Math.max(1, Math.abs(hi), Math.abs(lo)));
+}
+
 /** How an envelope scores: its options resolved. */
 interface EnvelopeRule { readonly sides: 'both' | 'upper'; readonly gain: number; readonly minCount: number }
 
@@ -68,8 +76,7 @@ export class Envelope extends SlidingExtremes {
     const hi = this.max;
     const { sides, gain, minCount } = this.rule;
     if (this.count < minCount || !Number.isFinite(v)) return { score: 0, excess: 0, lo, hi };
-    // A flat past has no width: the first departure from it is fully anomalous.
-    const width = Math.max(hi - lo, 1e-9 * Math.max(1, Math.abs(hi), Math.abs(lo)));
+    const width = rangeWidth(lo, hi);
     const excess = sides === 'upper' ? (v - hi) / width : Math.max(v - hi, lo - v) / width;
     if (excess > 0) return { score: Math.min(1, 0.5 + gain * excess), excess, lo, hi };
     const closeness = sides === 'upper' ? (v - lo) / width : Math.abs(v - (lo + hi) / 2) / (width / 2);

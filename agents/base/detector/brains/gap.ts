@@ -6,6 +6,7 @@
  * which range novelty cannot see because the older extreme still bounds the range.
  */
 import { fmt } from './deviation.js';
+import { rangeWidth } from './envelope.js';
 import { SlidingValues } from './rolling.js';
 import type { Assessment, ScoringModel } from './types.js';
 
@@ -57,8 +58,7 @@ export class GapModel extends SlidingValues implements ScoringModel {
     }
     const lo = this.min;
     const hi = this.max;
-    // A flat past has no width: the first departure from it is fully anomalous.
-    const width = Math.max(hi - lo, 1e-9 * Math.max(1, Math.abs(hi), Math.abs(lo)));
+    const width = rangeWidth(lo, hi);
     // Older blocks are searched only while no past value is within an eighth of the edge (a score
     // of 1/16 at most, far below any threshold): most values have a near neighbour among recent ones.
     const { below, above } = this.neighbours(value, (edge * width) / 8);

@@ -192,10 +192,10 @@ export class SortedWindow {
   push(x: number): void {
     if (this.order.length === this.size) {
       const old = this.order.shift() as number;
-      this.sorted.splice(lowerBound(this.sorted, old), 1);
+      this.sorted.splice(sortedIndex(this.sorted, this.sorted.length, old), 1);
     }
     this.order.push(x);
-    this.sorted.splice(lowerBound(this.sorted, x), 0, x);
+    this.sorted.splice(sortedIndex(this.sorted, this.sorted.length, x), 0, x);
   }
 
   /** Median of the window (NaN when empty). */
@@ -333,6 +333,7 @@ function closest(a: number[], end: number, v: number, n: Neighbours): void {
 /**
  * First index of sorted `a[0..end)` whose value is >= `x` (`end` when none). Branch-free halving:
  * the comparisons of a search are unpredictable, and a gap query makes one search per block.
+ * Also where a sorted window inserts and removes.
  */
 function sortedIndex(a: number[], end: number, x: number): number {
   if (end === 0) return 0;
@@ -344,16 +345,4 @@ function sortedIndex(a: number[], end: number, x: number): number {
     n -= half;
   }
   return a[base] < x ? base + 1 : base;
-}
-
-/** First index of sorted `a` whose value is >= `x` (a.length when none). */
-function lowerBound(a: number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
